@@ -1,0 +1,98 @@
+/** Turns validated ConnectionOptions into what `ws` needs: the final URL, subprotocols and client options. */
+import { rootCertificates } from 'node:tls'
+import type { Agent } from 'node:http'
+import type { ClientOptions } from 'ws'
+import { HttpsProxyAgent } from 'https-proxy-agent'
+import { SocksProxyAgent } from 'socks-proxy-agent'
+import { DEFAULTS, type ConnectionOptions, type KeyValue } from '../../shared/options'
+import type { HeaderEntry } from '../../shared/events'
+
+/** `ws` options that @types/ws does not describe yet. */
+export type WsClientOptions = ClientOptions & { closeTimeout?: number }
+
+export interface BuiltRequest {
+  url: string
+  protocols: string[]
+  headers: HeaderEntry[]
+  /** Lower-case names of headers whose values are secret (auth, marked headers). */
+  secretHeaders: Set<string>
+  ws: WsClientOptions
+}
+
+const enabled = (kv: KeyValue): boolean => kv.enabled !== false
+
+function authHeaders(o: ConnectionOptions): { headers: HeaderEntry[]; query: KeyValue[] } {
+  const a = o.auth
+  if (!a || a.type === 'none') return { headers: [], query: [] }
+  switch (a.type) {
+    case 'basic':
+      return {
+        headers: [{ name: 'Authorization', value: 'Basic ' + Buffer.from(`${a.username}:${a.password}`).toString('base64'), secret: true }],
+        query: []
+      }
+    case 'bearer':
+      return { headers: [{ name: 'Authorization', value: `Bearer ${a.token}`, secret: true }], query: [] }
+    case 'apiKey':
+      return a.in === 'header'
+        ? { headers: [{ name: a.name, value: a.value, secret: true }], query: [] }
+        : { headers: [], query: [{ name: a.name, value: a.value, secret: true }] }
+  }
+}
+
+export function makeProxyAgent(proxy: ConnectionOptions['proxy']): Agent | undefined {
+  if (!proxy) return undefined
+  if (proxy.type === 'http') return new HttpsProxyAgent(proxy.url)
+  const url = new URL(proxy.url)
+  // Resolve names at the proxy (socks5h) so DNS follows the tunnel.
+  if (url.protocol === 'socks5:' || url.protocol === 'socks:') url.protocol = 'socks5h:'
+  return new SocksProxyAgent(url.toString())
+}
+
+export function buildRequest(o: ConnectionOptions): BuiltRequest {
+  const auth = authHeaders(o)
+  const url = new URL(o.url)
+  for (const q of [...(o.query ?? []).filter(enabled), ...auth.query]) url.searchParams.append(q.name, q.value)
+
+  const headers: HeaderEntry[] = [
+    ...(o.headers ?? []).filter(enabled).map((h) => ({ name: h.name, value: h.value, ...(h.secret ? { secret: true } : {}) })),
+    ...auth.headers
+  ]
+  const secretHeaders = new Set(['authorization', 'cookie', 'proxy-authorization'])
+  for (const h of headers) if (h.secret) secretHeaders.add(h.name.toLowerCase())
+
+  const wsHeaders: Record<string, string> = {}
+  for (const h of headers) {
+    const key = Object.keys(wsHeaders).find((k) => k.toLowerCase() === h.name.toLowerCase())
+    // Repeated names are joined as HTTP allows; auth helper wins over a hand-written Authorization.
+    if (key && h.name.toLowerCase() === 'authorization') wsHeaders[key] = h.value
+    else if (key) wsHeaders[key] = `${wsHeaders[key]}, ${h.value}`
+    else wsHeaders[h.name] = h.value
+  }
+
+  const tls = o.tls ?? {}
+  const ws: WsClientOptions = {
+    headers: wsHeaders,
+    handshakeTimeout: o.handshakeTimeoutMs ?? DEFAULTS.handshakeTimeoutMs,
+    closeTimeout: o.closeTimeoutMs ?? DEFAULTS.closeTimeoutMs,
+    maxPayload: o.maxPayloadBytes ?? DEFAULTS.maxPayloadBytes,
+    maxFragments: o.maxFragments ?? DEFAULTS.maxFragments,
+    maxBufferedChunks: o.maxBufferedChunks ?? DEFAULTS.maxBufferedChunks,
+    perMessageDeflate: o.perMessageDeflate ?? true,
+    followRedirects: o.followRedirects ?? false,
+    maxRedirects: o.maxRedirects ?? DEFAULTS.maxRedirects,
+    autoPong: o.heartbeat?.autoPong ?? true,
+    skipUTF8Validation: false,
+    rejectUnauthorized: !tls.allowInvalidCertificates,
+    // Passing `ca` replaces Node's bundled roots, so keep them and add the imported ones.
+    ...(tls.ca?.length ? { ca: [...rootCertificates, ...tls.ca] } : {}),
+    ...(tls.cert ? { cert: tls.cert, key: tls.key } : {}),
+    ...(tls.pfx ? { pfx: Buffer.from(tls.pfx, 'base64') } : {}),
+    ...(tls.passphrase !== undefined ? { passphrase: tls.passphrase } : {}),
+    ...(tls.servername ? { servername: tls.servername } : {}),
+    ...(o.origin ? { origin: o.origin } : {})
+  }
+  const agent = makeProxyAgent(o.proxy)
+  if (agent) ws.agent = agent
+
+  return { url: url.toString(), protocols: o.subprotocols ?? [], headers, secretHeaders, ws }
+}

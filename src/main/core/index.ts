@@ -1,0 +1,5 @@
+export { ConnectionManager, UnknownConnectionError, type EventSink } from './manager'
+export { EventBatcher, type BatcherOptions, type FlushReason } from './batcher'
+export { PayloadStore } from './payloadStore'
+export { NotOpenError, MAX_BUFFERED_BYTES } from './connection'
+export { fullJitterDelay, backoffCeiling } from './backoff'

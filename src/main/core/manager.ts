@@ -1,0 +1,83 @@
+/** Opens, tracks and closes many connections; every event goes to one sink. */
+import { randomUUID } from 'node:crypto'
+import type { ConnectionInfo, SockEvent } from '../../shared/events'
+import type { OutgoingMessage } from '../../shared/options'
+import { closeRequestSchema, parseOrThrow, validateConnectionOptions, validateOutgoing } from '../../shared/schema'
+import { Connection } from './connection'
+
+export type EventSink = (e: SockEvent) => void
+
+export class UnknownConnectionError extends Error {
+  readonly code = 'UNKNOWN_CONNECTION'
+}
+
+export class ConnectionManager {
+  private readonly connections = new Map<string, Connection>()
+
+  constructor(
+    private readonly sink: EventSink,
+    private readonly random: () => number = Math.random
+  ) {}
+
+  /** Validates the options (throwing a ValidationError that names the field) and starts connecting. */
+  open(rawOptions: unknown): { id: string } {
+    const options = validateConnectionOptions(rawOptions)
+    const id = randomUUID()
+    const conn = new Connection(id, options, this.sink, this.random)
+    this.connections.set(id, conn)
+    conn.start()
+    return { id }
+  }
+
+  private get(id: string): Connection {
+    const c = this.connections.get(id)
+    if (!c) throw new UnknownConnectionError(`No connection with id ${id}; it may have been removed.`)
+    return c
+  }
+
+  send(id: string, message: OutgoingMessage | unknown): Promise<void> {
+    const msg = validateOutgoing(message)
+    return this.get(id).send(msg)
+  }
+
+  ping(id: string, payload: Uint8Array = new Uint8Array()): void {
+    this.get(id).sendControl('ping', payload)
+  }
+
+  pong(id: string, payload: Uint8Array = new Uint8Array()): void {
+    this.get(id).sendControl('pong', payload)
+  }
+
+  close(id: string, code?: number, reason?: string): void {
+    const req = parseOrThrow(closeRequestSchema, { code, reason }, 'close')
+    this.get(id).close(req.code ?? 1000, req.reason ?? '')
+  }
+
+  terminate(id: string): void {
+    this.get(id).terminate()
+  }
+
+  cancelReconnect(id: string): boolean {
+    return this.get(id).cancelReconnect()
+  }
+
+  /** Closes (if needed) and forgets a connection. */
+  remove(id: string): void {
+    const c = this.connections.get(id)
+    if (!c) return
+    c.terminate()
+    this.connections.delete(id)
+  }
+
+  list(): ConnectionInfo[] {
+    return [...this.connections.values()].map((c) => c.info())
+  }
+
+  has(id: string): boolean {
+    return this.connections.has(id)
+  }
+
+  dispose(): void {
+    for (const id of [...this.connections.keys()]) this.remove(id)
+  }
+}

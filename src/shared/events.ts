@@ -1,0 +1,166 @@
+/** The engine's event stream: one union, shared by main, both transports and the renderer. */
+
+export type ConnectionState = 'connecting' | 'open' | 'closing' | 'closed'
+
+export interface EventBase {
+  /** Connection id. */
+  id: string
+  /** Strictly increasing per connection, across reconnects. */
+  seq: number
+  /** Epoch milliseconds with a sub-millisecond fraction. */
+  ts: number
+}
+
+export interface StateEvent extends EventBase {
+  type: 'state'
+  state: ConnectionState
+  /** Which attempt this is (1 = first open, 2+ = reconnects). */
+  attempt: number
+}
+
+export interface ReconnectScheduledEvent extends EventBase {
+  type: 'reconnect'
+  attempt: number
+  delayMs: number
+}
+
+export interface HeaderEntry {
+  name: string
+  value: string
+  secret?: boolean
+}
+
+export interface CertificateInfo {
+  subject: string
+  issuer: string
+  validFrom: string
+  validTo: string
+  subjectAltNames: string[]
+  fingerprint256: string
+  serialNumber: string
+}
+
+export interface TlsInfo {
+  protocol: string | null
+  cipher: string | null
+  authorized: boolean
+  authorizationError?: string
+  chain: CertificateInfo[]
+}
+
+export interface RedirectInfo {
+  from: string
+  to: string
+  status: number
+  /** Header names dropped on a cross-origin hop. */
+  stripped: string[]
+}
+
+export interface HandshakeTimings {
+  /** Milliseconds from the start of the attempt. Missing where not measurable (e.g. through a proxy). */
+  dnsMs?: number
+  tcpMs?: number
+  tlsMs?: number
+  upgradeMs: number
+}
+
+export interface HandshakeEvent extends EventBase {
+  type: 'handshake'
+  url: string
+  requestHeaders: HeaderEntry[]
+  status: number
+  statusText: string
+  responseHeaders: HeaderEntry[]
+  protocol: string
+  extensions: string
+  redirects: RedirectInfo[]
+  timings: HandshakeTimings
+  tls?: TlsInfo
+}
+
+export interface RedirectEvent extends EventBase, RedirectInfo {
+  type: 'redirect'
+}
+
+export type Direction = 'in' | 'out'
+
+export interface MessageEvent extends EventBase {
+  type: 'message'
+  dir: Direction
+  kind: 'text' | 'binary'
+  /** Full size in bytes (UTF-8 for text). */
+  size: number
+  /** Text as string, binary as bytes. A preview only when `ref` is set. */
+  data: string | Uint8Array
+  /** Set when `data` is only a preview: fetch the full payload with this reference. */
+  ref?: string
+  /** Outgoing only: the result of the `ws` send callback. */
+  sent?: boolean
+  error?: string
+}
+
+export interface ControlEvent extends EventBase {
+  type: 'ping' | 'pong'
+  dir: Direction
+  data: Uint8Array
+  /** Incoming pongs that answer our ping: round-trip time in ms. */
+  rttMs?: number
+}
+
+export type CloseInitiator = 'local' | 'remote' | 'abnormal'
+
+export interface CloseEvent extends EventBase {
+  type: 'close'
+  code: number
+  reason: string
+  meaning: string
+  initiator: CloseInitiator
+  clean: boolean
+}
+
+export type ErrorClass =
+  | 'invalid-options'
+  | 'dns'
+  | 'refused'
+  | 'timeout'
+  | 'tls'
+  | 'http-status'
+  | 'protocol'
+  | 'payload-too-large'
+  | 'proxy'
+  | 'network'
+  | 'send'
+
+export interface ErrorEvent extends EventBase {
+  type: 'error'
+  class: ErrorClass
+  message: string
+  /** Node, `ws` or our own code, e.g. ECONNREFUSED, DEPTH_ZERO_SELF_SIGNED_CERT, WS_ERR_INVALID_UTF8. */
+  code?: string
+  /** One sentence saying what to do next. */
+  next: string
+  status?: number
+  headers?: HeaderEntry[]
+  /** First 64 KiB of an HTTP error body. */
+  body?: string
+}
+
+export type SockEvent =
+  | StateEvent
+  | ReconnectScheduledEvent
+  | HandshakeEvent
+  | RedirectEvent
+  | MessageEvent
+  | ControlEvent
+  | CloseEvent
+  | ErrorEvent
+
+/** What a listing of connections returns. */
+export interface ConnectionInfo {
+  id: string
+  url: string
+  state: ConnectionState
+  attempt: number
+  reconnectPending: boolean
+  lastSeq: number
+}
