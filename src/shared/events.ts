@@ -146,14 +146,7 @@ export interface ErrorEvent extends EventBase {
 }
 
 export type SockEvent =
-  | StateEvent
-  | ReconnectScheduledEvent
-  | HandshakeEvent
-  | RedirectEvent
-  | MessageEvent
-  | ControlEvent
-  | CloseEvent
-  | ErrorEvent
+  StateEvent | ReconnectScheduledEvent | HandshakeEvent | RedirectEvent | MessageEvent | ControlEvent | CloseEvent | ErrorEvent
 
 /** What a listing of connections returns. */
 export interface ConnectionInfo {

@@ -54,9 +54,7 @@ export interface ReconnectOptions {
   stableMs?: number
 }
 
-export type OutgoingMessage =
-  | { kind: 'text'; data: string }
-  | { kind: 'binary'; encoding: 'hex' | 'base64'; data: string }
+export type OutgoingMessage = { kind: 'text'; data: string } | { kind: 'binary'; encoding: 'hex' | 'base64'; data: string }
 
 export interface ConnectionOptions {
   url: string

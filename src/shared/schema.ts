@@ -4,7 +4,13 @@ import { base64Problem, hasCrLfOrNul, hexProblem, isHttpToken, isSubprotocol, ws
 import { isSendableCloseCode } from './closeCodes'
 import type { ConnectionOptions, OutgoingMessage } from './options'
 
-const count = (min: number, max: number) => v.pipe(v.number('must be a number'), v.integer('must be a whole number'), v.minValue(min, `must be at least ${min}`), v.maxValue(max, `must be at most ${max}`))
+const count = (min: number, max: number) =>
+  v.pipe(
+    v.number('must be a number'),
+    v.integer('must be a whole number'),
+    v.minValue(min, `must be at least ${min}`),
+    v.maxValue(max, `must be at most ${max}`)
+  )
 
 const headerName = v.pipe(
   v.string(),
@@ -27,20 +33,36 @@ const authSchema = v.variant('type', [
   v.strictObject({ type: v.literal('none') }),
   v.strictObject({
     type: v.literal('basic'),
-    username: v.pipe(noCrLf, v.check((s) => !s.includes(':'), 'must not contain ":" in basic auth')),
+    username: v.pipe(
+      noCrLf,
+      v.check((s) => !s.includes(':'), 'must not contain ":" in basic auth')
+    ),
     password: noCrLf
   }),
   v.strictObject({ type: v.literal('bearer'), token: noCrLf }),
-  v.strictObject({ type: v.literal('apiKey'), name: v.pipe(v.string(), v.minLength(1, 'must not be empty')), value: noCrLf, in: v.picklist(['header', 'query']) })
+  v.strictObject({
+    type: v.literal('apiKey'),
+    name: v.pipe(v.string(), v.minLength(1, 'must not be empty')),
+    value: noCrLf,
+    in: v.picklist(['header', 'query'])
+  })
 ])
 
-const pem = v.pipe(v.string(), v.check((s) => s.includes('-----BEGIN '), 'must be PEM text (-----BEGIN ...)'))
+const pem = v.pipe(
+  v.string(),
+  v.check((s) => s.includes('-----BEGIN '), 'must be PEM text (-----BEGIN ...)')
+)
 
 const tlsSchema = v.strictObject({
   ca: v.optional(v.array(pem)),
   cert: v.optional(pem),
   key: v.optional(pem),
-  pfx: v.optional(v.pipe(v.string(), v.check((s) => base64Problem(s) === null, 'must be base64 of a .pfx/.p12 file'))),
+  pfx: v.optional(
+    v.pipe(
+      v.string(),
+      v.check((s) => base64Problem(s) === null, 'must be base64 of a .pfx/.p12 file')
+    )
+  ),
   passphrase: v.optional(v.string()),
   servername: v.optional(v.string()),
   allowInvalidCertificates: v.optional(v.boolean())
@@ -73,13 +95,21 @@ export const connectionOptionsSchema = v.pipe(
   v.strictObject({
     url: v.pipe(
       v.string('must be a string'),
-      v.check((s) => wsUrlProblem(s) === null, (i) => wsUrlProblem(String(i.input)) ?? 'invalid URL')
+      v.check(
+        (s) => wsUrlProblem(s) === null,
+        (i) => wsUrlProblem(String(i.input)) ?? 'invalid URL'
+      )
     ),
     query: v.optional(v.array(keyValueSchema)),
     headers: v.optional(v.array(headerSchema)),
     subprotocols: v.optional(
       v.pipe(
-        v.array(v.pipe(v.string(), v.check(isSubprotocol, (i) => `"${String(i.input)}" is not a valid subprotocol token`))),
+        v.array(
+          v.pipe(
+            v.string(),
+            v.check(isSubprotocol, (i) => `"${String(i.input)}" is not a valid subprotocol token`)
+          )
+        ),
         v.check((a) => new Set(a).size === a.length, 'must not repeat a subprotocol')
       )
     ),
@@ -98,7 +128,12 @@ export const connectionOptionsSchema = v.pipe(
     heartbeat: v.optional(
       v.strictObject({
         intervalSec: v.pipe(v.number(), v.minValue(0, 'must be 0 (off) or more'), v.maxValue(86_400, 'must be at most a day')),
-        payload: v.optional(v.pipe(v.string(), v.check((s) => new TextEncoder().encode(s).length <= 125, 'must be at most 125 bytes (a control frame limit)'))),
+        payload: v.optional(
+          v.pipe(
+            v.string(),
+            v.check((s) => new TextEncoder().encode(s).length <= 125, 'must be at most 125 bytes (a control frame limit)')
+          )
+        ),
         pongTimeoutMs: v.optional(count(0, 600_000)),
         autoPong: v.optional(v.boolean())
       })
@@ -121,7 +156,12 @@ export const connectionOptionsSchema = v.pipe(
 
 export const closeRequestSchema = v.strictObject({
   code: v.optional(v.pipe(v.number(), v.integer(), v.check(isSendableCloseCode, 'must be 1000 or 3000-4999'))),
-  reason: v.optional(v.pipe(v.string(), v.check((s) => new TextEncoder().encode(s).length <= 123, 'must be at most 123 bytes of UTF-8')))
+  reason: v.optional(
+    v.pipe(
+      v.string(),
+      v.check((s) => new TextEncoder().encode(s).length <= 123, 'must be at most 123 bytes of UTF-8')
+    )
+  )
 })
 
 export class ValidationError extends Error {

@@ -10,7 +10,10 @@ export interface Pair {
 
 let serial = 1
 
-function make(cn: string, opts: { issuer?: Pair; isCA?: boolean; sans?: string[]; days?: number; notBefore?: Date; client?: boolean }): Pair {
+function make(
+  cn: string,
+  opts: { issuer?: Pair; isCA?: boolean; sans?: string[]; days?: number; notBefore?: Date; client?: boolean }
+): Pair {
   const keys = forge.pki.rsa.generateKeyPair(2048)
   const cert = forge.pki.createCertificate()
   cert.publicKey = keys.publicKey
@@ -23,7 +26,11 @@ function make(cn: string, opts: { issuer?: Pair; isCA?: boolean; sans?: string[]
   cert.setIssuer(opts.issuer ? opts.issuer.forgeCert.subject.attributes : subject)
   const ext: object[] = [{ name: 'basicConstraints', cA: !!opts.isCA }]
   if (opts.isCA) ext.push({ name: 'keyUsage', keyCertSign: true, cRLSign: true, digitalSignature: true })
-  else ext.push({ name: 'keyUsage', digitalSignature: true, keyEncipherment: true }, { name: 'extKeyUsage', serverAuth: !opts.client, clientAuth: !!opts.client })
+  else
+    ext.push(
+      { name: 'keyUsage', digitalSignature: true, keyEncipherment: true },
+      { name: 'extKeyUsage', serverAuth: !opts.client, clientAuth: !!opts.client }
+    )
   if (opts.sans) {
     ext.push({
       name: 'subjectAltName',
@@ -32,7 +39,12 @@ function make(cn: string, opts: { issuer?: Pair; isCA?: boolean; sans?: string[]
   }
   cert.setExtensions(ext)
   cert.sign(opts.issuer ? opts.issuer.forgeKey : keys.privateKey, forge.md.sha256.create())
-  return { cert: forge.pki.certificateToPem(cert), key: forge.pki.privateKeyToPem(keys.privateKey), forgeCert: cert, forgeKey: keys.privateKey }
+  return {
+    cert: forge.pki.certificateToPem(cert),
+    key: forge.pki.privateKeyToPem(keys.privateKey),
+    forgeCert: cert,
+    forgeKey: keys.privateKey
+  }
 }
 
 export const makeCA = (cn = 'Sockscope Test CA'): Pair => make(cn, { isCA: true, days: 60 })

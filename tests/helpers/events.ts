@@ -18,7 +18,15 @@ export function recordingManager(random?: () => number) {
     const found = events.find(pred)
     if (found) return Promise.resolve(found as T)
     return new Promise<T>((resolve, reject) => {
-      const t = setTimeout(() => reject(new Error(`timed out waiting for ${what}; got: ${events.map((e) => e.type + (e.type === 'state' ? ':' + e.state : '')).join(', ')}`)), timeoutMs)
+      const t = setTimeout(
+        () =>
+          reject(
+            new Error(
+              `timed out waiting for ${what}; got: ${events.map((e) => e.type + (e.type === 'state' ? ':' + e.state : '')).join(', ')}`
+            )
+          ),
+        timeoutMs
+      )
       waiters.push({ pred, resolve: (e) => (clearTimeout(t), resolve(e as T)) })
     })
   }
@@ -27,6 +35,6 @@ export function recordingManager(random?: () => number) {
     const start = events.length
     return waitFor<T>((e) => events.indexOf(e) >= start && pred(e), timeoutMs, what)
   }
-  const of = <K extends SockEvent['type']>(type: K) => events.filter((e): e is Extract<SockEvent, { type: K }> => e.type === type)
+  const of = <K extends SockEvent['type']>(type: K) => events.filter((e): e is SockEvent & { type: K } => e.type === type)
   return { manager, events, waitFor, waitForNext, of }
 }

@@ -54,12 +54,18 @@ export function startConnectProxy(): Promise<RunningProxy> {
         return
       }
       tunnels.push(`${m[1]}:${m[2]}`)
-      pipeTo(client, m[1], Number(m[2]), (up) => {
-        client.write('HTTP/1.1 200 Connection Established\r\n\r\n')
-        const rest = head.subarray(end + 4)
-        if (rest.length) up.write(rest)
-        client.pipe(up).pipe(client)
-      }, sockets)
+      pipeTo(
+        client,
+        m[1],
+        Number(m[2]),
+        (up) => {
+          client.write('HTTP/1.1 200 Connection Established\r\n\r\n')
+          const rest = head.subarray(end + 4)
+          if (rest.length) up.write(rest)
+          client.pipe(up).pipe(client)
+        },
+        sockets
+      )
     }
     client.on('data', onData)
   })
@@ -103,11 +109,17 @@ export function startSocks5Proxy(): Promise<RunningProxy> {
         stage = 'done'
         client.off('data', onData)
         tunnels.push(`${host}:${port}`)
-        pipeTo(client, host, port, (up) => {
-          client.write(Buffer.from([5, 0, 0, 1, 0, 0, 0, 0, 0, 0]))
-          if (rest.length) up.write(rest)
-          client.pipe(up).pipe(client)
-        }, sockets)
+        pipeTo(
+          client,
+          host,
+          port,
+          (up) => {
+            client.write(Buffer.from([5, 0, 0, 1, 0, 0, 0, 0, 0, 0]))
+            if (rest.length) up.write(rest)
+            client.pipe(up).pipe(client)
+          },
+          sockets
+        )
       }
     }
     client.on('data', onData)

@@ -3,10 +3,12 @@ import { createHash } from 'node:crypto'
 import type net from 'node:net'
 import { startTcpServer } from './servers'
 
-const GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC11B65'
+const GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11'
 
 export function acceptKey(key: string): string {
-  return createHash('sha1').update(key + GUID).digest('base64')
+  return createHash('sha1')
+    .update(key + GUID)
+    .digest('base64')
 }
 
 /** One unmasked server frame. */
@@ -38,7 +40,9 @@ export function startRawWsServer(onOpen: (s: net.Socket) => void) {
       if (!head.includes('\r\n\r\n')) return
       s.off('data', onData)
       const key = /sec-websocket-key:\s*(\S+)/i.exec(head)?.[1] ?? ''
-      s.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${acceptKey(key)}\r\n\r\n`)
+      s.write(
+        `HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${acceptKey(key)}\r\n\r\n`
+      )
       onOpen(s)
     }
     s.on('data', onData)

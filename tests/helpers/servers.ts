@@ -55,7 +55,9 @@ export async function startWsServer(
 }
 
 /** A raw TCP server with a handler per connection. */
-export async function startTcpServer(onSocket: (s: net.Socket) => void): Promise<{ port: number; sockets: Set<net.Socket>; close(): Promise<void> }> {
+export async function startTcpServer(
+  onSocket: (s: net.Socket) => void
+): Promise<{ port: number; sockets: Set<net.Socket>; close(): Promise<void> }> {
   const sockets = new Set<net.Socket>()
   const server = net.createServer((s) => {
     sockets.add(s)

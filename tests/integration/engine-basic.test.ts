@@ -36,8 +36,14 @@ describe('engine: echo and handshake', () => {
     const { manager, waitFor } = recordingManager()
     manager.open({
       url: server.url + '/path?a=1',
-      query: [{ name: 'b', value: 'two words' }, { name: 'off', value: 'x', enabled: false }],
-      headers: [{ name: 'X-Trace', value: 'abc' }, { name: 'X-Secret', value: 's3cret', secret: true }],
+      query: [
+        { name: 'b', value: 'two words' },
+        { name: 'off', value: 'x', enabled: false }
+      ],
+      headers: [
+        { name: 'X-Trace', value: 'abc' },
+        { name: 'X-Secret', value: 's3cret', secret: true }
+      ],
       subprotocols: ['chat.v1', 'chat.v2'],
       origin: 'https://app.example'
     })
@@ -76,7 +82,7 @@ describe('engine: echo and handshake', () => {
     server = await startWsServer()
     const { manager, waitFor } = recordingManager()
     manager.open({ url: server.url + '/q', auth: { type: 'apiKey', name: 'key', value: 'v 1', in: 'query' } })
-    await waitFor((e) => e.type === 'open' || (e.type === 'state' && e.state === 'open'))
+    await waitFor((e) => e.type === 'state' && e.state === 'open')
     expect(new URL(server.requests[0].url!, 'http://x').searchParams.get('key')).toBe('v 1')
     manager.dispose()
   })

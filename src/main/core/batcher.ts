@@ -53,10 +53,16 @@ export class EventBatcher {
     this.bytes += eventWeight(ev)
     if (this.batch.length >= this.opts.maxEvents) this.flush('count')
     else if (this.bytes >= this.opts.maxBytes) this.flush('bytes')
-    else if (!this.timer) {
-      const wait = Math.max(0, this.lastFlush + this.opts.intervalMs - performance.now())
-      this.timer = setTimeout(() => this.flush('interval'), wait)
-    }
+    else if (!this.timer) this.arm()
+  }
+
+  private arm(): void {
+    const wait = Math.max(0, Math.ceil(this.lastFlush + this.opts.intervalMs - performance.now()))
+    this.timer = setTimeout(() => {
+      // Timers may fire a fraction of a millisecond early; never deliver before the interval is up.
+      if (performance.now() < this.lastFlush + this.opts.intervalMs) this.arm()
+      else this.flush('interval')
+    }, wait)
   }
 
   private shrink(e: SockEvent): SockEvent {

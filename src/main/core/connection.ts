@@ -39,6 +39,8 @@ export class Connection {
   private failureReported = false
   private closeRequestedAt = 0
   private errorWhileOpen = false
+  /** Close code `ws` sent after it detected a protocol error; it reports 1006 itself when the socket then ends. */
+  private protocolCloseCode = 0
   private reconnectTimer: NodeJS.Timeout | null = null
   private stableTimer: NodeJS.Timeout | null = null
   private readonly built: BuiltRequest
@@ -62,7 +64,14 @@ export class Connection {
   }
 
   info(): ConnectionInfo {
-    return { id: this.id, url: this.built.url, state: this.state, attempt: this.attempt, reconnectPending: !!this.reconnectTimer, lastSeq: this.seq }
+    return {
+      id: this.id,
+      url: this.built.url,
+      state: this.state,
+      attempt: this.attempt,
+      reconnectPending: !!this.reconnectTimer,
+      lastSeq: this.seq
+    }
   }
 
   start(): void {
@@ -76,6 +85,7 @@ export class Connection {
     this.noRetry = false
     this.failureReported = false
     this.errorWhileOpen = false
+    this.protocolCloseCode = 0
     this.closeRequestedAt = 0
     this.setState('connecting')
     const capture = (this.capture = new HandshakeCapture(this.built.url, this.built.secretHeaders))
@@ -114,7 +124,13 @@ export class Connection {
         this.emit({ type: 'message', dir: 'in', kind: 'binary', size: bytes.byteLength, data: bytes })
       } else {
         const text = Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.from(asBytes(data)).toString('utf8')
-        this.emit({ type: 'message', dir: 'in', kind: 'text', size: Buffer.isBuffer(data) ? data.byteLength : Buffer.byteLength(text), data: text })
+        this.emit({
+          type: 'message',
+          dir: 'in',
+          kind: 'text',
+          size: Buffer.isBuffer(data) ? data.byteLength : Buffer.byteLength(text),
+          data: text
+        })
       }
     })
     ws.on('ping', (data: Buffer) => {
@@ -138,6 +154,7 @@ export class Connection {
   private fail(c: Classified): void {
     this.failureReported = true
     if (isTlsVerificationFailure(c)) this.noRetry = true
+    if (c.closeCode) this.protocolCloseCode = c.closeCode
     this.emit({ type: 'error', class: c.class, message: c.message, ...(c.code ? { code: c.code } : {}), next: c.next })
   }
 
@@ -206,7 +223,12 @@ export class Connection {
       {
         sendPing: (p) => this.sendControl('ping', p),
         dead: (ms) => {
-          this.fail({ class: 'timeout', code: 'PONG_TIMEOUT', message: `No pong within ${ms} ms of our ping: the link is dead and was terminated.`, next: 'Check the network or the server; reconnect is attempted if it is on.' })
+          this.fail({
+            class: 'timeout',
+            code: 'PONG_TIMEOUT',
+            message: `No pong within ${ms} ms of our ping: the link is dead and was terminated.`,
+            next: 'Check the network or the server; reconnect is attempted if it is on.'
+          })
           ws.terminate()
         }
       },
@@ -220,7 +242,8 @@ export class Connection {
     for (const m of this.options.preamble ?? []) void this.send(m).catch(() => undefined)
   }
 
-  private closed(code: number, reason: string, wasClean: boolean): void {
+  private closed(wireCode: number, reason: string, wasClean: boolean): void {
+    const code = wireCode === 1006 && this.protocolCloseCode ? this.protocolCloseCode : wireCode
     this.heartbeat?.stop()
     this.heartbeat = null
     if (this.stableTimer) clearTimeout(this.stableTimer)
@@ -230,7 +253,13 @@ export class Connection {
       const waited = nowMs() - this.closeRequestedAt
       const limit = this.options.closeTimeoutMs ?? DEFAULTS.closeTimeoutMs
       if (waited >= limit - 5) {
-        this.emit({ type: 'error', class: 'timeout', code: 'CLOSE_TIMEOUT', message: `The server did not complete the closing handshake within ${limit} ms; the connection was terminated.`, next: 'Nothing to do; the server ignored our close frame.' })
+        this.emit({
+          type: 'error',
+          class: 'timeout',
+          code: 'CLOSE_TIMEOUT',
+          message: `The server did not complete the closing handshake within ${limit} ms; the connection was terminated.`,
+          next: 'Nothing to do; the server ignored our close frame.'
+        })
       }
     }
     const initiator: CloseInitiator = local || (this.errorWhileOpen && code !== 1006) ? 'local' : code === 1006 ? 'abnormal' : 'remote'
@@ -245,7 +274,13 @@ export class Connection {
     if (!r?.enabled || this.userClosed || this.noRetry) return
     const max = r.maxAttempts ?? DEFAULTS.reconnectMaxAttempts
     if (max > 0 && this.failures >= max) {
-      this.emit({ type: 'error', class: 'network', code: 'RECONNECT_GAVE_UP', message: `Gave up after ${max} reconnect attempts.`, next: 'Press Connect to try again.' })
+      this.emit({
+        type: 'error',
+        class: 'network',
+        code: 'RECONNECT_GAVE_UP',
+        message: `Gave up after ${max} reconnect attempts.`,
+        next: 'Press Connect to try again.'
+      })
       return
     }
     this.failures++
@@ -272,7 +307,9 @@ export class Connection {
   send(msg: OutgoingMessage): Promise<void> {
     const ws = this.requireOpen('send')
     if (ws.bufferedAmount > MAX_BUFFERED_BYTES) {
-      throw new Error(`Cannot send: ${ws.bufferedAmount} bytes are still queued because the server is not reading. Wait, or close the connection.`)
+      throw new Error(
+        `Cannot send: ${ws.bufferedAmount} bytes are still queued because the server is not reading. Wait, or close the connection.`
+      )
     }
     const payload = outgoingPayload(msg)
     const kind = msg.kind
@@ -288,7 +325,8 @@ export class Connection {
 
   sendControl(type: 'ping' | 'pong', payload: Uint8Array): void {
     const ws = this.requireOpen(type)
-    if (payload.byteLength > 125) throw new Error(`Cannot ${type}: a control frame payload is at most 125 bytes (got ${payload.byteLength}).`)
+    if (payload.byteLength > 125)
+      throw new Error(`Cannot ${type}: a control frame payload is at most 125 bytes (got ${payload.byteLength}).`)
     ws[type](payload)
     if (type === 'ping') this.heartbeat?.pingSent()
     this.emit({ type, dir: 'out', data: payload })

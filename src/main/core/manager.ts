@@ -20,11 +20,12 @@ export class ConnectionManager {
   ) {}
 
   /** Validates the options (throwing a ValidationError that names the field) and starts connecting. */
-  open(rawOptions: unknown): { id: string } {
+  open(rawOptions: unknown, beforeStart?: (id: string) => void): { id: string } {
     const options = validateConnectionOptions(rawOptions)
     const id = randomUUID()
     const conn = new Connection(id, options, this.sink, this.random)
     this.connections.set(id, conn)
+    beforeStart?.(id)
     conn.start()
     return { id }
   }

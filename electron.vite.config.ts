@@ -1,0 +1,29 @@
+import { resolve } from 'node:path'
+import { defineConfig } from 'electron-vite'
+import vue from '@vitejs/plugin-vue'
+
+export default defineConfig({
+  main: {
+    build: {
+      rollupOptions: {
+        // The desktop entry and the Electron-free browser-mode host share one build.
+        input: { index: resolve('src/main/index.ts'), web: resolve('src/main/web/cli.ts') }
+      }
+    }
+  },
+  preload: {
+    build: {
+      // Sandboxed preloads must be CommonJS that requires nothing but `electron`.
+      externalizeDeps: false,
+      rollupOptions: {
+        input: { index: resolve('src/preload/index.ts') },
+        output: { format: 'cjs', entryFileNames: '[name].cjs' }
+      }
+    }
+  },
+  renderer: {
+    root: resolve('src/renderer'),
+    build: { rollupOptions: { input: resolve('src/renderer/index.html') } },
+    plugins: [vue()]
+  }
+})

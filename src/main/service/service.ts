@@ -1,0 +1,115 @@
+/**
+ * The contract's implementation, shared by the Electron IPC adapter and the browser-mode bridge.
+ * Electron-free: transports hand it a session and raw arguments; it validates and routes events back.
+ */
+import * as v from 'valibot'
+import type { AppInfo, MethodName, SockscopeMethods } from '../../shared/api'
+import { METHOD_ARGS } from '../../shared/methodSchemas'
+import { ValidationError } from '../../shared/schema'
+import type { SockEvent } from '../../shared/events'
+import { ConnectionManager } from '../core/manager'
+import { PayloadStore } from '../core/payloadStore'
+import type { BatcherOptions } from '../core/batcher'
+import { ClientSession } from './session'
+
+export class ForbiddenError extends Error {
+  readonly code = 'FORBIDDEN'
+}
+
+export interface ServiceOptions {
+  appInfo: Omit<AppInfo, never>
+  batcher?: BatcherOptions
+}
+
+export class SockscopeService {
+  readonly payloads = new PayloadStore()
+  readonly manager: ConnectionManager
+  private readonly sessions = new Map<string, ClientSession>()
+  private readonly owner = new Map<string, ClientSession>()
+
+  constructor(private readonly options: ServiceOptions) {
+    this.manager = new ConnectionManager((e) => this.route(e))
+  }
+
+  private route(e: SockEvent): void {
+    this.owner.get(e.id)?.push(e)
+  }
+
+  openSession(key: string, target: (batch: SockEvent[]) => void): ClientSession {
+    const s = new ClientSession(key, this.payloads, target, this.options.batcher)
+    this.sessions.set(key, s)
+    return s
+  }
+
+  session(key: string): ClientSession | undefined {
+    return this.sessions.get(key)
+  }
+
+  /** A window closed or a browser tab went away for good: its connections close with it. */
+  closeSession(key: string): void {
+    const s = this.sessions.get(key)
+    if (!s) return
+    for (const id of [...s.connections]) {
+      this.manager.remove(id)
+      this.owner.delete(id)
+    }
+    s.dispose()
+    this.sessions.delete(key)
+  }
+
+  /** Validates the raw arguments against the contract, then runs the method for this session. */
+  async call(session: ClientSession, method: string, rawArgs: unknown): Promise<unknown> {
+    if (!Object.prototype.hasOwnProperty.call(METHOD_ARGS, method)) {
+      throw new ValidationError(`Unknown method "${method}"`, 'method')
+    }
+    const name = method as MethodName
+    const parsed = v.safeParse(METHOD_ARGS[name], rawArgs)
+    if (!parsed.success) {
+      const issue = parsed.issues[0]
+      const path = v.getDotPath(issue)
+      throw new ValidationError(`${name}: argument ${path ?? ''} ${issue.message}`.replace(/\s+/g, ' '), path ?? 'args')
+    }
+    const impl = this.methodsFor(session)
+    return (impl[name] as (...a: unknown[]) => Promise<unknown>)(...(parsed.output as unknown[]))
+  }
+
+  private owned(session: ClientSession, id: string): string {
+    if (!session.connections.has(id)) throw new ForbiddenError(`Connection ${id} does not belong to this window.`)
+    return id
+  }
+
+  methodsFor(session: ClientSession): SockscopeMethods {
+    const m = this.manager
+    const enc = new TextEncoder()
+    return {
+      appInfo: async () => this.options.appInfo,
+      connect: async (options) => {
+        const { id } = m.open(options, (newId) => {
+          // Own before the first event is emitted.
+          session.own(newId)
+          this.owner.set(newId, session)
+        })
+        return { id }
+      },
+      send: (id, message) => m.send(this.owned(session, id), message),
+      ping: async (id, payload) => m.ping(this.owned(session, id), enc.encode(payload)),
+      pong: async (id, payload) => m.pong(this.owned(session, id), enc.encode(payload)),
+      close: async (id, code, reason) => m.close(this.owned(session, id), code, reason),
+      terminate: async (id) => m.terminate(this.owned(session, id)),
+      cancelReconnect: async (id) => m.cancelReconnect(this.owned(session, id)),
+      remove: async (id) => {
+        m.remove(this.owned(session, id))
+        session.disown(id)
+        this.owner.delete(id)
+      },
+      list: async () => m.list().filter((c) => session.connections.has(c.id)),
+      sync: async () => ({ connections: m.list().filter((c) => session.connections.has(c.id)), events: session.recentEvents() }),
+      fetchPayload: async (ref) => this.payloads.get(ref) ?? null
+    }
+  }
+
+  dispose(): void {
+    for (const key of [...this.sessions.keys()]) this.closeSession(key)
+    this.manager.dispose()
+  }
+}

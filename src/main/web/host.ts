@@ -1,0 +1,160 @@
+/** Browser mode: serves the built renderer and speaks the contract over a loopback WebSocket bridge. No Electron. */
+import { createServer, type IncomingMessage, type Server } from 'node:http'
+import { randomBytes, randomUUID } from 'node:crypto'
+import type { AddressInfo, Socket } from 'node:net'
+import { WebSocketServer, type WebSocket } from 'ws'
+import { CONTENT_SECURITY_POLICY } from '../../shared/csp'
+import { errorToWire, eventsToWire, fromWire, toWire, type ClientFrame, type ServerFrame } from '../../shared/wire'
+import { SockscopeService } from '../service/service'
+import type { ClientSession } from '../service/session'
+import { checkBridgeRequest, hostAllowed, type GuardConfig } from './guard'
+import { resolveStatic, sendFile } from './staticFiles'
+
+export interface WebHostOptions {
+  port: number
+  host: string
+  rendererDir: string
+  dataDir: string
+  version: string
+  /** Binding beyond loopback must be asked for by name. */
+  allowRemote?: boolean
+  /** How long a tab's connections outlive its bridge socket (a reload reattaches within it). */
+  reattachGraceMs?: number
+  log?: (line: string) => void
+}
+
+export interface WebHost {
+  url: string
+  port: number
+  token: string
+  service: SockscopeService
+  close(): Promise<void>
+}
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1'])
+
+export const SECURITY_HEADERS: Record<string, string> = {
+  'Content-Security-Policy': CONTENT_SECURITY_POLICY,
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cache-Control': 'no-store'
+}
+
+export async function startWebHost(o: WebHostOptions): Promise<WebHost> {
+  if (!LOOPBACK.has(o.host) && !o.allowRemote) {
+    throw new Error(
+      `Refusing to bind ${o.host}: browser mode serves loopback only. Pass --allow-remote to bind another address on purpose.`
+    )
+  }
+  const log = o.log ?? ((l: string) => console.warn(l))
+  const token = randomBytes(16).toString('hex')
+  const service = new SockscopeService({ appInfo: { mode: 'browser', version: o.version, dataDir: o.dataDir, platform: process.platform } })
+  const cfg: GuardConfig = { port: 0, token, extraHosts: o.allowRemote ? [o.host] : [] }
+  const grace = o.reattachGraceMs ?? 30_000
+  const pendingClose = new Map<string, NodeJS.Timeout>()
+
+  const server: Server = createServer((req, res) => {
+    if (!hostAllowed(req.headers.host, cfg)) {
+      log(
+        `sockscope web: refused HTTP ${req.method} ${req.url?.split('?')[0]}: foreign Host header ${JSON.stringify(req.headers.host ?? '')}`
+      )
+      res.writeHead(403, { 'Content-Type': 'text/plain' }).end('Forbidden: unexpected Host header')
+      return
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405, { Allow: 'GET, HEAD' }).end()
+      return
+    }
+    const file = resolveStatic(o.rendererDir, new URL(req.url ?? '/', 'http://x').pathname)
+    if (!file) {
+      res.writeHead(404, { ...SECURITY_HEADERS, 'Content-Type': 'text/plain' }).end('Not found')
+      return
+    }
+    sendFile(res, file, SECURITY_HEADERS)
+  })
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 256 * 1024 * 1024 })
+  server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
+    const path = new URL(req.url ?? '/', 'http://x').pathname
+    const verdict = path === '/bridge' ? checkBridgeRequest(req, cfg) : ({ ok: false, status: 403, why: `unknown path ${path}` } as const)
+    if (!verdict.ok) {
+      log(`sockscope web: refused bridge request (${verdict.status}): ${verdict.why}`)
+      socket.end(
+        `HTTP/1.1 ${verdict.status} ${verdict.status === 401 ? 'Unauthorized' : 'Forbidden'}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`
+      )
+      return
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => bridge(ws))
+  })
+
+  function bridge(ws: WebSocket): void {
+    let session: ClientSession | null = null
+    const send = (f: ServerFrame): void => {
+      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(f))
+    }
+    const deliver = (batch: Parameters<Parameters<SockscopeService['openSession']>[1]>[0]): void =>
+      send({ t: 'ev', b: eventsToWire(batch) })
+    ws.on('message', async (raw) => {
+      let frame: ClientFrame
+      try {
+        frame = JSON.parse(raw.toString()) as ClientFrame
+      } catch {
+        log('sockscope web: dropped a bridge frame that is not JSON')
+        return
+      }
+      if (frame.t === 'hello') {
+        const existing = frame.session ? service.session(frame.session) : undefined
+        if (existing) {
+          clearTimeout(pendingClose.get(existing.key))
+          pendingClose.delete(existing.key)
+          existing.attach(deliver)
+          session = existing
+        } else session = service.openSession(randomUUID(), deliver)
+        send({ t: 'welcome', session: session.key })
+        return
+      }
+      if (frame.t !== 'call' || !session) return
+      try {
+        const v = await service.call(session, frame.m, fromWire(frame.a))
+        send({ t: 'ret', n: frame.n, ok: true, v: toWire(v ?? null) })
+      } catch (err) {
+        send({ t: 'ret', n: frame.n, ok: false, e: errorToWire(err) })
+      }
+    })
+    ws.on('close', () => {
+      if (!session) return
+      const key = session.key
+      session.detach()
+      pendingClose.set(
+        key,
+        setTimeout(() => {
+          pendingClose.delete(key)
+          service.closeSession(key)
+        }, grace)
+      )
+    })
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(o.port, o.host, () => resolve())
+  })
+  const port = (server.address() as AddressInfo).port
+  cfg.port = port
+  const shownHost = o.host === '::1' ? '[::1]' : o.host
+  return {
+    url: `http://${shownHost}:${port}/?token=${token}`,
+    port,
+    token,
+    service,
+    close: async () => {
+      for (const t of pendingClose.values()) clearTimeout(t)
+      service.dispose()
+      for (const c of wss.clients) c.terminate()
+      wss.close()
+      server.closeAllConnections()
+      await new Promise<void>((r) => server.close(() => r()))
+    }
+  }
+}

@@ -1,0 +1,47 @@
+/** The hardened BrowserWindow every Sockscope window is. */
+import { BrowserWindow, type WebPreferences } from 'electron'
+import { join } from 'node:path'
+import { loadWindowState, saveWindowState } from './windowState'
+
+export const PRELOAD_FILE = join(import.meta.dirname, '..', 'preload', 'index.cjs')
+
+export function secureWebPreferences(): WebPreferences {
+  return {
+    preload: PRELOAD_FILE,
+    contextIsolation: true,
+    sandbox: true,
+    nodeIntegration: false,
+    nodeIntegrationInWorker: false,
+    nodeIntegrationInSubFrames: false,
+    webSecurity: true,
+    allowRunningInsecureContent: false,
+    experimentalFeatures: false,
+    webviewTag: false,
+    spellcheck: false
+  }
+}
+
+export function createMainWindow(dataDir: string, uiUrl: string): BrowserWindow {
+  const bounds = loadWindowState(dataDir)
+  const win = new BrowserWindow({
+    ...bounds,
+    minWidth: 720,
+    minHeight: 480,
+    show: false,
+    title: 'Sockscope',
+    backgroundColor: '#1e1f24',
+    webPreferences: secureWebPreferences()
+  })
+  if (bounds.maximized) win.maximize()
+  win.once('ready-to-show', () => win.show())
+  const remember = (): void => {
+    try {
+      saveWindowState(dataDir, { ...win.getNormalBounds(), maximized: win.isMaximized() })
+    } catch {
+      // Not worth interrupting a close for: the next launch uses the default size.
+    }
+  }
+  win.on('close', remember)
+  void win.loadURL(uiUrl)
+  return win
+}

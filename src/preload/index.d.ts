@@ -1,0 +1,10 @@
+import type { SockscopeApi } from '../shared/api'
+
+declare global {
+  interface Window {
+    /** Present in the desktop app (set by the preload); absent in browser mode. */
+    sockscope?: SockscopeApi
+  }
+}
+
+export {}

@@ -1,0 +1,76 @@
+/**
+ * The one contract between renderer and main: every method the renderer may call, and the event stream.
+ * Both transports (Electron IPC and the browser-mode bridge) are typed from this file.
+ */
+import type { ConnectionInfo, SockEvent } from './events'
+import type { ConnectionOptions, OutgoingMessage } from './options'
+
+export interface AppInfo {
+  mode: 'desktop' | 'browser'
+  version: string
+  dataDir: string
+  platform: string
+}
+
+export interface SyncState {
+  connections: ConnectionInfo[]
+  /** The most recent events of each open connection, oldest first. */
+  events: SockEvent[]
+}
+
+/** What the renderer may call. Every method is async on both transports. */
+export interface SockscopeMethods {
+  appInfo(): Promise<AppInfo>
+  connect(options: ConnectionOptions): Promise<{ id: string }>
+  send(id: string, message: OutgoingMessage): Promise<void>
+  /** Control frames; payload is UTF-8 text, at most 125 bytes. */
+  ping(id: string, payload: string): Promise<void>
+  pong(id: string, payload: string): Promise<void>
+  close(id: string, code?: number, reason?: string): Promise<void>
+  terminate(id: string): Promise<void>
+  cancelReconnect(id: string): Promise<boolean>
+  /** Forget a connection (closing it first if needed). */
+  remove(id: string): Promise<void>
+  list(): Promise<ConnectionInfo[]>
+  /** After a renderer reload: the connections this window owns and their recent events. */
+  sync(): Promise<SyncState>
+  /** The full payload behind a preview's `ref`, or null once it is no longer held. */
+  fetchPayload(ref: string): Promise<string | Uint8Array | null>
+}
+
+export type MethodName = keyof SockscopeMethods
+
+/** The method names, in one list the preload and both hosts iterate. Kept in step with the interface by the type below. */
+export const METHOD_NAMES = [
+  'appInfo',
+  'connect',
+  'send',
+  'ping',
+  'pong',
+  'close',
+  'terminate',
+  'cancelReconnect',
+  'remove',
+  'list',
+  'sync',
+  'fetchPayload'
+] as const satisfies readonly MethodName[]
+
+// Fails to compile if a method is in the interface but not in the list.
+type Missing = Exclude<MethodName, (typeof METHOD_NAMES)[number]>
+const _allListed: Missing extends never ? true : Missing = true
+void _allListed
+
+export type EventListener = (batch: SockEvent[]) => void
+
+/** What `window.sockscope` (desktop) and the bridge client (browser) both provide. */
+export interface SockscopeApi extends SockscopeMethods {
+  /** Subscribe to event batches; returns the unsubscribe function. */
+  onEvents(listener: EventListener): () => void
+  /** Menu commands (desktop only; browser mode handles the same shortcuts in the page). Returns the unsubscribe function. */
+  onCommand(listener: (command: string) => void): () => void
+}
+
+export const IPC_PREFIX = 'sockscope:'
+export const IPC_EVENTS = 'sockscope:events'
+export const IPC_COMMANDS = 'sockscope:command'
