@@ -30,10 +30,12 @@ export function toHex(bytes: Uint8Array, max = bytes.length, sep = ' '): string 
 
 /** Control characters and bidi overrides made visible so a payload cannot rearrange the row. */
 export function sanitizeLine(s: string): string {
-  return s
-    // eslint-disable-next-line no-control-regex
-    .replace(/[\u0000-\u001f\u007f]/g, (c) => (c === '\n' ? '⏎' : c === '\t' ? '⇥' : '·'))
-    .replace(/[\u202a-\u202e\u2066-\u2069\u200e\u200f]/g, '�')
+  return (
+    s
+      // eslint-disable-next-line no-control-regex
+      .replace(/[\u0000-\u001f\u007f]/g, (c) => (c === '\n' ? '⏎' : c === '\t' ? '⇥' : '·'))
+      .replace(/[\u202a-\u202e\u2066-\u2069\u200e\u200f]/g, '�')
+  )
 }
 
 export function previewOf(data: string | Uint8Array, max = 240): string {
