@@ -8,10 +8,15 @@ export function isSafeExternalUrl(raw: string): boolean {
   }
 }
 
-/** True when `target` is the same origin as the UI (compared with a URL parser, never by prefix). */
-export function isOwnOrigin(target: string, uiOrigin: string): boolean {
+/**
+ * True when `target` has the UI's scheme, host and port (compared with a URL parser, never by prefix).
+ * Not URL.origin: for a custom scheme such as app:// it is the opaque "null", which would match anything.
+ */
+export function isOwnOrigin(target: string, uiUrl: string): boolean {
   try {
-    return new URL(target).origin === new URL(uiOrigin).origin
+    const a = new URL(target)
+    const b = new URL(uiUrl)
+    return a.protocol === b.protocol && a.host === b.host && a.host !== ''
   } catch {
     return false
   }

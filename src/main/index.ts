@@ -13,7 +13,6 @@ import { menuTemplate } from './menu'
 
 const devUrl = !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined
 const uiUrl = devUrl ?? `${APP_ORIGIN}/index.html`
-const uiOrigin = new URL(uiUrl).origin
 const dataDir = defaultDataDir()
 app.setPath('userData', dataDir)
 
@@ -43,9 +42,9 @@ if (!app.requestSingleInstanceLock()) {
 
   void app.whenReady().then(() => {
     mkdirSync(dataDir, { recursive: true, mode: 0o700 })
-    installGuards(uiOrigin)
+    installGuards(uiUrl)
     serveRenderer(join(import.meta.dirname, '..', 'renderer'))
-    registerIpc(ipcMain, service, uiOrigin, (c) => windows.has(c))
+    registerIpc(ipcMain, service, uiUrl, (c) => windows.has(c))
     const send = (command: string): void => BrowserWindow.getFocusedWindow()?.webContents.send(IPC_COMMANDS, command)
     Menu.setApplicationMenu(Menu.buildFromTemplate(menuTemplate(process.platform === 'darwin', send)))
     openWindow()

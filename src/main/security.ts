@@ -7,13 +7,13 @@ export function hardenSession(): void {
   session.defaultSession.setPermissionCheckHandler(() => false)
 }
 
-export function guardWebContents(contents: WebContents, uiOrigin: string): void {
+export function guardWebContents(contents: WebContents, uiUrl: string): void {
   contents.on('will-attach-webview', (event) => event.preventDefault())
   contents.on('will-navigate', (event, url) => {
-    if (!isOwnOrigin(url, uiOrigin)) event.preventDefault()
+    if (!isOwnOrigin(url, uiUrl)) event.preventDefault()
   })
   contents.on('will-redirect', (event, url) => {
-    if (!isOwnOrigin(url, uiOrigin)) event.preventDefault()
+    if (!isOwnOrigin(url, uiUrl)) event.preventDefault()
   })
   contents.setWindowOpenHandler(({ url }) => {
     if (isSafeExternalUrl(url)) void shell.openExternal(url)
@@ -21,7 +21,7 @@ export function guardWebContents(contents: WebContents, uiOrigin: string): void 
   })
 }
 
-export function installGuards(uiOrigin: string): void {
+export function installGuards(uiUrl: string): void {
   hardenSession()
-  app.on('web-contents-created', (_e, contents) => guardWebContents(contents, uiOrigin))
+  app.on('web-contents-created', (_e, contents) => guardWebContents(contents, uiUrl))
 }

@@ -10,13 +10,13 @@ export function sessionKey(contents: WebContents): string {
 }
 
 /** True when the call comes from the top frame of one of our windows showing our UI. */
-export function isTrustedSender(event: IpcMainInvokeEvent, uiOrigin: string, ownWindows: (c: WebContents) => boolean): boolean {
+export function isTrustedSender(event: IpcMainInvokeEvent, uiUrl: string, ownWindows: (c: WebContents) => boolean): boolean {
   const frame = event.senderFrame
   if (!frame || frame !== event.sender.mainFrame) return false
-  return ownWindows(event.sender) && isOwnOrigin(frame.url, uiOrigin)
+  return ownWindows(event.sender) && isOwnOrigin(frame.url, uiUrl)
 }
 
-export function registerIpc(ipc: IpcMain, service: SockscopeService, uiOrigin: string, ownWindows: (c: WebContents) => boolean): void {
+export function registerIpc(ipc: IpcMain, service: SockscopeService, uiUrl: string, ownWindows: (c: WebContents) => boolean): void {
   const sessionFor = (contents: WebContents): ClientSession => {
     const key = sessionKey(contents)
     const existing = service.session(key)
@@ -30,7 +30,7 @@ export function registerIpc(ipc: IpcMain, service: SockscopeService, uiOrigin: s
   }
   for (const name of METHOD_NAMES) {
     ipc.handle(IPC_PREFIX + name, (event, ...args: unknown[]) => {
-      if (!isTrustedSender(event, uiOrigin, ownWindows)) {
+      if (!isTrustedSender(event, uiUrl, ownWindows)) {
         throw new ForbiddenError(`Refused ${name}: the call did not come from the Sockscope window.`)
       }
       return service.call(sessionFor(event.sender), name, args)

@@ -67,7 +67,10 @@ export class SockscopeService {
     if (!parsed.success) {
       const issue = parsed.issues[0]
       const path = v.getDotPath(issue)
-      throw new ValidationError(`${name}: argument ${path ?? ''} ${issue.message}`.replace(/\s+/g, ' '), path ?? 'args')
+      throw new ValidationError(
+        path ? `${name}: argument ${path}: ${issue.message}` : `${name}: arguments: ${issue.message}`,
+        path ?? 'args'
+      )
     }
     const impl = this.methodsFor(session)
     return (impl[name] as (...a: unknown[]) => Promise<unknown>)(...(parsed.output as unknown[]))

@@ -60,6 +60,8 @@ export function createBridgeClient(bridgeUrl: string): SockscopeApi {
   const call = async (m: keyof SockscopeMethods, args: unknown[]): Promise<unknown> => {
     const sock = await connect()
     const n = next++
+    // JSON turns a trailing `undefined` into null, which the schema rightly refuses: leave them off.
+    while (args.length && args[args.length - 1] === undefined) args = args.slice(0, -1)
     return new Promise((resolve, reject) => {
       pending.set(n, { resolve, reject })
       const frame: ClientFrame = { t: 'call', n, m, a: toWire(args) as unknown[] }

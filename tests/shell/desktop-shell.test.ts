@@ -1,0 +1,154 @@
+/**
+ * The desktop shell without the Electron binary: the built main bundle is loaded with a mocked `electron`
+ * module, and the window settings, IPC handlers and guards it installs are checked.
+ */
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { METHOD_NAMES } from '../../src/shared/api'
+import { FakeWebContents, recorded, type FakeWindow } from './electronMock'
+
+vi.mock('electron', async () => (await import('./electronMock')).electronModule())
+
+const ROOT = resolve(__dirname, '..', '..')
+const dataDir = mkdtempSync(join(tmpdir(), 'sockscope-shell-'))
+let win: FakeWindow
+
+beforeAll(async () => {
+  process.env.SOCKSCOPE_DATA_DIR = dataDir
+  await import(join(ROOT, 'out', 'main', 'index.js'))
+  await new Promise((r) => setTimeout(r, 50))
+  win = recorded.windows[0]
+})
+afterAll(() => {
+  for (const fn of recorded.appEvents.get('before-quit') ?? []) fn()
+  rmSync(dataDir, { recursive: true, force: true })
+})
+
+const trustedEvent = () => ({ sender: win.webContents, senderFrame: win.webContents.mainFrame })
+
+describe('desktop shell (built main bundle, mocked electron)', () => {
+  it('creates a hardened window', () => {
+    expect(recorded.windows).toHaveLength(1)
+    const p = win.options.webPreferences as Record<string, unknown>
+    expect(p).toMatchObject({
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      experimentalFeatures: false,
+      webviewTag: false
+    })
+    expect(p.enableBlinkFeatures).toBeUndefined()
+    expect(win.loadedUrl).toBe('app://sockscope/index.html')
+  })
+
+  it('uses a preload that exists in the build output and requires nothing but electron', () => {
+    const preload = (win.options.webPreferences as { preload: string }).preload
+    expect(preload).toBe(join(ROOT, 'out', 'preload', 'index.cjs'))
+    expect(existsSync(preload)).toBe(true)
+    const code = readFileSync(preload, 'utf8')
+    const requires = [...code.matchAll(/require\(\s*["'`]([^"'`]+)["'`]\s*\)/g)].map((m) => m[1])
+    expect(new Set(requires)).toEqual(new Set(['electron']))
+    expect(code).not.toMatch(/^\s*import\s/m)
+    expect(code).not.toMatch(/\bimport\(/)
+  })
+
+  it('registers exactly one handler per contract method', () => {
+    expect([...recorded.handlers.keys()].sort()).toEqual(METHOD_NAMES.map((m) => `sockscope:${m}`).sort())
+  })
+
+  it('every handler rejects a foreign sender', async () => {
+    const foreignFrame = new FakeWebContents('https://evil.example/')
+    const subFrame = { url: 'app://sockscope/index.html' }
+    for (const [channel, handler] of recorded.handlers) {
+      await expect(Promise.resolve().then(() => handler({ sender: foreignFrame, senderFrame: foreignFrame.mainFrame }))).rejects.toThrow(
+        /did not come from the Sockscope window/
+      )
+      await expect(Promise.resolve().then(() => handler({ sender: win.webContents, senderFrame: subFrame }))).rejects.toThrow(/Refused/)
+      expect(channel).toMatch(/^sockscope:/)
+    }
+  })
+
+  it('every handler that takes arguments rejects malformed ones, naming what is wrong', async () => {
+    const bad: Record<string, unknown[]> = {
+      connect: [{ url: 'http://x' }],
+      send: ['id', { kind: 'text', data: 5 }],
+      ping: ['id', 'x'.repeat(200)],
+      pong: [42, ''],
+      close: ['id', 1006],
+      terminate: [null],
+      cancelReconnect: [{}],
+      remove: [],
+      fetchPayload: ['not-a-uuid'],
+      appInfo: ['extra'],
+      list: ['extra'],
+      sync: [1]
+    }
+    for (const name of METHOD_NAMES) {
+      const handler = recorded.handlers.get(`sockscope:${name}`)!
+      await expect(
+        Promise.resolve().then(() => handler(trustedEvent(), ...bad[name])),
+        name
+      ).rejects.toThrow(new RegExp(`^${name}: argument`))
+    }
+  })
+
+  it('a valid call from our window works and events go only to that window', async () => {
+    const h = (n: string) => recorded.handlers.get(`sockscope:${n}`)!
+    expect(await h('list')(trustedEvent())).toEqual([])
+    const info = (await h('appInfo')(trustedEvent())) as { mode: string; dataDir: string }
+    expect(info).toMatchObject({ mode: 'desktop', dataDir })
+    const { id } = (await h('connect')(trustedEvent(), { url: 'ws://127.0.0.1:9/' })) as { id: string }
+    await new Promise((r) => setTimeout(r, 100))
+    const batches = win.webContents.sent.filter(([c]) => c === 'sockscope:events')
+    expect(batches.length).toBeGreaterThan(0)
+    expect(batches.flatMap(([, b]) => b as Array<{ id: string }>).every((e) => e.id === id)).toBe(true)
+    await h('remove')(trustedEvent(), id)
+  })
+
+  it('denies every permission request and check', () => {
+    let answer: boolean | null = null
+    recorded.permissionRequest!({}, 'media', (ok) => (answer = ok))
+    expect(answer).toBe(false)
+    expect(recorded.permissionCheck!({}, 'notifications')).toBe(false)
+  })
+
+  it('blocks foreign navigation, webviews and new windows; opens only http(s) links externally', () => {
+    const wc = win.webContents
+    const nav = (url: string): boolean => {
+      let prevented = false
+      wc.emit('will-navigate', { preventDefault: () => (prevented = true) }, url)
+      return prevented
+    }
+    expect(nav('https://evil.example/')).toBe(true)
+    expect(nav('app://sockscope.evil/index.html')).toBe(true)
+    expect(nav('app://sockscope/index.html#x')).toBe(false)
+    let webview = false
+    wc.emit('will-attach-webview', { preventDefault: () => (webview = true) })
+    expect(webview).toBe(true)
+    for (const url of ['https://docs.example/a', 'javascript:alert(1)', 'file:///etc/passwd', 'http://u:p@host/']) {
+      expect(wc.windowOpenHandler!({ url })).toEqual({ action: 'deny' })
+    }
+    expect(recorded.openExternal).toEqual(['https://docs.example/a'])
+  })
+
+  it('serves the UI from the app:// scheme with the CSP, and nothing outside the renderer folder', async () => {
+    expect(recorded.schemes).toEqual([{ scheme: 'app', privileges: expect.objectContaining({ standard: true, secure: true }) }])
+    const handler = recorded.protocolHandlers.get('app')!
+    const ok = await handler(new Request('app://sockscope/index.html'))
+    expect(ok.status).toBe(200)
+    const csp = ok.headers.get('content-security-policy') ?? ''
+    expect(csp).toContain("script-src 'self'")
+    expect(csp).not.toMatch(/unsafe-eval|script-src[^;]*unsafe-inline/)
+    expect((await handler(new Request('app://sockscope/..%2f..%2fpackage.json'))).status).toBe(404)
+    expect((await handler(new Request('app://other/index.html'))).status).toBe(404)
+  })
+
+  it('installs an application menu with the standard edit roles', () => {
+    const menu = recorded.menu as Array<{ role?: string }>
+    expect(menu.some((m) => m.role === 'editMenu')).toBe(true)
+  })
+})

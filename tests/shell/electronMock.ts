@@ -1,0 +1,100 @@
+/** A stand-in for the `electron` module, recording what the built main bundle does with it. */
+import { EventEmitter } from 'node:events'
+import { readFile } from 'node:fs/promises'
+import { fileURLToPath } from 'node:url'
+
+export const recorded = {
+  handlers: new Map<string, (event: unknown, ...args: unknown[]) => unknown>(),
+  windows: [] as FakeWindow[],
+  appEvents: new Map<string, Array<(...a: unknown[]) => void>>(),
+  permissionRequest: null as null | ((wc: unknown, perm: string, cb: (ok: boolean) => void) => void),
+  permissionCheck: null as null | ((...a: unknown[]) => boolean),
+  schemes: [] as unknown[],
+  protocolHandlers: new Map<string, (req: Request) => Promise<Response>>(),
+  openExternal: [] as string[],
+  menu: null as unknown
+}
+
+let nextId = 1
+
+export class FakeWebContents extends EventEmitter {
+  id = nextId++
+  sent: Array<[string, unknown]> = []
+  windowOpenHandler: ((d: { url: string }) => { action: string }) | null = null
+  mainFrame: { url: string }
+  constructor(url = 'app://sockscope/index.html') {
+    super()
+    this.mainFrame = { url }
+  }
+  send(channel: string, payload: unknown): void {
+    this.sent.push([channel, payload])
+  }
+  isDestroyed(): boolean {
+    return false
+  }
+  setWindowOpenHandler(fn: (d: { url: string }) => { action: string }): void {
+    this.windowOpenHandler = fn
+  }
+}
+
+export class FakeWindow extends EventEmitter {
+  webContents = new FakeWebContents()
+  loadedUrl = ''
+  constructor(public options: Record<string, unknown>) {
+    super()
+    recorded.windows.push(this)
+    const created = recorded.appEvents.get('web-contents-created') ?? []
+    for (const fn of created) fn({}, this.webContents)
+  }
+  loadURL(url: string): Promise<void> {
+    this.loadedUrl = url
+    this.webContents.mainFrame.url = url
+    return Promise.resolve()
+  }
+  show(): void {}
+  maximize(): void {}
+  isMaximized(): boolean {
+    return false
+  }
+  getNormalBounds(): object {
+    return { x: 0, y: 0, width: 1280, height: 820 }
+  }
+  static getAllWindows(): FakeWindow[] {
+    return recorded.windows
+  }
+  static getFocusedWindow(): FakeWindow | null {
+    return recorded.windows[0] ?? null
+  }
+}
+
+export function electronModule(): Record<string, unknown> {
+  return {
+    app: {
+      isPackaged: true,
+      setPath: () => undefined,
+      getPath: () => process.env.SOCKSCOPE_DATA_DIR,
+      getVersion: () => '0.0.0-test',
+      requestSingleInstanceLock: () => true,
+      quit: () => undefined,
+      whenReady: () => Promise.resolve(),
+      on: (event: string, fn: (...a: unknown[]) => void) => {
+        recorded.appEvents.set(event, [...(recorded.appEvents.get(event) ?? []), fn])
+      }
+    },
+    BrowserWindow: FakeWindow,
+    ipcMain: { handle: (channel: string, fn: (event: unknown, ...args: unknown[]) => unknown) => recorded.handlers.set(channel, fn) },
+    session: {
+      defaultSession: {
+        setPermissionRequestHandler: (fn: typeof recorded.permissionRequest) => (recorded.permissionRequest = fn),
+        setPermissionCheckHandler: (fn: typeof recorded.permissionCheck) => (recorded.permissionCheck = fn)
+      }
+    },
+    protocol: {
+      registerSchemesAsPrivileged: (s: unknown[]) => recorded.schemes.push(...s),
+      handle: (scheme: string, fn: (req: Request) => Promise<Response>) => recorded.protocolHandlers.set(scheme, fn)
+    },
+    net: { fetch: async (url: string) => new Response(await readFile(fileURLToPath(url))) },
+    shell: { openExternal: (url: string) => (recorded.openExternal.push(url), Promise.resolve()) },
+    Menu: { buildFromTemplate: (t: unknown) => t, setApplicationMenu: (m: unknown) => (recorded.menu = m) }
+  }
+}
