@@ -1,0 +1,39 @@
+/** A plain JSON export of what a tab's log holds (richer formats come with session recordings). */
+import type { LogEntry } from '../stores/messageLog'
+import { base64 } from '../../../shared/wire'
+
+export function logToJson(url: string, entries: LogEntry[], evicted: number): string {
+  return JSON.stringify(
+    {
+      format: 'sockscope-log',
+      version: 1,
+      url,
+      exportedAt: new Date().toISOString(),
+      evictedBeforeExport: evicted,
+      entries: entries.map((e) => ({
+        seq: e.seq,
+        time: new Date(e.ts).toISOString(),
+        ts: e.ts,
+        dir: e.dir,
+        kind: e.kind,
+        size: e.size,
+        ...(typeof e.data === 'string' ? { text: e.data } : { base64: base64.encode(e.data) }),
+        ...(e.ref ? { truncated: true } : {}),
+        ...(e.rttMs !== undefined ? { rttMs: e.rttMs } : {}),
+        ...(e.failed ? { failed: e.failed } : {})
+      }))
+    },
+    null,
+    2
+  )
+}
+
+/** Saves text as a file through the browser's download (works in both browser mode and the desktop window). */
+export function downloadText(name: string, text: string, type = 'application/json'): void {
+  const url = URL.createObjectURL(new Blob([text], { type }))
+  const a = document.createElement('a')
+  a.href = url
+  a.download = name
+  a.click()
+  setTimeout(() => URL.revokeObjectURL(url), 10_000)
+}
