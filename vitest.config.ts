@@ -12,7 +12,12 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
-          include: ['tests/unit/**/*.test.ts', 'tests/integration/**/*.test.ts', 'tests/hostile/**/*.test.ts'],
+          include: [
+            'tests/unit/**/*.test.ts',
+            'tests/renderer/**/*.test.ts',
+            'tests/integration/**/*.test.ts',
+            'tests/hostile/**/*.test.ts'
+          ],
           environment: 'node',
           testTimeout: 20_000,
           hookTimeout: 60_000

@@ -12,24 +12,45 @@ describe('composer validation', () => {
   it('JSON mode validates and formats', () => {
     expect(jsonProblem('{"a":1}')).toBeNull()
     expect(jsonProblem('{"a":}')).toMatch(/^Invalid JSON/)
-    expect(buildMessage({ mode: 'json', text: '{"a":', binaryEncoding: 'hex' })).toMatchObject({ ok: false, problem: expect.stringMatching(/Invalid JSON/) })
+    expect(buildMessage({ mode: 'json', text: '{"a":', binaryEncoding: 'hex' })).toMatchObject({
+      ok: false,
+      problem: expect.stringMatching(/Invalid JSON/)
+    })
     expect(formatJson('{"a":[1,2]}')).toBe('{\n  "a": [\n    1,\n    2\n  ]\n}')
   })
 
   it('binary mode checks hex and base64', () => {
-    expect(buildMessage({ mode: 'binary', text: 'de ad be ef', binaryEncoding: 'hex' })).toEqual({ ok: true, message: { kind: 'binary', encoding: 'hex', data: 'de ad be ef' } })
-    expect(buildMessage({ mode: 'binary', text: 'abc', binaryEncoding: 'hex' })).toMatchObject({ ok: false, problem: expect.stringMatching(/even number/) })
+    expect(buildMessage({ mode: 'binary', text: 'de ad be ef', binaryEncoding: 'hex' })).toEqual({
+      ok: true,
+      message: { kind: 'binary', encoding: 'hex', data: 'de ad be ef' }
+    })
+    expect(buildMessage({ mode: 'binary', text: 'abc', binaryEncoding: 'hex' })).toMatchObject({
+      ok: false,
+      problem: expect.stringMatching(/even number/)
+    })
     expect(buildMessage({ mode: 'binary', text: 'zz', binaryEncoding: 'hex' })).toMatchObject({ ok: false })
     expect(buildMessage({ mode: 'binary', text: '3q2+7w==', binaryEncoding: 'base64' })).toMatchObject({ ok: true })
-    expect(buildMessage({ mode: 'binary', text: '%%%', binaryEncoding: 'base64' })).toMatchObject({ ok: false, problem: expect.stringMatching(/base64/) })
-    expect(buildMessage({ mode: 'binary', text: '', binaryEncoding: 'hex' })).toMatchObject({ ok: false, problem: expect.stringMatching(/Nothing to send/) })
+    expect(buildMessage({ mode: 'binary', text: '%%%', binaryEncoding: 'base64' })).toMatchObject({
+      ok: false,
+      problem: expect.stringMatching(/base64/)
+    })
+    expect(buildMessage({ mode: 'binary', text: '', binaryEncoding: 'hex' })).toMatchObject({
+      ok: false,
+      problem: expect.stringMatching(/Nothing to send/)
+    })
   })
 
   it('file mode needs a file and sends it as binary or text', () => {
     expect(buildMessage({ mode: 'file', text: '', binaryEncoding: 'hex' })).toMatchObject({ ok: false })
     const file = { name: 'a.bin', base64: 'AAEC', asText: false, text: '\u0000\u0001\u0002' }
-    expect(buildMessage({ mode: 'file', text: '', binaryEncoding: 'hex', file })).toEqual({ ok: true, message: { kind: 'binary', encoding: 'base64', data: 'AAEC' } })
-    expect(buildMessage({ mode: 'file', text: '', binaryEncoding: 'hex', file: { ...file, asText: true } })).toMatchObject({ ok: true, message: { kind: 'text' } })
+    expect(buildMessage({ mode: 'file', text: '', binaryEncoding: 'hex', file })).toEqual({
+      ok: true,
+      message: { kind: 'binary', encoding: 'base64', data: 'AAEC' }
+    })
+    expect(buildMessage({ mode: 'file', text: '', binaryEncoding: 'hex', file: { ...file, asText: true } })).toMatchObject({
+      ok: true,
+      message: { kind: 'text' }
+    })
   })
 
   it('the settings form turns into options the engine accepts', () => {

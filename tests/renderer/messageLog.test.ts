@@ -1,10 +1,23 @@
 import { describe, expect, it } from 'vitest'
-import { ALL_DIRS, ALL_KINDS, MessageLog, compileFilter, type EntryDir, type EntryKind, type FilterSpec, type LogEntry } from '../../src/renderer/src/stores/messageLog'
+import {
+  ALL_DIRS,
+  ALL_KINDS,
+  MessageLog,
+  compileFilter,
+  type EntryDir,
+  type EntryKind,
+  type FilterSpec,
+  type LogEntry
+} from '../../src/renderer/src/stores/messageLog'
 import { eventToEntry } from '../../src/renderer/src/lib/toEntry'
 import { ConnectionStats } from '../../src/renderer/src/stores/stats'
 
 let seq = 0
-const entry = (data: string | Uint8Array, dir: EntryDir = 'in', kind: EntryKind = typeof data === 'string' ? 'text' : 'binary'): LogEntry => ({
+const entry = (
+  data: string | Uint8Array,
+  dir: EntryDir = 'in',
+  kind: EntryKind = typeof data === 'string' ? 'text' : 'binary'
+): LogEntry => ({
   seq: ++seq,
   ts: 1_700_000_000_000 + seq,
   dir,
@@ -12,7 +25,13 @@ const entry = (data: string | Uint8Array, dir: EntryDir = 'in', kind: EntryKind 
   size: typeof data === 'string' ? data.length : data.byteLength,
   data
 })
-const spec = (over: Partial<FilterSpec> = {}): FilterSpec => ({ text: '', caseSensitive: false, dirs: new Set(ALL_DIRS), kinds: new Set(ALL_KINDS), ...over })
+const spec = (over: Partial<FilterSpec> = {}): FilterSpec => ({
+  text: '',
+  caseSensitive: false,
+  dirs: new Set(ALL_DIRS),
+  kinds: new Set(ALL_KINDS),
+  ...over
+})
 
 describe('message log ring buffer', () => {
   it('keeps the newest entries up to the cap and counts every eviction', () => {
@@ -99,10 +118,29 @@ describe('message log filters', () => {
 
 describe('events become rows and statistics', () => {
   it('renders connection events as readable lines', () => {
-    const close = eventToEntry({ type: 'close', id: 'c', seq: 1, ts: 1, code: 1007, reason: 'bad', meaning: 'Invalid payload data (e.g. bad UTF-8)', initiator: 'remote', clean: true })
+    const close = eventToEntry({
+      type: 'close',
+      id: 'c',
+      seq: 1,
+      ts: 1,
+      code: 1007,
+      reason: 'bad',
+      meaning: 'Invalid payload data (e.g. bad UTF-8)',
+      initiator: 'remote',
+      clean: true
+    })
     expect(close).toMatchObject({ dir: 'sys', kind: 'close' })
     expect(close!.data).toBe('Closed 1007 (Invalid payload data (e.g. bad UTF-8)) by server: bad')
-    const err = eventToEntry({ type: 'error', id: 'c', seq: 2, ts: 2, class: 'tls', code: 'CERT_HAS_EXPIRED', message: 'certificate has expired', next: 'Renew it.' })
+    const err = eventToEntry({
+      type: 'error',
+      id: 'c',
+      seq: 2,
+      ts: 2,
+      class: 'tls',
+      code: 'CERT_HAS_EXPIRED',
+      message: 'certificate has expired',
+      next: 'Renew it.'
+    })
     expect(err!.data).toBe('[CERT_HAS_EXPIRED] certificate has expired · Renew it.')
     expect(eventToEntry({ type: 'state', id: 'c', seq: 3, ts: 3, state: 'open', attempt: 1 })).toBeNull()
   })
