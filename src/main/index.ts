@@ -10,6 +10,9 @@ import { installGuards } from './security'
 import { APP_ORIGIN, registerAppScheme, serveRenderer } from './appProtocol'
 import { createMainWindow } from './window'
 import { menuTemplate } from './menu'
+import { ProfileStore } from './store/profileStore'
+import { RecordingStore } from './store/recordings'
+import { dialogFiles, safeStorageBackend } from './desktopData'
 
 const devUrl = !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined
 const uiUrl = devUrl ?? `${APP_ORIGIN}/index.html`
@@ -22,7 +25,7 @@ if (!app.requestSingleInstanceLock()) {
   app.quit()
 } else {
   const windows = new Set<WebContents>()
-  const service = new SockscopeService({ appInfo: { mode: 'desktop', version: app.getVersion(), dataDir, platform: process.platform } })
+  let service: SockscopeService | null = null
 
   const openWindow = (): BrowserWindow => {
     const win = createMainWindow(dataDir, uiUrl)
@@ -42,6 +45,13 @@ if (!app.requestSingleInstanceLock()) {
 
   void app.whenReady().then(() => {
     mkdirSync(dataDir, { recursive: true, mode: 0o700 })
+    // safeStorage is usable only once the app is ready.
+    const profiles = new ProfileStore(dataDir, safeStorageBackend(), 'desktop')
+    profiles.load()
+    service = new SockscopeService({
+      appInfo: { mode: 'desktop', version: app.getVersion(), dataDir, platform: process.platform },
+      data: { profiles, recordings: new RecordingStore(join(dataDir, 'recordings')), files: dialogFiles, version: app.getVersion() }
+    })
     installGuards(uiUrl)
     serveRenderer(join(import.meta.dirname, '..', 'renderer'))
     registerIpc(ipcMain, service, uiUrl, (c) => windows.has(c))
@@ -56,5 +66,5 @@ if (!app.requestSingleInstanceLock()) {
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin') app.quit()
   })
-  app.on('before-quit', () => service.dispose())
+  app.on('before-quit', () => service?.dispose())
 }

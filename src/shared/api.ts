@@ -4,6 +4,8 @@
  */
 import type { ConnectionInfo, SockEvent } from './events'
 import type { ConnectionOptions, OutgoingMessage } from './options'
+import type { Environment, Profile, ProfilesDoc } from './profiles'
+import type { FileResult, ImportSummary, ProfilesState, RecordingInfo, ReplayTiming } from './storeTypes'
 
 export interface AppInfo {
   mode: 'desktop' | 'browser'
@@ -36,6 +38,26 @@ export interface SockscopeMethods {
   sync(): Promise<SyncState>
   /** The full payload behind a preview's `ref`, or null once it is no longer held. */
   fetchPayload(ref: string): Promise<string | Uint8Array | null>
+
+  /** Profiles, folders and environments, secrets put back where held, and any problem to show. */
+  profilesState(): Promise<ProfilesState>
+  profileSave(profile: Profile): Promise<Profile>
+  profileDelete(id: string): Promise<void>
+  environmentSave(environment: Environment): Promise<Environment>
+  environmentDelete(id: string): Promise<void>
+  foldersSet(folders: string[]): Promise<void>
+  settingsSet(settings: ProfilesDoc['settings']): Promise<void>
+  /** Secrets typed in for this session (browser mode, or ones that could not be decrypted). Keys as in missingSecrets. */
+  secretsProvide(entries: Record<string, string>): Promise<void>
+  /** Sockscope JSON of the given profiles (all when null) and environments; secrets as placeholders unless included. */
+  exportProfiles(ids: string[] | null, includeSecrets: boolean): Promise<FileResult>
+  /** Desktop: null opens a file dialog. Browser: the renderer passes the uploaded file. */
+  importFile(file: { name: string; content: string } | null): Promise<ImportSummary>
+  recordingsList(): Promise<RecordingInfo[]>
+  recordingRead(id: string): Promise<{ url: string; events: SockEvent[] }>
+  recordingExport(id: string, format: 'ndjson' | 'har' | 'csv'): Promise<FileResult>
+  /** Sends a recording's outgoing messages over a new connection (owned by this window). */
+  replay(recordingId: string, options: ConnectionOptions, timing: ReplayTiming): Promise<{ id: string }>
 }
 
 export type MethodName = keyof SockscopeMethods
@@ -53,7 +75,21 @@ export const METHOD_NAMES = [
   'remove',
   'list',
   'sync',
-  'fetchPayload'
+  'fetchPayload',
+  'profilesState',
+  'profileSave',
+  'profileDelete',
+  'environmentSave',
+  'environmentDelete',
+  'foldersSet',
+  'settingsSet',
+  'secretsProvide',
+  'exportProfiles',
+  'importFile',
+  'recordingsList',
+  'recordingRead',
+  'recordingExport',
+  'replay'
 ] as const satisfies readonly MethodName[]
 
 // Fails to compile if a method is in the interface but not in the list.

@@ -2,8 +2,10 @@
 import * as v from 'valibot'
 import type { MethodName, SockscopeMethods } from './api'
 import { closeRequestSchema, connectionOptionsSchema, outgoingMessageSchema } from './schema'
+import { environmentSchema, profileSchema } from './profiles'
 
 const id = v.pipe(v.string('must be a connection id'), v.minLength(1), v.maxLength(100))
+const recordingId = v.pipe(v.string(), v.regex(/^[\w.-]+\.ndjson$/, 'must be a recording name'), v.maxLength(200))
 const controlPayload = v.pipe(
   v.string(),
   v.check((s) => new TextEncoder().encode(s).length <= 125, 'must be at most 125 bytes (a control frame limit)')
@@ -24,5 +26,26 @@ export const METHOD_ARGS: { [K in MethodName]: ArgsSchema<K> } = {
   remove: v.strictTuple([id]),
   list: v.strictTuple([]),
   sync: v.strictTuple([]),
-  fetchPayload: v.strictTuple([v.pipe(v.string(), v.uuid('must be a payload reference'))])
+  fetchPayload: v.strictTuple([v.pipe(v.string(), v.uuid('must be a payload reference'))]),
+  profilesState: v.strictTuple([]),
+  profileSave: v.strictTuple([profileSchema]),
+  profileDelete: v.strictTuple([id]),
+  environmentSave: v.strictTuple([environmentSchema]),
+  environmentDelete: v.strictTuple([id]),
+  foldersSet: v.strictTuple([v.array(v.pipe(v.string(), v.maxLength(200)))]),
+  settingsSet: v.strictTuple([v.strictObject({ persistInsecureSecrets: v.boolean() })]),
+  secretsProvide: v.strictTuple([v.record(v.pipe(v.string(), v.maxLength(500)), v.string())]),
+  exportProfiles: v.strictTuple([v.nullable(v.array(id)), v.boolean()]),
+  importFile: v.strictTuple([v.nullable(v.strictObject({ name: v.pipe(v.string(), v.maxLength(500)), content: v.string() }))]),
+  recordingsList: v.strictTuple([]),
+  recordingRead: v.strictTuple([recordingId]),
+  recordingExport: v.strictTuple([recordingId, v.picklist(['ndjson', 'har', 'csv'], 'must be ndjson, har or csv')]),
+  replay: v.strictTuple([
+    recordingId,
+    connectionOptionsSchema,
+    v.variant('mode', [
+      v.strictObject({ mode: v.literal('original') }),
+      v.strictObject({ mode: v.literal('interval'), ms: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(3_600_000)) })
+    ])
+  ])
 }

@@ -91,64 +91,66 @@ export const outgoingMessageSchema = v.variant('kind', [
   })
 ])
 
+export const connectionOptionsObject = v.strictObject({
+  url: v.pipe(
+    v.string('must be a string'),
+    v.check(
+      (s) => wsUrlProblem(s) === null,
+      (i) => wsUrlProblem(String(i.input)) ?? 'invalid URL'
+    )
+  ),
+  query: v.optional(v.array(keyValueSchema)),
+  headers: v.optional(v.array(headerSchema)),
+  subprotocols: v.optional(
+    v.pipe(
+      v.array(
+        v.pipe(
+          v.string(),
+          v.check(isSubprotocol, (i) => `"${String(i.input)}" is not a valid subprotocol token`)
+        )
+      ),
+      v.check((a) => new Set(a).size === a.length, 'must not repeat a subprotocol')
+    )
+  ),
+  origin: v.optional(noCrLf),
+  auth: v.optional(authSchema),
+  tls: v.optional(tlsSchema),
+  proxy: v.optional(proxySchema),
+  handshakeTimeoutMs: v.optional(count(1, 600_000)),
+  closeTimeoutMs: v.optional(count(1, 600_000)),
+  maxPayloadBytes: v.optional(count(1, 1024 * 1024 * 1024)),
+  maxFragments: v.optional(count(1, 1_000_000)),
+  maxBufferedChunks: v.optional(count(1, 10_000_000)),
+  perMessageDeflate: v.optional(v.boolean()),
+  followRedirects: v.optional(v.boolean()),
+  maxRedirects: v.optional(count(0, 20)),
+  heartbeat: v.optional(
+    v.strictObject({
+      intervalSec: v.pipe(v.number(), v.minValue(0, 'must be 0 (off) or more'), v.maxValue(86_400, 'must be at most a day')),
+      payload: v.optional(
+        v.pipe(
+          v.string(),
+          v.check((s) => new TextEncoder().encode(s).length <= 125, 'must be at most 125 bytes (a control frame limit)')
+        )
+      ),
+      pongTimeoutMs: v.optional(count(0, 600_000)),
+      autoPong: v.optional(v.boolean())
+    })
+  ),
+  reconnect: v.optional(
+    v.strictObject({
+      enabled: v.boolean(),
+      baseMs: v.optional(count(1, 3_600_000)),
+      capMs: v.optional(count(1, 3_600_000)),
+      maxAttempts: v.optional(count(0, 1_000_000)),
+      stableMs: v.optional(count(0, 3_600_000))
+    })
+  ),
+  preamble: v.optional(v.array(outgoingMessageSchema))
+})
+
 export const connectionOptionsSchema = v.pipe(
-  v.strictObject({
-    url: v.pipe(
-      v.string('must be a string'),
-      v.check(
-        (s) => wsUrlProblem(s) === null,
-        (i) => wsUrlProblem(String(i.input)) ?? 'invalid URL'
-      )
-    ),
-    query: v.optional(v.array(keyValueSchema)),
-    headers: v.optional(v.array(headerSchema)),
-    subprotocols: v.optional(
-      v.pipe(
-        v.array(
-          v.pipe(
-            v.string(),
-            v.check(isSubprotocol, (i) => `"${String(i.input)}" is not a valid subprotocol token`)
-          )
-        ),
-        v.check((a) => new Set(a).size === a.length, 'must not repeat a subprotocol')
-      )
-    ),
-    origin: v.optional(noCrLf),
-    auth: v.optional(authSchema),
-    tls: v.optional(tlsSchema),
-    proxy: v.optional(proxySchema),
-    handshakeTimeoutMs: v.optional(count(1, 600_000)),
-    closeTimeoutMs: v.optional(count(1, 600_000)),
-    maxPayloadBytes: v.optional(count(1, 1024 * 1024 * 1024)),
-    maxFragments: v.optional(count(1, 1_000_000)),
-    maxBufferedChunks: v.optional(count(1, 10_000_000)),
-    perMessageDeflate: v.optional(v.boolean()),
-    followRedirects: v.optional(v.boolean()),
-    maxRedirects: v.optional(count(0, 20)),
-    heartbeat: v.optional(
-      v.strictObject({
-        intervalSec: v.pipe(v.number(), v.minValue(0, 'must be 0 (off) or more'), v.maxValue(86_400, 'must be at most a day')),
-        payload: v.optional(
-          v.pipe(
-            v.string(),
-            v.check((s) => new TextEncoder().encode(s).length <= 125, 'must be at most 125 bytes (a control frame limit)')
-          )
-        ),
-        pongTimeoutMs: v.optional(count(0, 600_000)),
-        autoPong: v.optional(v.boolean())
-      })
-    ),
-    reconnect: v.optional(
-      v.strictObject({
-        enabled: v.boolean(),
-        baseMs: v.optional(count(1, 3_600_000)),
-        capMs: v.optional(count(1, 3_600_000)),
-        maxAttempts: v.optional(count(0, 1_000_000)),
-        stableMs: v.optional(count(0, 3_600_000))
-      })
-    ),
-    preamble: v.optional(v.array(outgoingMessageSchema))
-  }),
+  connectionOptionsObject,
   v.check((o) => !(o.tls?.pfx && (o.tls.cert || o.tls.key)), 'tls: give either a PFX or a PEM certificate and key, not both'),
   v.check((o) => !o.tls?.cert === !o.tls?.key, 'tls: a client certificate needs both cert and key'),
   v.check((o) => !o.reconnect || (o.reconnect.baseMs ?? 0) <= (o.reconnect.capMs ?? Infinity), 'reconnect: baseMs must not exceed capMs')

@@ -130,6 +130,9 @@ describe('the inspector UI in Chromium', () => {
     await connectTo(page, ticker.url)
     await log(page).getByText('tick 5', { exact: true }).waitFor()
     await page.getByRole('button', { name: 'Pause view' }).click()
+    // Let the frame that was already scheduled at the click paint the rows up to the pause point.
+    await page.getByText(/new messages waiting/).waitFor()
+    await page.evaluate('new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))')
     const frozen = await rows(page, '.in').last().innerText()
     await page.waitForTimeout(400)
     expect(await rows(page, '.in').last().innerText()).toBe(frozen)

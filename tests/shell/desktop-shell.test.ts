@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { METHOD_NAMES } from '../../src/shared/api'
+import { METHOD_NAMES, type MethodName } from '../../src/shared/api'
 import { FakeWebContents, recorded, type FakeWindow } from './electronMock'
 
 vi.mock('electron', async () => (await import('./electronMock')).electronModule())
@@ -73,7 +73,8 @@ describe('desktop shell (built main bundle, mocked electron)', () => {
   })
 
   it('every handler that takes arguments rejects malformed ones, naming what is wrong', async () => {
-    const bad: Record<string, unknown[]> = {
+    // Typed over every method name: a new method without a malformed case fails the type check here.
+    const bad: Record<MethodName, unknown[]> = {
       connect: [{ url: 'http://x' }],
       send: ['id', { kind: 'text', data: 5 }],
       ping: ['id', 'x'.repeat(200)],
@@ -85,7 +86,21 @@ describe('desktop shell (built main bundle, mocked electron)', () => {
       fetchPayload: ['not-a-uuid'],
       appInfo: ['extra'],
       list: ['extra'],
-      sync: [1]
+      sync: [1],
+      profilesState: [{}],
+      profileSave: [{ id: 'x', name: '' }],
+      profileDelete: [7],
+      environmentSave: [{ id: 'e', name: 'n', variables: [{ name: 'a', value: 'b\r\nc' }] }],
+      environmentDelete: [],
+      foldersSet: ['not a list'],
+      settingsSet: [{ persistInsecureSecrets: 'yes' }],
+      secretsProvide: [{ a: 5 }],
+      exportProfiles: [null, 'yes'],
+      importFile: [{ name: 'x' }],
+      recordingsList: [1],
+      recordingRead: ['../../etc/passwd'],
+      recordingExport: ['a.ndjson', 'pdf'],
+      replay: ['a.ndjson', { url: 'ws://x' }, { mode: 'fast' }]
     }
     for (const name of METHOD_NAMES) {
       const handler = recorded.handlers.get(`sockscope:${name}`)!

@@ -95,6 +95,13 @@ export function electronModule(): Record<string, unknown> {
     },
     net: { fetch: async (url: string) => new Response(await readFile(fileURLToPath(url))) },
     shell: { openExternal: (url: string) => (recorded.openExternal.push(url), Promise.resolve()) },
+    safeStorage: {
+      isEncryptionAvailable: () => true,
+      getSelectedStorageBackend: () => 'gnome_libsecret',
+      encryptString: (s: string) => Buffer.from(`enc:${s}`),
+      decryptString: (b: Buffer) => b.toString().slice(4)
+    },
+    dialog: { showSaveDialog: async () => ({ canceled: true }), showOpenDialog: async () => ({ canceled: true, filePaths: [] }) },
     Menu: { buildFromTemplate: (t: unknown) => t, setApplicationMenu: (m: unknown) => (recorded.menu = m) }
   }
 }

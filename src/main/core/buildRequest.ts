@@ -16,6 +16,9 @@ export interface BuiltRequest {
   headers: HeaderEntry[]
   /** Lower-case names of headers whose values are secret (auth, marked headers). */
   secretHeaders: Set<string>
+  /** Query parameter names whose values are secret; `displayUrl` masks them. */
+  secretQuery: Set<string>
+  displayUrl: string
   ws: WsClientOptions
 }
 
@@ -51,7 +54,9 @@ export function makeProxyAgent(proxy: ConnectionOptions['proxy']): Agent | undef
 export function buildRequest(o: ConnectionOptions): BuiltRequest {
   const auth = authHeaders(o)
   const url = new URL(o.url)
-  for (const q of [...(o.query ?? []).filter(enabled), ...auth.query]) url.searchParams.append(q.name, q.value)
+  const query = [...(o.query ?? []).filter(enabled), ...auth.query]
+  for (const q of query) url.searchParams.append(q.name, q.value)
+  const secretQuery = new Set(query.filter((q) => q.secret).map((q) => q.name))
 
   const headers: HeaderEntry[] = [
     ...(o.headers ?? []).filter(enabled).map((h) => ({ name: h.name, value: h.value, ...(h.secret ? { secret: true } : {}) })),
@@ -94,5 +99,18 @@ export function buildRequest(o: ConnectionOptions): BuiltRequest {
   const agent = makeProxyAgent(o.proxy)
   if (agent) ws.agent = agent
 
-  return { url: url.toString(), protocols: o.subprotocols ?? [], headers, secretHeaders, ws }
+  const full = url.toString()
+  return { url: full, displayUrl: redactUrl(full, secretQuery), protocols: o.subprotocols ?? [], headers, secretHeaders, secretQuery, ws }
+}
+
+export const MASK = '••••••'
+
+/** The URL with secret query values (and any password) masked, for events, listings and recordings. */
+export function redactUrl(raw: string, secretQuery: Set<string>): string {
+  const u = new URL(raw)
+  if (u.password) u.password = MASK
+  if (!secretQuery.size) return u.toString()
+  const params = [...u.searchParams.entries()].map(([k, v]): [string, string] => [k, secretQuery.has(k) ? MASK : v])
+  u.search = new URLSearchParams(params).toString()
+  return u.toString()
 }

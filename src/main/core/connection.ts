@@ -3,8 +3,8 @@ import WebSocket from 'ws'
 import type { ClientRequest, IncomingMessage } from 'node:http'
 import { closeCodeMeaning } from '../../shared/closeCodes'
 import { DEFAULTS, type ConnectionOptions, type OutgoingMessage } from '../../shared/options'
-import type { CloseInitiator, ConnectionInfo, ConnectionState, SockEvent } from '../../shared/events'
-import { buildRequest, type BuiltRequest } from './buildRequest'
+import type { CloseInitiator, ConnectionInfo, ConnectionState, RedirectInfo, SockEvent } from '../../shared/events'
+import { buildRequest, redactUrl, type BuiltRequest } from './buildRequest'
 import { classifyError, isTlsVerificationFailure, type Classified } from './classify'
 import { fullJitterDelay } from './backoff'
 import { Heartbeat } from './heartbeat'
@@ -111,7 +111,7 @@ export class Connection {
     if (this.options.followRedirects) {
       ws.on('redirect', (url: string, req: ClientRequest) => {
         if (!current()) return
-        followRedirect(capture, this.built.secretHeaders, url, req, (r) => this.emit({ type: 'redirect', ...r }))
+        followRedirect(capture, this.built.secretHeaders, url, req, (r) => this.emit({ type: 'redirect', ...this.redactRedirect(r) }))
       })
     }
     ws.on('upgrade', (res: IncomingMessage) => current() && capture.upgrade(res))
@@ -149,6 +149,11 @@ export class Connection {
       this.fail(classifyError(err, { viaProxy: !!this.options.proxy }))
     })
     ws.addEventListener('close', (ev) => current() && this.closed(ev.code, ev.reason, ev.wasClean))
+  }
+
+  private redactRedirect(r: RedirectInfo): RedirectInfo {
+    const q = this.built.secretQuery
+    return { ...r, from: redactUrl(r.from, q), to: /^wss?:/.test(r.to) ? redactUrl(r.to, q) : r.to }
   }
 
   private fail(c: Classified): void {
@@ -206,14 +211,14 @@ export class Connection {
     this.setState('open')
     this.emit({
       type: 'handshake',
-      url: ws.url,
+      url: redactUrl(ws.url, this.built.secretQuery),
       requestHeaders: capture.requestHeaders,
       status: capture.status,
       statusText: capture.statusText,
       responseHeaders: capture.responseHeaders,
       protocol: ws.protocol,
       extensions: ws.extensions,
-      redirects: capture.redirects,
+      redirects: capture.redirects.map((r) => this.redactRedirect(r)),
       timings: capture.finalTimings(),
       ...(capture.tls ? { tls: capture.tls } : {})
     })

@@ -11,14 +11,18 @@ import { ConnectionManager } from '../core/manager'
 import { PayloadStore } from '../core/payloadStore'
 import type { BatcherOptions } from '../core/batcher'
 import { ClientSession } from './session'
+import { dataMethods, type DataDeps } from './dataMethods'
+import { replayPlan, runReplay } from './replay'
 
 export class ForbiddenError extends Error {
   readonly code = 'FORBIDDEN'
 }
 
 export interface ServiceOptions {
-  appInfo: Omit<AppInfo, never>
+  appInfo: AppInfo
   batcher?: BatcherOptions
+  /** Profiles, recordings and files; absent in tests that exercise connections only. */
+  data?: DataDeps
 }
 
 export class SockscopeService {
@@ -26,6 +30,8 @@ export class SockscopeService {
   readonly manager: ConnectionManager
   private readonly sessions = new Map<string, ClientSession>()
   private readonly owner = new Map<string, ClientSession>()
+  /** One-shot observers of a connection's events (replay waits for the open). */
+  private readonly watchers = new Map<string, (e: SockEvent) => void>()
 
   constructor(private readonly options: ServiceOptions) {
     this.manager = new ConnectionManager((e) => this.route(e))
@@ -33,6 +39,15 @@ export class SockscopeService {
 
   private route(e: SockEvent): void {
     this.owner.get(e.id)?.push(e)
+    this.options.data?.recordings.record([e])
+    this.watchers.get(e.id)?.(e)
+  }
+
+  private forget(id: string): void {
+    this.manager.remove(id)
+    this.owner.delete(id)
+    this.watchers.delete(id)
+    void this.options.data?.recordings.end(id)
   }
 
   openSession(key: string, target: (batch: SockEvent[]) => void): ClientSession {
@@ -49,10 +64,7 @@ export class SockscopeService {
   closeSession(key: string): void {
     const s = this.sessions.get(key)
     if (!s) return
-    for (const id of [...s.connections]) {
-      this.manager.remove(id)
-      this.owner.delete(id)
-    }
+    for (const id of [...s.connections]) this.forget(id)
     s.dispose()
     this.sessions.delete(key)
   }
@@ -86,14 +98,7 @@ export class SockscopeService {
     const enc = new TextEncoder()
     return {
       appInfo: async () => this.options.appInfo,
-      connect: async (options) => {
-        const { id } = m.open(options, (newId) => {
-          // Own before the first event is emitted.
-          session.own(newId)
-          this.owner.set(newId, session)
-        })
-        return { id }
-      },
+      connect: async (options) => this.open(session, options),
       send: (id, message) => m.send(this.owned(session, id), message),
       ping: async (id, payload) => m.ping(this.owned(session, id), enc.encode(payload)),
       pong: async (id, payload) => m.pong(this.owned(session, id), enc.encode(payload)),
@@ -101,18 +106,67 @@ export class SockscopeService {
       terminate: async (id) => m.terminate(this.owned(session, id)),
       cancelReconnect: async (id) => m.cancelReconnect(this.owned(session, id)),
       remove: async (id) => {
-        m.remove(this.owned(session, id))
+        this.forget(this.owned(session, id))
         session.disown(id)
-        this.owner.delete(id)
       },
       list: async () => m.list().filter((c) => session.connections.has(c.id)),
       sync: async () => ({ connections: m.list().filter((c) => session.connections.has(c.id)), events: session.recentEvents() }),
-      fetchPayload: async (ref) => this.payloads.get(ref) ?? null
+      fetchPayload: async (ref) => this.payloads.get(ref) ?? null,
+      ...this.data(),
+      replay: async (recordingId, options, timing) => {
+        const data = this.requireData()
+        const plan = replayPlan(data.recordings.read(recordingId).events, timing)
+        let opened: () => void = () => undefined
+        const ready = new Promise<void>((r) => (opened = r))
+        const conn = this.open(session, options, (e) => e.type === 'state' && e.state === 'open' && opened())
+        runReplay(plan, ready, (msg) => m.send(conn.id, msg))
+        return conn
+      }
     }
+  }
+
+  /** Opens a connection owned by `session` (owned before its first event), recording it. */
+  private open(session: ClientSession, options: unknown, watch?: (e: SockEvent) => void): { id: string } {
+    return this.manager.open(options, (id) => {
+      session.own(id)
+      this.owner.set(id, session)
+      const url = this.manager.list().find((c) => c.id === id)?.url ?? ''
+      this.options.data?.recordings.start(id, url)
+      if (watch) this.watchers.set(id, watch)
+    })
+  }
+
+  private requireData(): DataDeps {
+    if (!this.options.data) throw new Error('Profiles and recordings are not available in this host.')
+    return this.options.data
+  }
+
+  private data(): ReturnType<typeof dataMethods> {
+    if (this.options.data) return dataMethods(this.options.data)
+    const unavailable = async (): Promise<never> => this.requireData() as never
+    return Object.fromEntries(
+      [
+        'profilesState',
+        'profileSave',
+        'profileDelete',
+        'environmentSave',
+        'environmentDelete',
+        'foldersSet',
+        'settingsSet',
+        'secretsProvide',
+        'exportProfiles',
+        'importFile',
+        'recordingsList',
+        'recordingRead',
+        'recordingExport'
+      ].map((k) => [k, unavailable])
+    ) as unknown as ReturnType<typeof dataMethods>
   }
 
   dispose(): void {
     for (const key of [...this.sessions.keys()]) this.closeSession(key)
     this.manager.dispose()
+    void this.options.data?.recordings.endAll()
+    void this.options.data?.profiles.flush()
   }
 }

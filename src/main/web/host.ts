@@ -9,6 +9,10 @@ import { SockscopeService } from '../service/service'
 import type { ClientSession } from '../service/session'
 import { checkBridgeRequest, hostAllowed, type GuardConfig } from './guard'
 import { resolveStatic, sendFile } from './staticFiles'
+import { join } from 'node:path'
+import { ProfileStore } from '../store/profileStore'
+import { RecordingStore } from '../store/recordings'
+import { NO_ENCRYPTION } from '../store/secrets'
 
 export interface WebHostOptions {
   port: number
@@ -49,7 +53,14 @@ export async function startWebHost(o: WebHostOptions): Promise<WebHost> {
   }
   const log = o.log ?? ((l: string) => console.warn(l))
   const token = randomBytes(16).toString('hex')
-  const service = new SockscopeService({ appInfo: { mode: 'browser', version: o.version, dataDir: o.dataDir, platform: process.platform } })
+  // Browser mode has no OS keychain: secrets stay in memory (see SecretsStore).
+  const profiles = new ProfileStore(o.dataDir, NO_ENCRYPTION, 'browser')
+  profiles.load()
+  const recordings = new RecordingStore(join(o.dataDir, 'recordings'))
+  const service = new SockscopeService({
+    appInfo: { mode: 'browser', version: o.version, dataDir: o.dataDir, platform: process.platform },
+    data: { profiles, recordings, version: o.version }
+  })
   const cfg: GuardConfig = { port: 0, token, extraHosts: o.allowRemote ? [o.host] : [] }
   const grace = o.reattachGraceMs ?? 30_000
   const pendingClose = new Map<string, NodeJS.Timeout>()
@@ -151,6 +162,8 @@ export async function startWebHost(o: WebHostOptions): Promise<WebHost> {
     close: async () => {
       for (const t of pendingClose.values()) clearTimeout(t)
       service.dispose()
+      await recordings.endAll()
+      await profiles.flush()
       for (const c of wss.clients) c.terminate()
       wss.close()
       server.closeAllConnections()

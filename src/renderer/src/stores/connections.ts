@@ -8,6 +8,8 @@ import { eventToEntry } from '../lib/toEntry'
 import { MessageLog } from './messageLog'
 import { ConnectionStats } from './stats'
 import { draftToOptions, newDraft, type Draft } from './draft'
+import { useProfiles } from './profiles'
+import { resolveDeep, unresolvedMessage } from '../../../shared/variables'
 
 export interface ConnectionTab {
   key: string
@@ -26,6 +28,11 @@ export interface ConnectionTab {
   /** Is the view frozen (capture continues)? and how far it showed when frozen. */
   paused: boolean
   pausedAt: number
+  /** The profile this tab was opened from or saved as. */
+  profileId: string | null
+  /** An imported or recorded session shown for offline viewing: no connecting. */
+  readOnly: boolean
+  title: string | null
 }
 
 let keySeq = 0
@@ -56,7 +63,10 @@ export const useConnections = defineStore('connections', () => {
       lastError: null,
       problem: null,
       paused: false,
-      pausedAt: 0
+      pausedAt: 0,
+      profileId: null,
+      readOnly: false,
+      title: null
     }) as ConnectionTab
     tabs.value.push(tab)
     activeKey.value = tab.key
@@ -116,9 +126,14 @@ export const useConnections = defineStore('connections', () => {
       await api.remove(tab.connId).catch(() => undefined)
       tab.connId = null
     }
+    const { value: options, missing } = resolveDeep(draftToOptions(tab.draft), useProfiles().variables)
+    if (missing.length) {
+      tab.problem = unresolvedMessage(missing, 'This connection')
+      return
+    }
     try {
       tab.state = 'connecting'
-      const { id } = await api.connect(draftToOptions(tab.draft))
+      const { id } = await api.connect(options)
       tab.connId = id
       byConn.set(id, tab)
     } catch (err) {
@@ -144,8 +159,13 @@ export const useConnections = defineStore('connections', () => {
       tab.problem = 'Not connected: press Connect first.'
       return false
     }
+    const { value, missing } = resolveDeep(msg, useProfiles().variables)
+    if (missing.length) {
+      tab.problem = unresolvedMessage(missing, 'This message')
+      return false
+    }
     try {
-      await api.send(tab.connId, msg)
+      await api.send(tab.connId, value)
       return true
     } catch (err) {
       tab.problem = (err as Error).message
@@ -197,5 +217,52 @@ export const useConnections = defineStore('connections', () => {
     if (!tabs.value.length) addTab()
   }
 
-  return { tabs, activeKey, active, logVersion, addTab, connect, disconnect, send, control, closeTab, clearLog, init, bump }
+  /** Shows recorded or imported events read-only in a new tab. */
+  function openReadOnly(title: string, url: string, events: SockEvent[]): void {
+    const tab = addTab(url)
+    tab.readOnly = true
+    tab.title = title
+    for (const e of events) apply(tab, e)
+    tab.state = 'closed'
+    tab.reconnectAt = null
+    bump()
+  }
+
+  /** Starts a replay of a recording over a new connection in a new tab. */
+  async function replay(
+    recordingId: string,
+    tab: ConnectionTab,
+    timing: { mode: 'original' } | { mode: 'interval'; ms: number }
+  ): Promise<void> {
+    const { value: options, missing } = resolveDeep(draftToOptions(tab.draft), useProfiles().variables)
+    if (missing.length) {
+      tab.problem = unresolvedMessage(missing, 'This connection')
+      return
+    }
+    try {
+      const { id } = await api.replay(recordingId, options, timing)
+      tab.connId = id
+      byConn.set(id, tab)
+    } catch (err) {
+      tab.problem = (err as Error).message
+    }
+  }
+
+  return {
+    tabs,
+    activeKey,
+    active,
+    logVersion,
+    addTab,
+    connect,
+    disconnect,
+    send,
+    control,
+    closeTab,
+    clearLog,
+    init,
+    bump,
+    openReadOnly,
+    replay
+  }
 })

@@ -1,0 +1,122 @@
+/** The contract's data methods: profiles, environments, secrets, import/export and recordings. */
+import { readFileSync } from 'node:fs'
+import type { SockscopeMethods } from '../../shared/api'
+import type { FileResult } from '../../shared/storeTypes'
+import { redactProfile } from '../../shared/secrets'
+import type { ProfileStore } from '../store/profileStore'
+import type { RecordingStore } from '../store/recordings'
+import { eventsToHar } from '../store/har'
+import { eventsToCsv } from '../store/csv'
+import { importContent } from '../store/importers'
+
+/** Desktop only: native dialogs. The main side writes only where the user chose in a dialog. */
+export interface FileAccess {
+  save(defaultName: string, content: string): Promise<string | null>
+  open(): Promise<{ name: string; content: string } | null>
+}
+
+export interface DataDeps {
+  profiles: ProfileStore
+  recordings: RecordingStore
+  files?: FileAccess
+  version: string
+}
+
+type DataMethodNames =
+  | 'profilesState'
+  | 'profileSave'
+  | 'profileDelete'
+  | 'environmentSave'
+  | 'environmentDelete'
+  | 'foldersSet'
+  | 'settingsSet'
+  | 'secretsProvide'
+  | 'exportProfiles'
+  | 'importFile'
+  | 'recordingsList'
+  | 'recordingRead'
+  | 'recordingExport'
+
+async function deliver(files: FileAccess | undefined, name: string, mime: string, content: string): Promise<FileResult> {
+  if (!files) return { download: { name, mime, content } }
+  const saved = await files.save(name, content)
+  return saved ? { saved } : { cancelled: true }
+}
+
+const stamp = (): string => new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-')
+
+export function dataMethods(d: DataDeps): Pick<SockscopeMethods, DataMethodNames> {
+  const p = d.profiles
+  return {
+    profilesState: async () => p.state(),
+    profileSave: async (profile) => {
+      p.saveProfile(profile)
+      return p.state().profiles.find((x) => x.id === profile.id)!
+    },
+    profileDelete: async (id) => p.deleteProfile(id),
+    environmentSave: async (env) => {
+      p.saveEnvironment(env)
+      return p.state().environments.find((x) => x.id === env.id)!
+    },
+    environmentDelete: async (id) => p.deleteEnvironment(id),
+    foldersSet: async (folders) => p.setFolders(folders),
+    settingsSet: async (settings) => {
+      p.setSettings(settings)
+      const err = p.secrets.save()
+      if (err) throw new Error(err)
+    },
+    secretsProvide: async (entries) => p.provideSecrets(entries),
+    exportProfiles: async (ids, includeSecrets) => {
+      const s = p.state()
+      const chosen = ids ? s.profiles.filter((x) => ids.includes(x.id)) : s.profiles
+      const doc = {
+        format: 'sockscope-profiles',
+        version: 1,
+        exportedAt: new Date().toISOString(),
+        secretsIncluded: includeSecrets,
+        profiles: includeSecrets ? chosen : chosen.map(redactProfile),
+        environments: s.environments.map((e) =>
+          includeSecrets ? e : { ...e, variables: e.variables.map((v) => (v.secret ? { ...v, value: '<secret: not exported>' } : v)) }
+        )
+      }
+      return deliver(d.files, `sockscope-profiles-${stamp()}.json`, 'application/json', JSON.stringify(doc, null, 2))
+    },
+    importFile: async (file) => {
+      const f = file ?? (d.files ? await d.files.open() : null)
+      if (!f) return { format: 'sockscope', profiles: [], environments: [], recordings: [], sessions: [], notes: ['Nothing was imported.'] }
+      const r = importContent(f.name, f.content)
+      for (const e of r.environments) p.saveEnvironment(e)
+      for (const x of r.profiles) p.saveProfile(x)
+      const recordings: string[] = []
+      if (r.format === 'har') {
+        for (const s of r.sessions) {
+          const cid = s.events[0]?.id ?? 'har'
+          const id = d.recordings.start(cid, s.url)
+          d.recordings.record(s.events)
+          await d.recordings.end(cid)
+          recordings.push(id)
+        }
+      }
+      return { format: r.format, profiles: r.profiles, environments: r.environments, recordings, sessions: r.sessions, notes: r.notes }
+    },
+    recordingsList: async () => d.recordings.list(),
+    recordingRead: async (id) => {
+      const r = d.recordings.read(id)
+      return { url: r.header?.url ?? '', events: r.events }
+    },
+    recordingExport: async (id, format) => {
+      d.recordings.flush()
+      const base = id.replace(/\.ndjson$/, '')
+      if (format === 'ndjson') return deliver(d.files, id, 'application/x-ndjson', readFileSync(d.recordings.pathOf(id), 'utf8'))
+      const { header, events } = d.recordings.read(id)
+      if (format === 'har')
+        return deliver(
+          d.files,
+          `${base}.har`,
+          'application/json',
+          JSON.stringify(eventsToHar(header?.url ?? '', events, d.version), null, 2)
+        )
+      return deliver(d.files, `${base}.csv`, 'text/csv', eventsToCsv(events))
+    }
+  }
+}

@@ -1,0 +1,163 @@
+/** Sessions as HAR 1.2 with Chrome's `_webSocketMessages`, and back. */
+import type { HandshakeEvent, SockEvent } from '../../shared/events'
+import { base64 } from '../../shared/wire'
+
+export interface HarWebSocketMessage {
+  type: 'send' | 'receive'
+  /** Seconds since the epoch, with fraction (as Chrome writes it). */
+  time: number
+  /** 1 = text, 2 = binary. */
+  opcode: number
+  /** Text as is, binary as base64. */
+  data: string
+}
+
+export interface HarEntry {
+  startedDateTime: string
+  time: number
+  request: {
+    method: string
+    url: string
+    httpVersion: string
+    headers: Array<{ name: string; value: string }>
+    queryString: Array<{ name: string; value: string }>
+    cookies: []
+    headersSize: number
+    bodySize: number
+  }
+  response: {
+    status: number
+    statusText: string
+    httpVersion: string
+    headers: Array<{ name: string; value: string }>
+    cookies: []
+    content: { size: number; mimeType: string }
+    redirectURL: string
+    headersSize: number
+    bodySize: number
+  }
+  cache: Record<string, never>
+  timings: { send: number; wait: number; receive: number }
+  _resourceType: 'websocket'
+  _webSocketMessages: HarWebSocketMessage[]
+}
+
+export interface Har {
+  log: { version: '1.2'; creator: { name: string; version: string }; pages: []; entries: HarEntry[] }
+}
+
+const MASK = '••••••'
+
+/** One HAR entry per connection attempt that opened (a reconnect starts a new entry). */
+export function eventsToHar(url: string, events: SockEvent[], version: string): Har {
+  const entries: HarEntry[] = []
+  let current: HarEntry | null = null
+  let firstTs = events[0]?.ts ?? Date.now()
+  for (const e of events) {
+    if (e.type === 'state' && e.state === 'connecting') firstTs = e.ts
+    if (e.type === 'handshake') current = entryFor(e, firstTs)
+    if (!current) continue
+    if (e.type === 'handshake') entries.push(current)
+    if (e.type === 'message') {
+      const data = typeof e.data === 'string' ? e.data : base64.encode(e.data)
+      current._webSocketMessages.push({
+        type: e.dir === 'out' ? 'send' : 'receive',
+        time: e.ts / 1000,
+        opcode: e.kind === 'text' ? 1 : 2,
+        data
+      })
+    }
+  }
+  if (!entries.length && url) entries.push(entryFor(null, firstTs, url))
+  return { log: { version: '1.2', creator: { name: 'Sockscope', version }, pages: [], entries } }
+}
+
+function entryFor(h: HandshakeEvent | null, startTs: number, fallbackUrl = ''): HarEntry {
+  const url = h?.url ?? fallbackUrl
+  let queryString: Array<{ name: string; value: string }> = []
+  try {
+    queryString = [...new URL(url).searchParams].map(([name, value]) => ({ name, value }))
+  } catch {
+    // Keep an empty query for an unparsable URL.
+  }
+  return {
+    startedDateTime: new Date(startTs).toISOString(),
+    time: h ? h.timings.upgradeMs : 0,
+    request: {
+      method: 'GET',
+      url,
+      httpVersion: 'HTTP/1.1',
+      headers: (h?.requestHeaders ?? []).map((x) => ({ name: x.name, value: x.secret ? MASK : x.value })),
+      queryString,
+      cookies: [],
+      headersSize: -1,
+      bodySize: 0
+    },
+    response: {
+      status: h?.status ?? 0,
+      statusText: h?.statusText ?? '',
+      httpVersion: 'HTTP/1.1',
+      headers: (h?.responseHeaders ?? []).map((x) => ({ name: x.name, value: x.value })),
+      cookies: [],
+      content: { size: 0, mimeType: 'x-unknown' },
+      redirectURL: '',
+      headersSize: -1,
+      bodySize: 0
+    },
+    cache: {},
+    timings: { send: 0, wait: h?.timings.upgradeMs ?? 0, receive: 0 },
+    _resourceType: 'websocket',
+    _webSocketMessages: []
+  }
+}
+
+/** WebSocket entries of any HAR (Chrome, Firefox, ours): those with `_webSocketMessages` or a 101 answer to a ws(s) URL. */
+export function harWebSocketEntries(har: unknown): HarEntry[] {
+  const entries = (har as { log?: { entries?: unknown[] } })?.log?.entries
+  if (!Array.isArray(entries)) throw new Error('not a HAR file: log.entries is missing')
+  return (entries as HarEntry[]).filter(
+    (e) =>
+      Array.isArray(e?._webSocketMessages) ||
+      e?._resourceType === 'websocket' ||
+      (e?.response?.status === 101 && /^(wss?|https?):/.test(e?.request?.url ?? ''))
+  )
+}
+
+/** Turns one HAR WebSocket entry back into events for offline viewing. */
+export function harEntryToEvents(e: HarEntry, id: string): SockEvent[] {
+  const events: SockEvent[] = []
+  let seq = 0
+  const ts0 = Date.parse(e.startedDateTime) || 0
+  const headers = (list: Array<{ name: string; value: string }> | undefined) =>
+    (list ?? []).filter((h) => !h.name.startsWith(':')).map((h) => ({ name: h.name, value: h.value }))
+  events.push({
+    type: 'handshake',
+    id,
+    seq: ++seq,
+    ts: ts0,
+    url: e.request?.url ?? '',
+    requestHeaders: headers(e.request?.headers),
+    status: e.response?.status ?? 101,
+    statusText: e.response?.statusText ?? '',
+    responseHeaders: headers(e.response?.headers),
+    protocol: '',
+    extensions: '',
+    redirects: [],
+    timings: { upgradeMs: e.time ?? 0 }
+  })
+  for (const m of e._webSocketMessages ?? []) {
+    const text = m.opcode === 1
+    const data = text ? String(m.data ?? '') : base64.decode(String(m.data ?? ''))
+    events.push({
+      type: 'message',
+      id,
+      seq: ++seq,
+      ts: (m.time ?? 0) * 1000,
+      dir: m.type === 'send' ? 'out' : 'in',
+      kind: text ? 'text' : 'binary',
+      size: typeof data === 'string' ? new TextEncoder().encode(data).length : data.byteLength,
+      data
+    })
+  }
+  return events
+}

@@ -1,0 +1,188 @@
+/**
+ * Every connection records to disk as NDJSON: a header line, then every event with its full payload (binary
+ * as base64). Lines are buffered and appended in batches. Retention by count and total size prunes whole files.
+ */
+import { createWriteStream, existsSync, mkdirSync, readFileSync, readdirSync, statSync, unlinkSync, type WriteStream } from 'node:fs'
+import { join } from 'node:path'
+import type { SockEvent } from '../../shared/events'
+import { eventsFromWire, eventsToWire } from '../../shared/wire'
+import type { RecordingInfo } from '../../shared/storeTypes'
+
+export interface RecordingHeader {
+  type: 'sockscope-recording'
+  version: 1
+  url: string
+  startedAt: string
+  connectionId: string
+}
+
+export interface RecordingLimits {
+  maxCount: number
+  maxBytes: number
+}
+
+const FLUSH_MS = 50
+const FLUSH_BYTES = 1 << 20
+
+class Writer {
+  private lines: string[] = []
+  private bytes = 0
+  private timer: NodeJS.Timeout | null = null
+  readonly stream: WriteStream
+
+  constructor(path: string, header: RecordingHeader) {
+    this.stream = createWriteStream(path, { flags: 'a', mode: 0o600 })
+    this.stream.on('error', () => undefined) // surfaced by a missing file in the listing; capture must not crash
+    this.push(JSON.stringify(header))
+  }
+
+  push(line: string): void {
+    this.lines.push(line)
+    this.bytes += line.length
+    if (this.bytes >= FLUSH_BYTES) this.flush()
+    else if (!this.timer) this.timer = setTimeout(() => this.flush(), FLUSH_MS)
+  }
+
+  flush(): void {
+    if (this.timer) clearTimeout(this.timer)
+    this.timer = null
+    if (!this.lines.length) return
+    this.stream.write(this.lines.join('\n') + '\n')
+    this.lines = []
+    this.bytes = 0
+  }
+
+  end(): Promise<void> {
+    this.flush()
+    return new Promise((r) => this.stream.end(r))
+  }
+}
+
+export const recordingFileName = (startedAt: Date, connectionId: string): string =>
+  `${startedAt.toISOString().replace(/[:.]/g, '-')}_${connectionId.slice(0, 8)}.ndjson`
+
+export class RecordingStore {
+  private readonly writers = new Map<string, { id: string; writer: Writer }>()
+
+  constructor(
+    readonly dir: string,
+    private readonly limits: RecordingLimits = { maxCount: 500, maxBytes: 2 * 1024 * 1024 * 1024 }
+  ) {
+    mkdirSync(dir, { recursive: true, mode: 0o700 })
+  }
+
+  start(connectionId: string, url: string): string {
+    this.prune(1)
+    const startedAt = new Date()
+    const id = recordingFileName(startedAt, connectionId)
+    const writer = new Writer(join(this.dir, id), {
+      type: 'sockscope-recording',
+      version: 1,
+      url,
+      startedAt: startedAt.toISOString(),
+      connectionId
+    })
+    this.writers.set(connectionId, { id, writer })
+    return id
+  }
+
+  record(batch: SockEvent[]): void {
+    // Secret header values never reach the disk; the live handshake view masks them with a reveal instead.
+    const masked = batch.map((e) =>
+      e.type === 'handshake' && e.requestHeaders.some((h) => h.secret)
+        ? { ...e, requestHeaders: e.requestHeaders.map((h) => (h.secret ? { ...h, value: '••••••' } : h)) }
+        : e
+    )
+    const wire = eventsToWire(masked) as Array<{ id: string }>
+    for (const e of wire) this.writers.get(e.id)?.writer.push(JSON.stringify(e))
+  }
+
+  recordingOf(connectionId: string): string | undefined {
+    return this.writers.get(connectionId)?.id
+  }
+
+  async end(connectionId: string): Promise<void> {
+    const w = this.writers.get(connectionId)
+    if (!w) return
+    this.writers.delete(connectionId)
+    await w.writer.end()
+  }
+
+  async endAll(): Promise<void> {
+    await Promise.all([...this.writers.keys()].map((id) => this.end(id)))
+  }
+
+  /** Makes buffered lines reach the file (before an export of an active recording). */
+  flush(connectionId?: string): void {
+    for (const [cid, w] of this.writers) if (!connectionId || cid === connectionId) w.writer.flush()
+  }
+
+  list(): RecordingInfo[] {
+    const active = new Set([...this.writers.values()].map((w) => w.id))
+    return readdirSync(this.dir)
+      .filter((f) => f.endsWith('.ndjson'))
+      .map((id) => {
+        const path = join(this.dir, id)
+        let url = ''
+        let startedAt = ''
+        try {
+          const first = readFileSync(path, 'utf8').split('\n', 1)[0]
+          const h = JSON.parse(first) as RecordingHeader
+          url = h.url
+          startedAt = h.startedAt
+        } catch {
+          // A damaged header still lists the file, so it can be exported or removed.
+        }
+        return { id, url, startedAt, bytes: statSync(path).size, active: active.has(id) }
+      })
+      .sort((a, b) => b.id.localeCompare(a.id))
+  }
+
+  pathOf(id: string): string {
+    if (!/^[\w.-]+\.ndjson$/.test(id) || id.includes('..')) throw new Error(`Not a recording name: ${id}`)
+    const path = join(this.dir, id)
+    if (!existsSync(path)) throw new Error(`No recording ${id}; it may have been pruned.`)
+    return path
+  }
+
+  read(id: string): { header: RecordingHeader | null; events: SockEvent[] } {
+    this.flush()
+    return parseNdjson(readFileSync(this.pathOf(id), 'utf8'))
+  }
+
+  /** Removes the oldest finished recordings beyond the count and size limits, leaving `room` for new ones. */
+  prune(room = 0): string[] {
+    const active = new Set([...this.writers.values()].map((w) => w.id))
+    const all = this.list().reverse() // oldest first
+    let count = all.length
+    let bytes = all.reduce((s, r) => s + r.bytes, 0)
+    const removed: string[] = []
+    for (const r of all) {
+      if (count + room <= this.limits.maxCount && bytes <= this.limits.maxBytes) break
+      if (active.has(r.id)) continue
+      unlinkSync(join(this.dir, r.id))
+      removed.push(r.id)
+      count--
+      bytes -= r.bytes
+    }
+    return removed
+  }
+}
+
+/** Parses a recording; lines that are not JSON are skipped and counted, not fatal. */
+export function parseNdjson(text: string): { header: RecordingHeader | null; events: SockEvent[]; skipped: number } {
+  let header: RecordingHeader | null = null
+  const raw: unknown[] = []
+  let skipped = 0
+  for (const line of text.split('\n')) {
+    if (!line.trim()) continue
+    try {
+      const o = JSON.parse(line) as { type?: string }
+      if (o.type === 'sockscope-recording') header = o as RecordingHeader
+      else raw.push(o)
+    } catch {
+      skipped++
+    }
+  }
+  return { header, events: eventsFromWire(raw), skipped }
+}

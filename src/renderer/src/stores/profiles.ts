@@ -1,0 +1,141 @@
+/** Saved profiles, folders, environments (active one per window) and recordings, as the main side holds them. */
+import { defineStore } from 'pinia'
+import { computed, ref, shallowRef } from 'vue'
+import type { Environment, Profile } from '../../../shared/profiles'
+import type { FileResult, ImportSummary, ProfilesState, RecordingInfo } from '../../../shared/storeTypes'
+import { variableMap } from '../../../shared/variables'
+import { getApi } from '../api'
+import { downloadText } from '../lib/exportLog'
+
+const ACTIVE_ENV_KEY = 'sockscope.activeEnvironment'
+
+export const useProfiles = defineStore('profiles', () => {
+  const api = getApi()
+  const state = shallowRef<ProfilesState | null>(null)
+  const recordings = shallowRef<RecordingInfo[]>([])
+  /** Chosen per window: sessionStorage is per tab/window in both modes. */
+  const activeEnvironmentId = ref<string>(sessionStorage.getItem(ACTIVE_ENV_KEY) ?? '')
+  const notice = ref<string | null>(null)
+  const undo = shallowRef<{ label: string; run: () => Promise<void> } | null>(null)
+
+  const profiles = computed(() => state.value?.profiles ?? [])
+  const environments = computed(() => state.value?.environments ?? [])
+  const activeEnvironment = computed(() => environments.value.find((e) => e.id === activeEnvironmentId.value) ?? null)
+  const variables = computed(() => variableMap(activeEnvironment.value?.variables))
+
+  async function refresh(): Promise<void> {
+    try {
+      state.value = await api.profilesState()
+    } catch (e) {
+      notice.value = `Profiles could not be loaded: ${(e as Error).message}`
+    }
+  }
+
+  function setActiveEnvironment(id: string): void {
+    activeEnvironmentId.value = id
+    sessionStorage.setItem(ACTIVE_ENV_KEY, id)
+  }
+
+  async function save(p: Profile): Promise<void> {
+    await api.profileSave(p)
+    await refresh()
+  }
+
+  async function remove(p: Profile): Promise<void> {
+    await api.profileDelete(p.id)
+    await refresh()
+    undo.value = { label: `Deleted profile “${p.name}”.`, run: () => save(p) }
+  }
+
+  async function duplicate(p: Profile): Promise<void> {
+    await save({ ...structuredClone(p), id: crypto.randomUUID(), name: `${p.name} (copy)`, updatedAt: new Date().toISOString() })
+  }
+
+  async function saveEnvironment(e: Environment): Promise<void> {
+    await api.environmentSave(e)
+    await refresh()
+  }
+
+  async function removeEnvironment(e: Environment): Promise<void> {
+    await api.environmentDelete(e.id)
+    if (activeEnvironmentId.value === e.id) setActiveEnvironment('')
+    await refresh()
+    undo.value = { label: `Deleted environment “${e.name}”.`, run: () => saveEnvironment(e) }
+  }
+
+  async function runUndo(): Promise<void> {
+    const u = undo.value
+    undo.value = null
+    await u?.run()
+  }
+
+  /** Saves in a native dialog (desktop) or downloads (browser mode). */
+  function deliver(r: FileResult): void {
+    if ('download' in r) downloadText(r.download.name, r.download.content, r.download.mime)
+    else if ('saved' in r) notice.value = `Saved to ${r.saved}`
+  }
+
+  async function exportProfiles(includeSecrets: boolean): Promise<void> {
+    deliver(await api.exportProfiles(null, includeSecrets))
+  }
+
+  async function importFile(file: { name: string; content: string } | null): Promise<ImportSummary | null> {
+    try {
+      const r = await api.importFile(file)
+      await refresh()
+      await loadRecordings()
+      notice.value = [
+        `Imported ${r.profiles.length} profile(s)${r.recordings.length ? ` and ${r.recordings.length} recording(s)` : ''} (${r.format}).`,
+        ...r.notes
+      ].join(' ')
+      return r
+    } catch (e) {
+      notice.value = `Import failed: ${(e as Error).message}`
+      return null
+    }
+  }
+
+  async function loadRecordings(): Promise<void> {
+    recordings.value = await api.recordingsList()
+  }
+
+  async function exportRecording(id: string, format: 'ndjson' | 'har' | 'csv'): Promise<void> {
+    deliver(await api.recordingExport(id, format))
+  }
+
+  async function provideSecrets(entries: Record<string, string>): Promise<void> {
+    await api.secretsProvide(entries)
+    await refresh()
+  }
+
+  async function setPersistInsecure(on: boolean): Promise<void> {
+    await api.settingsSet({ persistInsecureSecrets: on })
+    await refresh()
+  }
+
+  return {
+    state,
+    profiles,
+    environments,
+    recordings,
+    activeEnvironmentId,
+    activeEnvironment,
+    variables,
+    notice,
+    undo,
+    refresh,
+    setActiveEnvironment,
+    save,
+    remove,
+    duplicate,
+    saveEnvironment,
+    removeEnvironment,
+    runUndo,
+    exportProfiles,
+    importFile,
+    loadRecordings,
+    exportRecording,
+    provideSecrets,
+    setPersistInsecure
+  }
+})

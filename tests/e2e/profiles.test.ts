@@ -1,0 +1,114 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { Browser } from 'playwright-core'
+import { connectTo, launchChromium, openApp, sendText, startHost, type Host } from './harness'
+import { startWsServer, type RunningWs } from '../helpers/servers'
+
+let browser: Browser
+let echo: RunningWs
+const dataDir = mkdtempSync(join(tmpdir(), 'sockscope-e2e-profiles-'))
+
+beforeAll(async () => {
+  ;[browser, echo] = await Promise.all([launchChromium(), startWsServer()])
+})
+afterAll(async () => {
+  await browser?.close()
+  await echo?.close()
+  rmSync(dataDir, { recursive: true, force: true })
+})
+
+describe('profiles, environments and recordings in Chromium', () => {
+  it('a saved profile survives a restart of browser mode on the same data folder and connects', async () => {
+    let host: Host = await startHost(dataDir, false)
+    let { page } = await openApp(browser, host)
+    await page.getByRole('textbox', { name: 'URL' }).fill(`${echo.url}/saved`)
+    await page.getByRole('tab', { name: 'Headers' }).click()
+    await page.getByRole('button', { name: 'Add header' }).click()
+    await page.getByLabel('Header 1 name').fill('X-Team')
+    await page.getByLabel('Header 1 value').fill('blue')
+    await page.getByRole('button', { name: 'Save profile' }).click()
+    const dialog = page.getByRole('dialog', { name: 'Save profile' })
+    await dialog.getByLabel('Name').fill('Echo saved')
+    await dialog.getByLabel('Folder').fill('Local')
+    await dialog.getByRole('button', { name: 'Save', exact: true }).click()
+    await page.getByRole('list', { name: 'Profiles' }).getByRole('listitem').filter({ hasText: 'Echo saved' }).waitFor()
+    await page.context().close()
+    await host.stop()
+
+    host = await startHost(dataDir, false)
+    ;({ page } = await openApp(browser, host))
+    const item = page.getByRole('list', { name: 'Profiles' }).getByRole('listitem').filter({ hasText: 'Echo saved' })
+    await item.waitFor()
+    await item.getByRole('button', { name: 'Echo saved', exact: true }).click()
+    expect(await page.getByRole('textbox', { name: 'URL' }).inputValue()).toBe(`${echo.url}/saved`)
+    const before = echo.requests.length
+    await page.getByRole('button', { name: 'Connect', exact: true }).click()
+    await page.getByRole('status', { name: 'Connection state' }).filter({ hasText: 'Connected' }).waitFor()
+    expect(echo.requests[before].headers['x-team']).toBe('blue')
+    await page.context().close()
+    await host.stop()
+  })
+
+  it('{{variables}} resolve from the active environment, and an unresolved one is flagged, not sent', async () => {
+    const host = await startHost()
+    const { page } = await openApp(browser, host)
+    await page.getByRole('textbox', { name: 'URL' }).fill('ws://{{host}}/vars')
+    await page.getByRole('button', { name: 'Connect', exact: true }).click()
+    await page.getByRole('alert').filter({ hasText: 'This connection uses {{host}}' }).waitFor()
+    await page.getByRole('button', { name: 'Environments…' }).click()
+    const envs = page.getByRole('dialog', { name: 'Environments' })
+    await envs.getByRole('button', { name: 'Add environment' }).click()
+    await envs.getByLabel('Environment name').fill('Local')
+    await envs.getByLabel('Variable 1 value').fill(new URL(echo.url).host)
+    await envs.getByRole('button', { name: 'Add variable' }).click()
+    await envs.getByLabel('Variable 2 name').fill('greeting')
+    await envs.getByLabel('Variable 2 value').fill('hello from env')
+    await envs.getByRole('button', { name: 'Save environment' }).click()
+    await envs.getByRole('button', { name: 'Close' }).click()
+    expect(await page.getByRole('combobox', { name: 'Environment' }).inputValue()).not.toBe('')
+    const before = echo.requests.length
+    await connectTo(page, 'ws://{{host}}/vars')
+    expect(echo.requests[before].url).toBe('/vars')
+    await sendText(page, '{{greeting}}!')
+    await expect.poll(() => page.getByRole('log', { name: 'Message log' }).getByText('hello from env!').count()).toBe(2)
+    await page.context().close()
+    await host.stop()
+  })
+
+  it('a recording exported as NDJSON holds every message even when the log cap was exceeded', async () => {
+    const N = 3000
+    const flood = await startWsServer({
+      onConnection: (ws) =>
+        ws.on('message', () => {
+          for (let i = 1; i <= N; i++) ws.send(`msg ${i}`)
+        })
+    })
+    const host = await startHost()
+    const { page } = await openApp(browser, host)
+    await page.getByRole('combobox', { name: 'Log cap (messages kept)' }).selectOption('1000')
+    await connectTo(page, flood.url)
+    await sendText(page, 'go')
+    await page.getByText(/older messages evicted/).waitFor()
+    await page.getByRole('log', { name: 'Message log' }).getByText(`msg ${N}`, { exact: true }).waitFor()
+    expect(await page.getByText(/older messages evicted/).innerText()).toMatch(/^[\d,]+ older messages evicted/)
+    await page.getByRole('button', { name: 'Recordings…' }).click()
+    const dialog = page.getByRole('dialog', { name: 'Recordings' })
+    const exportBtn = dialog.getByRole('button', { name: /as NDJSON$/ }).first()
+    const [download] = await Promise.all([page.waitForEvent('download'), exportBtn.click()])
+    const text = readFileSync((await download.path())!, 'utf8')
+    const lines = text
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l))
+    expect(lines[0]).toMatchObject({ type: 'sockscope-recording', url: `${flood.url}/` })
+    const incoming = lines.filter((l) => l.type === 'message' && l.dir === 'in').map((l) => l.data)
+    expect(incoming).toHaveLength(N)
+    expect(incoming[0]).toBe('msg 1')
+    expect(incoming[N - 1]).toBe(`msg ${N}`)
+    await page.context().close()
+    await host.stop()
+    await flood.close()
+  })
+})

@@ -1,0 +1,148 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import { fork } from 'node:child_process'
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { JsonFile } from '../../src/main/store/jsonFile'
+import { ProfileStore } from '../../src/main/store/profileStore'
+import { NO_ENCRYPTION } from '../../src/main/store/secrets'
+import { parseProfilesDoc } from '../../src/shared/profiles'
+
+const dirs: string[] = []
+const tmp = (): string => {
+  const d = mkdtempSync(join(tmpdir(), 'sockscope-store-'))
+  dirs.push(d)
+  return d
+}
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true })
+})
+
+const profile = (id: string, name = id) => ({
+  id,
+  name,
+  folder: '',
+  options: { url: 'ws://127.0.0.1:1/' },
+  savedMessages: [],
+  updatedAt: new Date().toISOString()
+})
+
+describe('atomic saves', () => {
+  it('200 writers killed with SIGKILL at random moments always leave the old or a new version, never an unreadable file', async () => {
+    const dir = tmp()
+    const path = join(dir, 'doc.json')
+    writeFileSync(path, JSON.stringify({ version: 'initial', profiles: [], check: 0 }))
+    const child = resolve(__dirname, '..', 'helpers', 'atomicWriterChild.ts')
+    const seen = new Set<string>()
+    const runOne = (i: number): Promise<void> =>
+      new Promise((done, fail) => {
+        const p = fork(child, [path, String(i)], { execArgv: ['--import', 'tsx'], stdio: 'ignore' })
+        p.on('error', fail)
+        p.once('message', () => setTimeout(() => p.kill('SIGKILL'), Math.random() * 40))
+        p.on('exit', () => {
+          try {
+            const doc = JSON.parse(readFileSync(path, 'utf8')) as { version: string; profiles: unknown[]; check: number }
+            expect(doc.profiles.length).toBe(doc.check)
+            seen.add(doc.version)
+            done()
+          } catch (e) {
+            fail(e)
+          }
+        })
+      })
+    // Eight at a time: two cores, and each child needs a moment to start.
+    for (let i = 0; i < 200; i += 8) await Promise.all(Array.from({ length: Math.min(8, 200 - i) }, (_, k) => runOne(i + k)))
+    expect(seen.size).toBeGreaterThan(1) // the writers really replaced the file
+    const leftovers = readdirSync(dir).filter((f) => f !== 'doc.json' && f !== 'doc.json.bak')
+    // write-file-atomic's temp files of killed writers may remain; they are never the document itself.
+    for (const f of leftovers) expect(f).toMatch(/^doc\.json\.\d+/)
+  }, 240_000)
+
+  it('debounces: many saves in a burst become one write of the last state', async () => {
+    const dir = tmp()
+    const path = join(dir, 'd.json')
+    const f = new JsonFile<{ n: number }>({ path, parse: (r) => r as { n: number }, empty: () => ({ n: 0 }), debounceMs: 30 })
+    for (let n = 1; n <= 50; n++) f.save({ n })
+    expect(existsSync(path)).toBe(false)
+    await new Promise((r) => setTimeout(r, 80))
+    expect(JSON.parse(readFileSync(path, 'utf8'))).toEqual({ n: 50 })
+  })
+
+  it('a failed write is reported and the in-memory state kept', async () => {
+    const dir = tmp()
+    writeFileSync(join(dir, 'not-a-folder'), 'x')
+    const store = new ProfileStore(join(dir, 'not-a-folder'), NO_ENCRYPTION, 'desktop', 0)
+    store.load()
+    store.saveProfile(profile('p1', 'Kept in memory'))
+    await store.flush()
+    const s = store.state()
+    expect(s.profiles.map((p) => p.name)).toEqual(['Kept in memory'])
+    expect(s.problems.join('\n')).toMatch(/Could not save .*profiles\.json: .*Your changes are kept in memory/)
+  })
+})
+
+describe('corrupt files, backups and migrations', () => {
+  it('quarantines a corrupt file and starts from the .bak, telling the user where the bad file is', async () => {
+    const dir = tmp()
+    const a = new ProfileStore(dir, NO_ENCRYPTION, 'desktop', 0)
+    a.load()
+    a.saveProfile(profile('p1', 'First'))
+    await a.flush()
+    a.saveProfile(profile('p2', 'Second'))
+    await a.flush() // profiles.json.bak now holds the version with "First" only
+    writeFileSync(join(dir, 'profiles.json'), '{"schemaVersion": 2, "profiles": [ truncated')
+    const b = new ProfileStore(dir, NO_ENCRYPTION, 'desktop', 0)
+    b.load()
+    const s = b.state()
+    expect(s.profiles.map((p) => p.name)).toEqual(['First'])
+    const quarantined = readdirSync(dir).find((f) => f.startsWith('profiles.json.corrupt-'))!
+    expect(readFileSync(join(dir, quarantined), 'utf8')).toContain('truncated')
+    expect(s.problems[0]).toContain(join(dir, quarantined))
+    expect(s.problems[0]).toMatch(/started from the last good backup/)
+  })
+
+  it('quarantines a schema-invalid file too, and starts empty without a backup', () => {
+    const dir = tmp()
+    writeFileSync(
+      join(dir, 'profiles.json'),
+      JSON.stringify({
+        schemaVersion: 2,
+        folders: [],
+        profiles: [{ id: 1 }],
+        environments: [],
+        settings: { persistInsecureSecrets: false }
+      })
+    )
+    const s = new ProfileStore(dir, NO_ENCRYPTION, 'desktop', 0)
+    s.load()
+    expect(s.state().profiles).toEqual([])
+    expect(s.state().problems[0]).toMatch(/profiles\.0\.id.*moved aside.*started from an empty list/s)
+    expect(readdirSync(dir).some((f) => f.startsWith('profiles.json.corrupt-'))).toBe(true)
+  })
+
+  it('migrates a version-1 file', () => {
+    const raw = JSON.parse(readFileSync(resolve(__dirname, '..', 'fixtures', 'profiles-v1.json'), 'utf8'))
+    const doc = parseProfilesDoc(raw)
+    expect(doc.schemaVersion).toBe(2)
+    expect(doc.profiles).toHaveLength(2)
+    expect(doc.profiles[0]).toMatchObject({
+      name: 'Local echo',
+      options: {
+        url: 'ws://127.0.0.1:8080/echo',
+        headers: [{ name: 'X-Client', value: 'sockscope' }],
+        subprotocols: ['chat', 'json'],
+        heartbeat: { intervalSec: 30 }
+      }
+    })
+    expect(() => parseProfilesDoc({ schemaVersion: 99 })).toThrow(/newer than this Sockscope understands/)
+  })
+
+  it('creates profile files with owner-only permissions', async () => {
+    const dir = tmp()
+    const s = new ProfileStore(dir, NO_ENCRYPTION, 'desktop', 0)
+    s.load()
+    s.saveProfile(profile('p1'))
+    await s.flush()
+    if (process.platform !== 'win32') expect(statSync(join(dir, 'profiles.json')).mode & 0o777).toBe(0o600)
+  })
+})
