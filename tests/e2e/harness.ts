@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { chromium, type Browser, type Page } from 'playwright-core'
 
-export const ROOT = resolve(__dirname, '..', '..')
+export const ROOT = resolve(import.meta.dirname, '..', '..')
 
 export interface Host {
   url: string
@@ -63,10 +63,10 @@ export function chromiumPath(): string | undefined {
   return undefined
 }
 
-export function launchChromium(): Promise<Browser> {
+export function launchChromium(extraArgs: string[] = []): Promise<Browser> {
   return chromium.launch({
     executablePath: chromiumPath(),
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync']
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', ...extraArgs]
   })
 }
 

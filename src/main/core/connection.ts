@@ -8,7 +8,8 @@ import { buildRequest, redactUrl, type BuiltRequest } from './buildRequest'
 import { classifyError, isTlsVerificationFailure, type Classified } from './classify'
 import { fullJitterDelay } from './backoff'
 import { Heartbeat } from './heartbeat'
-import { HandshakeCapture, rawHeaderEntries } from './handshakeCapture'
+import { HandshakeCapture } from './handshakeCapture'
+import { readHttpFailure } from './httpFailure'
 import { asBytes, outgoingPayload } from './bytes'
 import { nowMs } from './clock'
 import { followRedirect } from './redirects'
@@ -18,7 +19,6 @@ export type EventBody = SockEvent extends infer E ? (E extends SockEvent ? Omit<
 
 /** Refuse sends while this much is already queued in the socket: no unbounded buffering. */
 export const MAX_BUFFERED_BYTES = 16 * 1024 * 1024
-const HTTP_BODY_LIMIT = 64 * 1024
 
 export class NotOpenError extends Error {
   readonly code = 'NOT_OPEN'
@@ -44,6 +44,8 @@ export class Connection {
   private reconnectTimer: NodeJS.Timeout | null = null
   private stableTimer: NodeJS.Timeout | null = null
   private readonly built: BuiltRequest
+  /** Reading paused because the renderer is behind (flow control); carried across reconnects. */
+  private flowPaused = false
 
   constructor(
     readonly id: string,
@@ -164,50 +166,28 @@ export class Connection {
   }
 
   private httpFailure(ws: WebSocket, req: ClientRequest, res: IncomingMessage): void {
-    const status = res.statusCode ?? 0
-    const chunks: Buffer[] = []
-    let got = 0
-    let done = false
-    const finish = (): void => {
-      if (done) return
-      done = true
-      clearTimeout(guard)
-      const body = Buffer.concat(chunks).subarray(0, HTTP_BODY_LIMIT).toString('utf8')
-      if (status >= 300 && status < 500) this.noRetry = true
-      const loc = res.headers.location
-      const next =
-        status >= 300 && status < 400
-          ? `The server redirects${loc ? ` to ${loc}` : ''}: use that URL, or turn on Follow redirects.`
-          : status === 401 || status === 403
-            ? 'The server refused the credentials: check the Auth tab and headers.'
-            : status >= 500
-              ? 'The server failed while handling the upgrade: check its logs.'
-              : 'The server did not accept the WebSocket upgrade: check the path and headers.'
+    readHttpFailure(res, (e) => {
+      // 3xx and 4xx answers will not change by retrying; a broken 101 neither.
+      const status = e.status ?? 101
+      if (status < 500) this.noRetry = true
       this.failureReported = true
-      this.emit({
-        type: 'error',
-        class: 'http-status',
-        code: `HTTP_${status}`,
-        message: `Unexpected server response: ${status} ${res.statusMessage ?? ''}`.trim(),
-        next,
-        status,
-        headers: rawHeaderEntries(res.rawHeaders, new Set(['set-cookie'])),
-        body
-      })
+      this.emit(e)
       req.destroy()
       ws.terminate()
-    }
-    const guard = setTimeout(finish, 2000)
-    res.on('data', (c: Buffer) => {
-      if (got < HTTP_BODY_LIMIT) chunks.push(c)
-      got += c.length
-      if (got >= HTTP_BODY_LIMIT) finish()
     })
-    res.on('end', finish)
-    res.on('error', finish)
+  }
+
+  /** Stops (or resumes) reading from the socket, so TCP pushes back on the server instead of memory growing. */
+  setFlowPaused(on: boolean): void {
+    this.flowPaused = on
+    const ws = this.ws
+    if (!ws || ws.readyState !== WebSocket.OPEN) return
+    if (on) ws.pause()
+    else ws.resume()
   }
 
   private opened(ws: WebSocket, capture: HandshakeCapture): void {
+    if (this.flowPaused) ws.pause()
     this.setState('open')
     this.emit({
       type: 'handshake',

@@ -54,6 +54,11 @@ export class ConnectionManager {
     this.get(id).close(req.code ?? 1000, req.reason ?? '')
   }
 
+  /** Flow control: stop or resume reading from this connection's socket. */
+  setFlowPaused(id: string, on: boolean): void {
+    this.connections.get(id)?.setFlowPaused(on)
+  }
+
   terminate(id: string): void {
     this.get(id).terminate()
   }

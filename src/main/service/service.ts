@@ -10,7 +10,7 @@ import type { SockEvent } from '../../shared/events'
 import { ConnectionManager } from '../core/manager'
 import { PayloadStore } from '../core/payloadStore'
 import type { BatcherOptions } from '../core/batcher'
-import { ClientSession } from './session'
+import { ClientSession, type SessionTransport } from './session'
 import { dataMethods, type DataDeps } from './dataMethods'
 import { replayPlan, runReplay } from './replay'
 
@@ -39,7 +39,7 @@ export class SockscopeService {
 
   private route(e: SockEvent): void {
     this.owner.get(e.id)?.push(e)
-    this.options.data?.recordings.record([e])
+    this.options.data?.recordings.recordOne(e)
     this.watchers.get(e.id)?.(e)
   }
 
@@ -50,8 +50,11 @@ export class SockscopeService {
     void this.options.data?.recordings.end(id)
   }
 
-  openSession(key: string, target: (batch: SockEvent[]) => void): ClientSession {
+  openSession(key: string, target: SessionTransport | ((batch: SockEvent[]) => void)): ClientSession {
     const s = new ClientSession(key, this.payloads, target, this.options.batcher)
+    s.onCongestion = (paused) => {
+      for (const id of s.connections) this.manager.setFlowPaused(id, paused)
+    }
     this.sessions.set(key, s)
     return s
   }

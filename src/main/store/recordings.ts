@@ -5,7 +5,8 @@
 import { createWriteStream, existsSync, mkdirSync, readFileSync, readdirSync, statSync, unlinkSync, type WriteStream } from 'node:fs'
 import { join } from 'node:path'
 import type { SockEvent } from '../../shared/events'
-import { eventsFromWire, eventsToWire } from '../../shared/wire'
+import { eventsFromWire } from '../../shared/wire'
+import { eventJson } from '../eventJson'
 import type { RecordingInfo } from '../../shared/storeTypes'
 
 export interface RecordingHeader {
@@ -87,14 +88,16 @@ export class RecordingStore {
   }
 
   record(batch: SockEvent[]): void {
+    for (const e of batch) this.recordOne(e)
+  }
+
+  recordOne(e: SockEvent): void {
+    const w = this.writers.get(e.id)
+    if (!w) return
     // Secret header values never reach the disk; the live handshake view masks them with a reveal instead.
-    const masked = batch.map((e) =>
-      e.type === 'handshake' && e.requestHeaders.some((h) => h.secret)
-        ? { ...e, requestHeaders: e.requestHeaders.map((h) => (h.secret ? { ...h, value: '••••••' } : h)) }
-        : e
-    )
-    const wire = eventsToWire(masked) as Array<{ id: string }>
-    for (const e of wire) this.writers.get(e.id)?.writer.push(JSON.stringify(e))
+    if (e.type === 'handshake' && e.requestHeaders.some((h) => h.secret)) {
+      w.writer.push(JSON.stringify({ ...e, requestHeaders: e.requestHeaders.map((h) => (h.secret ? { ...h, value: '••••••' } : h)) }))
+    } else w.writer.push(eventJson(e))
   }
 
   recordingOf(connectionId: string): string | undefined {

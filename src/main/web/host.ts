@@ -4,9 +4,10 @@ import { randomBytes, randomUUID } from 'node:crypto'
 import type { AddressInfo, Socket } from 'node:net'
 import { WebSocketServer, type WebSocket } from 'ws'
 import { CONTENT_SECURITY_POLICY } from '../../shared/csp'
-import { errorToWire, eventsToWire, fromWire, toWire, type ClientFrame, type ServerFrame } from '../../shared/wire'
+import { errorToWire, fromWire, toWire, type ClientFrame, type ServerFrame } from '../../shared/wire'
+import { eventFrame } from '../eventJson'
 import { SockscopeService } from '../service/service'
-import type { ClientSession } from '../service/session'
+import type { ClientSession, SessionTransport } from '../service/session'
 import { checkBridgeRequest, hostAllowed, type GuardConfig } from './guard'
 import { resolveStatic, sendFile } from './staticFiles'
 import { join } from 'node:path'
@@ -101,11 +102,14 @@ export async function startWebHost(o: WebHostOptions): Promise<WebHost> {
 
   function bridge(ws: WebSocket): void {
     let session: ClientSession | null = null
-    const send = (f: ServerFrame): void => {
-      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(f))
+    const send = (f: ServerFrame | string): void => {
+      if (ws.readyState === ws.OPEN) ws.send(typeof f === 'string' ? f : JSON.stringify(f))
     }
-    const deliver = (batch: Parameters<Parameters<SockscopeService['openSession']>[1]>[0]): void =>
-      send({ t: 'ev', b: eventsToWire(batch) })
+    const deliver: SessionTransport = {
+      deliver: (batch) => send(eventFrame(batch)),
+      // What the bridge socket still holds for the page: the flow-control signal.
+      pending: () => ws.bufferedAmount
+    }
     ws.on('message', async (raw) => {
       let frame: ClientFrame
       try {
