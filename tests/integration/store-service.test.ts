@@ -239,6 +239,38 @@ describe('export, import and recordings', () => {
     await expect(call('importFile', { name: 'x.json', content: 'nope' })).rejects.toThrow(/neither JSON nor an NDJSON recording/)
   })
 
+  it('replays the outgoing messages of a recording over a new connection, with the original timing or a fixed interval', async () => {
+    server = await startWsServer()
+    const { events, call } = setup('desktop')
+    const { id } = await call<{ id: string }>('connect', { url: server.url })
+    await until(() => events.some((e) => e.type === 'state' && e.state === 'open'))
+    for (const m of ['first', 'second', 'third']) {
+      await call('send', id, { kind: 'text', data: m })
+      await new Promise((r) => setTimeout(r, 150))
+    }
+    await call('send', id, { kind: 'binary', encoding: 'hex', data: 'cafe' })
+    await call('remove', id)
+    const rec = (await call<Array<{ id: string }>>('recordingsList'))[0].id
+    const target = await startWsServer({
+      onConnection: (ws) =>
+        ws.on('message', (d, bin) => got.push([performance.now(), bin ? Buffer.from(d as Buffer).toString('hex') : d.toString()]))
+    })
+    let got: Array<[number, string]> = []
+    try {
+      await call('replay', rec, { url: target.url }, { mode: 'original' })
+      await until(() => got.length === 4, 10_000)
+      expect(got.map(([, m]) => m)).toEqual(['first', 'second', 'third', 'cafe'])
+      const gaps = got.slice(1, 3).map(([t], i) => t - got[i][0])
+      for (const g of gaps) expect(g).toBeGreaterThanOrEqual(120)
+      got = []
+      await call('replay', rec, { url: target.url }, { mode: 'interval', ms: 10 })
+      await until(() => got.length === 4, 10_000)
+      expect(got[3][0] - got[0][0]).toBeLessThan(300)
+    } finally {
+      await target.close()
+    }
+  })
+
   it('prunes recordings beyond the count limit, removing the files', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sockscope-rec-'))
     dirs.push(dir)

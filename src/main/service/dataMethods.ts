@@ -101,14 +101,14 @@ export function dataMethods(d: DataDeps): Pick<SockscopeMethods, DataMethodNames
     },
     recordingsList: async () => d.recordings.list(),
     recordingRead: async (id) => {
-      const r = d.recordings.read(id)
+      const r = await d.recordings.read(id)
       return { url: r.header?.url ?? '', events: r.events }
     },
     recordingExport: async (id, format) => {
-      d.recordings.flush()
+      await d.recordings.settled()
       const base = id.replace(/\.ndjson$/, '')
       if (format === 'ndjson') return deliver(d.files, id, 'application/x-ndjson', readFileSync(d.recordings.pathOf(id), 'utf8'))
-      const { header, events } = d.recordings.read(id)
+      const { header, events } = await d.recordings.read(id)
       if (format === 'har')
         return deliver(
           d.files,

@@ -118,7 +118,7 @@ export class SockscopeService {
       ...this.data(),
       replay: async (recordingId, options, timing) => {
         const data = this.requireData()
-        const plan = replayPlan(data.recordings.read(recordingId).events, timing)
+        const plan = replayPlan((await data.recordings.read(recordingId)).events, timing)
         let opened: () => void = () => undefined
         const ready = new Promise<void>((r) => (opened = r))
         const conn = this.open(session, options, (e) => e.type === 'state' && e.state === 'open' && opened())

@@ -57,6 +57,12 @@ class Writer {
     this.flush()
     return new Promise((r) => this.stream.end(r))
   }
+
+  /** Resolves once everything pushed so far is in the file. */
+  settled(): Promise<void> {
+    this.flush()
+    return new Promise((r) => this.stream.write('', () => r()))
+  }
 }
 
 export const recordingFileName = (startedAt: Date, connectionId: string): string =>
@@ -115,9 +121,9 @@ export class RecordingStore {
     await Promise.all([...this.writers.keys()].map((id) => this.end(id)))
   }
 
-  /** Makes buffered lines reach the file (before an export of an active recording). */
-  flush(connectionId?: string): void {
-    for (const [cid, w] of this.writers) if (!connectionId || cid === connectionId) w.writer.flush()
+  /** Resolves once buffered lines of every active recording have reached their files (before a read or export). */
+  async settled(): Promise<void> {
+    await Promise.all([...this.writers.values()].map((w) => w.writer.settled()))
   }
 
   list(): RecordingInfo[] {
@@ -148,8 +154,8 @@ export class RecordingStore {
     return path
   }
 
-  read(id: string): { header: RecordingHeader | null; events: SockEvent[] } {
-    this.flush()
+  async read(id: string): Promise<{ header: RecordingHeader | null; events: SockEvent[] }> {
+    await this.settled()
     return parseNdjson(readFileSync(this.pathOf(id), 'utf8'))
   }
 
