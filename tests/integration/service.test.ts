@@ -2,6 +2,24 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { SockscopeService } from '../../src/main/service/service'
 import type { SockEvent } from '../../src/shared/events'
 import { startWsServer, type RunningWs } from '../helpers/servers'
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { ProfileStore } from '../../src/main/store/profileStore'
+import { RecordingStore } from '../../src/main/store/recordings'
+import { NO_ENCRYPTION } from '../../src/main/store/secrets'
+
+function newService(): SockscopeService {
+  const dir = mkdtempSync(join(tmpdir(), 'sockscope-service-'))
+  return new SockscopeService({
+    appInfo: { mode: 'browser', version: 't', dataDir: dir, platform: 'linux' },
+    data: {
+      profiles: new ProfileStore(dir, NO_ENCRYPTION, 'browser'),
+      recordings: new RecordingStore(join(dir, 'recordings')),
+      version: 't'
+    }
+  })
+}
 
 let server: RunningWs | null = null
 let service: SockscopeService | null = null
@@ -22,7 +40,7 @@ const until = async (cond: () => boolean, ms = 5000): Promise<void> => {
 describe('service: sessions own their connections', () => {
   it('routes events only to the owning session, refuses other sessions, and re-syncs recent events', async () => {
     server = await startWsServer()
-    service = new SockscopeService({ appInfo: { mode: 'browser', version: 't', dataDir: '/tmp', platform: 'linux' } })
+    service = newService()
     const a: SockEvent[] = []
     const b: SockEvent[] = []
     const sa = service.openSession('a', (batch) => a.push(...batch))
@@ -43,7 +61,7 @@ describe('service: sessions own their connections', () => {
   })
 
   it('rejects unknown methods and malformed arguments with the method named', async () => {
-    service = new SockscopeService({ appInfo: { mode: 'browser', version: 't', dataDir: '/tmp', platform: 'linux' } })
+    service = newService()
     const s = service.openSession('x', () => undefined)
     await expect(service.call(s, 'eval', [])).rejects.toThrow(/Unknown method "eval"/)
     await expect(service.call(s, 'connect', [{ url: 'ws://x', headers: [{ name: 'a b', value: '' }] }])).rejects.toThrow(

@@ -21,8 +21,8 @@ export class ForbiddenError extends Error {
 export interface ServiceOptions {
   appInfo: AppInfo
   batcher?: BatcherOptions
-  /** Profiles, recordings and files; absent in tests that exercise connections only. */
-  data?: DataDeps
+  /** Profiles, recordings and files. */
+  data: DataDeps
 }
 
 export class SockscopeService {
@@ -39,7 +39,7 @@ export class SockscopeService {
 
   private route(e: SockEvent): void {
     this.owner.get(e.id)?.push(e)
-    this.options.data?.recordings.recordOne(e)
+    this.options.data.recordings.recordOne(e)
     this.watchers.get(e.id)?.(e)
   }
 
@@ -47,7 +47,7 @@ export class SockscopeService {
     this.manager.remove(id)
     this.owner.delete(id)
     this.watchers.delete(id)
-    void this.options.data?.recordings.end(id)
+    void this.options.data.recordings.end(id)
   }
 
   openSession(key: string, target: SessionTransport | ((batch: SockEvent[]) => void)): ClientSession {
@@ -115,9 +115,9 @@ export class SockscopeService {
       list: async () => m.list().filter((c) => session.connections.has(c.id)),
       sync: async () => ({ connections: m.list().filter((c) => session.connections.has(c.id)), events: session.recentEvents() }),
       fetchPayload: async (ref) => this.payloads.get(ref) ?? null,
-      ...this.data(),
+      ...dataMethods(this.options.data),
       replay: async (recordingId, options, timing) => {
-        const data = this.requireData()
+        const data = this.options.data
         const plan = replayPlan((await data.recordings.read(recordingId)).events, timing)
         let opened: () => void = () => undefined
         const ready = new Promise<void>((r) => (opened = r))
@@ -134,42 +134,15 @@ export class SockscopeService {
       session.own(id)
       this.owner.set(id, session)
       const url = this.manager.list().find((c) => c.id === id)?.url ?? ''
-      this.options.data?.recordings.start(id, url)
+      this.options.data.recordings.start(id, url)
       if (watch) this.watchers.set(id, watch)
     })
-  }
-
-  private requireData(): DataDeps {
-    if (!this.options.data) throw new Error('Profiles and recordings are not available in this host.')
-    return this.options.data
-  }
-
-  private data(): ReturnType<typeof dataMethods> {
-    if (this.options.data) return dataMethods(this.options.data)
-    const unavailable = async (): Promise<never> => this.requireData() as never
-    return Object.fromEntries(
-      [
-        'profilesState',
-        'profileSave',
-        'profileDelete',
-        'environmentSave',
-        'environmentDelete',
-        'foldersSet',
-        'settingsSet',
-        'secretsProvide',
-        'exportProfiles',
-        'importFile',
-        'recordingsList',
-        'recordingRead',
-        'recordingExport'
-      ].map((k) => [k, unavailable])
-    ) as unknown as ReturnType<typeof dataMethods>
   }
 
   dispose(): void {
     for (const key of [...this.sessions.keys()]) this.closeSession(key)
     this.manager.dispose()
-    void this.options.data?.recordings.endAll()
-    void this.options.data?.profiles.flush()
+    void this.options.data.recordings.endAll()
+    void this.options.data.profiles.flush()
   }
 }

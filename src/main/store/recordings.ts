@@ -2,7 +2,19 @@
  * Every connection records to disk as NDJSON: a header line, then every event with its full payload (binary
  * as base64). Lines are buffered and appended in batches. Retention by count and total size prunes whole files.
  */
-import { createWriteStream, existsSync, mkdirSync, readFileSync, readdirSync, statSync, unlinkSync, type WriteStream } from 'node:fs'
+import {
+  closeSync,
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readSync,
+  readdirSync,
+  statSync,
+  unlinkSync,
+  type WriteStream
+} from 'node:fs'
 import { join } from 'node:path'
 import type { SockEvent } from '../../shared/events'
 import { eventsFromWire } from '../../shared/wire'
@@ -70,6 +82,8 @@ export const recordingFileName = (startedAt: Date, connectionId: string): string
 
 export class RecordingStore {
   private readonly writers = new Map<string, { id: string; writer: Writer }>()
+  /** Writers being closed: a read right after a connection is removed must wait for their last lines. */
+  private readonly ending = new Set<Promise<void>>()
 
   constructor(
     readonly dir: string,
@@ -114,7 +128,10 @@ export class RecordingStore {
     const w = this.writers.get(connectionId)
     if (!w) return
     this.writers.delete(connectionId)
-    await w.writer.end()
+    const done = w.writer.end()
+    this.ending.add(done)
+    await done
+    this.ending.delete(done)
   }
 
   async endAll(): Promise<void> {
@@ -123,7 +140,7 @@ export class RecordingStore {
 
   /** Resolves once buffered lines of every active recording have reached their files (before a read or export). */
   async settled(): Promise<void> {
-    await Promise.all([...this.writers.values()].map((w) => w.writer.settled()))
+    await Promise.all([...this.writers.values()].map((w) => w.writer.settled()).concat([...this.ending]))
   }
 
   list(): RecordingInfo[] {
@@ -135,8 +152,7 @@ export class RecordingStore {
         let url = ''
         let startedAt = ''
         try {
-          const first = readFileSync(path, 'utf8').split('\n', 1)[0]
-          const h = JSON.parse(first) as RecordingHeader
+          const h = JSON.parse(firstLine(path)) as RecordingHeader
           url = h.url
           startedAt = h.startedAt
         } catch {
@@ -175,6 +191,18 @@ export class RecordingStore {
       bytes -= r.bytes
     }
     return removed
+  }
+}
+
+/** The header line only: recordings grow to hundreds of megabytes, and listing must not read them whole. */
+function firstLine(path: string): string {
+  const fd = openSync(path, 'r')
+  try {
+    const buf = Buffer.alloc(16 * 1024)
+    const n = readSync(fd, buf, 0, buf.length, 0)
+    return buf.subarray(0, n).toString('utf8').split('\n', 1)[0]
+  } finally {
+    closeSync(fd)
   }
 }
 
