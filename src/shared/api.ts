@@ -110,3 +110,5 @@ export interface SockscopeApi extends SockscopeMethods {
 export const IPC_PREFIX = 'sockscope:'
 export const IPC_EVENTS = 'sockscope:events'
 export const IPC_COMMANDS = 'sockscope:command'
+/** Preload → main: the page has taken event batch n (flow control). */
+export const IPC_ACK = 'sockscope:ack'

@@ -118,9 +118,18 @@ describe('desktop shell (built main bundle, mocked electron)', () => {
     expect(info).toMatchObject({ mode: 'desktop', dataDir })
     const { id } = (await h('connect')(trustedEvent(), { url: 'ws://127.0.0.1:9/' })) as { id: string }
     await new Promise((r) => setTimeout(r, 100))
-    const batches = win.webContents.sent.filter(([c]) => c === 'sockscope:events')
+    const batches = win.webContents.sent
+      .filter(([c]) => c === 'sockscope:events')
+      .map(([, p]) => p as { n: number; batch: Array<{ id: string }> })
     expect(batches.length).toBeGreaterThan(0)
-    expect(batches.flatMap(([, b]) => b as Array<{ id: string }>).every((e) => e.id === id)).toBe(true)
+    const ids = batches.flatMap((b) => b.batch).map((e) => e.id)
+    expect(ids).toEqual(ids.map(() => id))
+    // The preload acknowledges each numbered batch; acks from anywhere else are ignored without error.
+    expect(batches.map((b) => b.n)).toEqual(batches.map((_, i) => i + 1))
+    const ack = recorded.listeners.get('sockscope:ack')!
+    for (const b of batches) ack(trustedEvent(), b.n)
+    const foreign = new FakeWebContents('https://evil.example/')
+    expect(() => ack({ sender: foreign, senderFrame: foreign.mainFrame }, 1)).not.toThrow()
     await h('remove')(trustedEvent(), id)
   })
 

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url'
 
 export const recorded = {
   handlers: new Map<string, (event: unknown, ...args: unknown[]) => unknown>(),
+  listeners: new Map<string, (event: unknown, ...args: unknown[]) => void>(),
   windows: [] as FakeWindow[],
   appEvents: new Map<string, Array<(...a: unknown[]) => void>>(),
   permissionRequest: null as null | ((wc: unknown, perm: string, cb: (ok: boolean) => void) => void),
@@ -82,7 +83,10 @@ export function electronModule(): Record<string, unknown> {
       }
     },
     BrowserWindow: FakeWindow,
-    ipcMain: { handle: (channel: string, fn: (event: unknown, ...args: unknown[]) => unknown) => recorded.handlers.set(channel, fn) },
+    ipcMain: {
+      handle: (channel: string, fn: (event: unknown, ...args: unknown[]) => unknown) => recorded.handlers.set(channel, fn),
+      on: (channel: string, fn: (event: unknown, ...args: unknown[]) => void) => recorded.listeners.set(channel, fn)
+    },
     session: {
       defaultSession: {
         setPermissionRequestHandler: (fn: typeof recorded.permissionRequest) => (recorded.permissionRequest = fn),

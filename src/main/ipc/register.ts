@@ -1,6 +1,7 @@
 /** One ipcMain handler per contract method: sender checked, arguments validated, events only to the owner window. */
 import type { IpcMain, IpcMainInvokeEvent, WebContents } from 'electron'
-import { IPC_EVENTS, IPC_PREFIX, METHOD_NAMES } from '../../shared/api'
+import { IPC_ACK, IPC_EVENTS, IPC_PREFIX, METHOD_NAMES } from '../../shared/api'
+import { createIpcTransport, type IpcTransport } from './ipcTransport'
 import { ForbiddenError, type SockscopeService } from '../service/service'
 import type { ClientSession } from '../service/session'
 import { isOwnOrigin } from '../externalLinks'
@@ -10,30 +11,51 @@ export function sessionKey(contents: WebContents): string {
 }
 
 /** True when the call comes from the top frame of one of our windows showing our UI. */
-export function isTrustedSender(event: IpcMainInvokeEvent, uiUrl: string, ownWindows: (c: WebContents) => boolean): boolean {
+export function isTrustedSender(
+  event: Pick<IpcMainInvokeEvent, 'sender' | 'senderFrame'>,
+  uiUrl: string,
+  ownWindows: (c: WebContents) => boolean
+): boolean {
   const frame = event.senderFrame
   if (!frame || frame !== event.sender.mainFrame) return false
   return ownWindows(event.sender) && isOwnOrigin(frame.url, uiUrl)
 }
 
 export function registerIpc(ipc: IpcMain, service: SockscopeService, uiUrl: string, ownWindows: (c: WebContents) => boolean): void {
+  const transports = new Map<number, IpcTransport>()
+  const transportFor = (contents: WebContents): IpcTransport => {
+    // A fresh transport per page load: batches sent to a page that went away are never acked.
+    const t = createIpcTransport((payload) => {
+      if (!contents.isDestroyed()) contents.send(IPC_EVENTS, payload)
+    })
+    transports.set(contents.id, t)
+    return t
+  }
   const sessionFor = (contents: WebContents): ClientSession => {
     const key = sessionKey(contents)
     const existing = service.session(key)
     if (existing) return existing
-    const s = service.openSession(key, (batch) => {
-      if (!contents.isDestroyed()) contents.send(IPC_EVENTS, batch)
-    })
+    const s = service.openSession(key, transportFor(contents))
     // Closing a window closes its connections; a reload keeps them (same webContents) for sync().
-    contents.once('destroyed', () => service.closeSession(key))
+    contents.once('destroyed', () => {
+      transports.delete(contents.id)
+      service.closeSession(key)
+    })
     return s
   }
+  ipc.on(IPC_ACK, (event, n: unknown) => {
+    if (!isTrustedSender(event, uiUrl, ownWindows) || typeof n !== 'number') return
+    transports.get(event.sender.id)?.ack(n)
+  })
   for (const name of METHOD_NAMES) {
     ipc.handle(IPC_PREFIX + name, (event, ...args: unknown[]) => {
       if (!isTrustedSender(event, uiUrl, ownWindows)) {
         throw new ForbiddenError(`Refused ${name}: the call did not come from the Sockscope window.`)
       }
-      return service.call(sessionFor(event.sender), name, args)
+      const session = sessionFor(event.sender)
+      // The page (re)loaded: it asks for a sync first, so start its flow-control count afresh.
+      if (name === 'sync') session.attach(transportFor(event.sender))
+      return service.call(session, name, args)
     })
   }
 }
