@@ -4,14 +4,14 @@
  * and are serialised on their own.
  */
 import type { SockEvent } from '../shared/events'
-import { eventsToWire } from '../shared/wire'
+import { eventToWire } from '../shared/wire'
 
 const cache = new WeakMap<SockEvent, string>()
 
 export function eventJson(e: SockEvent): string {
   let s = cache.get(e)
   if (s === undefined) {
-    s = JSON.stringify(eventsToWire([e])[0])
+    s = JSON.stringify(eventToWire(e))
     cache.set(e, s)
   }
   return s

@@ -60,13 +60,15 @@ export function fromWire(v: unknown): unknown {
   return v
 }
 
-/** Only message/ping/pong events carry bytes, and only in `data`. */
+/** Only message/ping/pong events carry bytes, and only in `data`; everything else goes as it is. */
+export function eventToWire(e: SockEvent): unknown {
+  return (e.type === 'message' || e.type === 'ping' || e.type === 'pong') && e.data instanceof Uint8Array
+    ? { ...e, data: { $b: base64.encode(e.data) } }
+    : e
+}
+
 export function eventsToWire(batch: SockEvent[]): unknown[] {
-  return batch.map((e) =>
-    (e.type === 'message' || e.type === 'ping' || e.type === 'pong') && e.data instanceof Uint8Array
-      ? { ...e, data: { $b: base64.encode(e.data) } }
-      : e
-  )
+  return batch.map(eventToWire)
 }
 
 export function eventsFromWire(batch: unknown[]): SockEvent[] {
