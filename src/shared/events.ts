@@ -22,6 +22,17 @@ export interface ReconnectScheduledEvent extends EventBase {
   type: 'reconnect'
   attempt: number
   delayMs: number
+  /** The scheduled attempt was called off (Stop pressed); nothing more will follow until Connect. */
+  cancelled?: boolean
+}
+
+/**
+ * Capture is throttled: the renderer fell behind, so reading from the socket stopped (TCP pushes back on the
+ * server) until it catches up. Control frames are not answered meanwhile; the pong deadline is suspended.
+ */
+export interface ThrottleEvent extends EventBase {
+  type: 'throttle'
+  on: boolean
 }
 
 export interface HeaderEntry {
@@ -130,6 +141,8 @@ export type ErrorClass =
   | 'proxy'
   | 'network'
   | 'send'
+  /** A bug in Sockscope itself, caught before it could take the app down; the connection was closed. */
+  | 'internal'
 
 export interface ErrorEvent extends EventBase {
   type: 'error'
@@ -146,7 +159,15 @@ export interface ErrorEvent extends EventBase {
 }
 
 export type SockEvent =
-  StateEvent | ReconnectScheduledEvent | HandshakeEvent | RedirectEvent | MessageEvent | ControlEvent | CloseEvent | ErrorEvent
+  | StateEvent
+  | ReconnectScheduledEvent
+  | ThrottleEvent
+  | HandshakeEvent
+  | RedirectEvent
+  | MessageEvent
+  | ControlEvent
+  | CloseEvent
+  | ErrorEvent
 
 /** What a listing of connections returns. */
 export interface ConnectionInfo {

@@ -77,7 +77,7 @@ export function buildRequest(o: ConnectionOptions): BuiltRequest {
   const tls = o.tls ?? {}
   const ws: WsClientOptions = {
     headers: wsHeaders,
-    handshakeTimeout: o.handshakeTimeoutMs ?? DEFAULTS.handshakeTimeoutMs,
+    // No `handshakeTimeout`: `ws` arms it as an idle timeout; the connection enforces a total deadline itself.
     closeTimeout: o.closeTimeoutMs ?? DEFAULTS.closeTimeoutMs,
     maxPayload: o.maxPayloadBytes ?? DEFAULTS.maxPayloadBytes,
     maxFragments: o.maxFragments ?? DEFAULTS.maxFragments,
@@ -85,7 +85,8 @@ export function buildRequest(o: ConnectionOptions): BuiltRequest {
     perMessageDeflate: o.perMessageDeflate ?? true,
     followRedirects: o.followRedirects ?? false,
     maxRedirects: o.maxRedirects ?? DEFAULTS.maxRedirects,
-    autoPong: o.heartbeat?.autoPong ?? true,
+    // The connection answers pings itself, so it can report a flood instead of a bare 1006 (see autoPong.ts).
+    autoPong: false,
     skipUTF8Validation: false,
     rejectUnauthorized: !tls.allowInvalidCertificates,
     // Passing `ca` replaces Node's bundled roots, so keep them and add the imported ones.

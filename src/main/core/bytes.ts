@@ -20,3 +20,13 @@ export function asBytes(data: Buffer | ArrayBuffer | Buffer[]): Uint8Array {
   if (data instanceof ArrayBuffer) return new Uint8Array(data)
   return new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
 }
+
+/** The event for a message `ws` received: text decoded once, binary copied out of `ws`'s buffer. */
+export function incomingMessage(data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean) {
+  if (isBinary) {
+    const bytes = asBytes(data).slice() // own copy: `ws` may hand out a view of a larger buffer
+    return { type: 'message', dir: 'in', kind: 'binary', size: bytes.byteLength, data: bytes } as const
+  }
+  const buf = Buffer.isBuffer(data) ? data : Buffer.from(asBytes(data))
+  return { type: 'message', dir: 'in', kind: 'text', size: buf.byteLength, data: buf.toString('utf8') } as const
+}

@@ -1,18 +1,27 @@
-/** One inspector connection: a `ws` socket per attempt, heartbeat, reconnect, and every event it sees. */
+/**
+ * One inspector connection: a `ws` socket per attempt, heartbeat, reconnect, and every event it sees.
+ * Lifecycle rules (DESIGN.md): states move only along `shared/lifecycle.ts`; every callback we hand to a timer
+ * or a socket is guarded, so a bug reports an `internal` error on this connection instead of ending the process;
+ * every exit from `open` stops the heartbeat, and every exit from an attempt clears all of its timers.
+ */
 import WebSocket from 'ws'
 import type { ClientRequest, IncomingMessage } from 'node:http'
 import { closeCodeMeaning } from '../../shared/closeCodes'
 import { DEFAULTS, type ConnectionOptions, type OutgoingMessage } from '../../shared/options'
 import type { CloseInitiator, ConnectionInfo, ConnectionState, RedirectInfo, SockEvent } from '../../shared/events'
+import { INITIAL_STATE, isLegalTransition } from '../../shared/lifecycle'
 import { buildRequest, redactUrl, type BuiltRequest } from './buildRequest'
 import { classifyError, isTlsVerificationFailure, type Classified } from './classify'
 import { fullJitterDelay } from './backoff'
 import { Heartbeat } from './heartbeat'
 import { HandshakeCapture } from './handshakeCapture'
 import { readHttpFailure } from './httpFailure'
-import { asBytes, outgoingPayload } from './bytes'
+import { asBytes, incomingMessage, outgoingPayload } from './bytes'
 import { nowMs } from './clock'
 import { followRedirect } from './redirects'
+import { TimerSet } from './timers'
+import { connectionScope } from './scope'
+import { PingAnswerer } from './autoPong'
 
 /** Events as a connection produces them; the id, seq and time are stamped on emission. */
 export type EventBody = SockEvent extends infer E ? (E extends SockEvent ? Omit<E, 'id' | 'seq' | 'ts'> : never) : never
@@ -26,10 +35,10 @@ export class NotOpenError extends Error {
 
 export class Connection {
   private seq = 0
-  private state: ConnectionState = 'closed'
+  private state: ConnectionState = INITIAL_STATE
   private ws: WebSocket | null = null
-  private capture: HandshakeCapture | null = null
   private heartbeat: Heartbeat | null = null
+  readonly timers: TimerSet
   private attempt = 0
   /** Reconnect attempts since the last stable connection; drives the backoff. */
   private failures = 0
@@ -37,15 +46,17 @@ export class Connection {
   private noRetry = false
   /** The failure of the current attempt has been reported; later `ws` errors repeat it. */
   private failureReported = false
+  /** When we asked to close (or terminate) this attempt; 0 while we have not. */
   private closeRequestedAt = 0
+  private closeTimedOut = false
   private errorWhileOpen = false
   /** Close code `ws` sent after it detected a protocol error; it reports 1006 itself when the socket then ends. */
   private protocolCloseCode = 0
-  private reconnectTimer: NodeJS.Timeout | null = null
-  private stableTimer: NodeJS.Timeout | null = null
   private readonly built: BuiltRequest
-  /** Reading paused because the renderer is behind (flow control); carried across reconnects. */
+  /** The renderer is behind (flow control); carried across reconnects. */
   private flowPaused = false
+  /** Whether we currently read from the socket (false = throttled, shown by a `throttle` event). */
+  private reading = true
 
   constructor(
     readonly id: string,
@@ -54,6 +65,7 @@ export class Connection {
     private readonly random: () => number = Math.random
   ) {
     this.built = buildRequest(options)
+    this.timers = new TimerSet((err, timer) => this.internalError(err, `timer "${timer}"`))
   }
 
   private emit(body: EventBody): void {
@@ -61,8 +73,56 @@ export class Connection {
   }
 
   private setState(state: ConnectionState): void {
+    const from = this.state
+    if (!isLegalTransition(from, state)) throw new Error(`illegal state change ${from} → ${state}`)
     this.state = state
+    if (from === 'connecting') this.timers.clear('handshake')
+    if (from === 'open') this.leaveOpen()
     this.emit({ type: 'state', state, attempt: this.attempt })
+    this.applyFlow()
+  }
+
+  /** Every exit from `open` (closing, dead, terminated, dropped) ends the heartbeat: no ping after open. */
+  private leaveOpen(): void {
+    this.heartbeat?.stop()
+    this.heartbeat = null
+    this.timers.clear('stable')
+  }
+
+  /**
+   * A bug of ours surfaced in a callback: say so on this connection and end the attempt, so the rest of the
+   * app keeps running. Never throws.
+   */
+  internalError(err: unknown, where: string): void {
+    const text = err instanceof Error ? err.message : String(err)
+    try {
+      this.emit({
+        type: 'error',
+        class: 'internal',
+        code: 'INTERNAL',
+        message: `Sockscope hit an internal error in ${where}: ${text}. This connection was closed; the rest of the app keeps running.`,
+        next: 'Connect again. If it happens again, please report it with this message.'
+      })
+    } catch {
+      // The event sink itself failed; the process-level handler records it.
+    }
+    try {
+      this.terminate()
+    } catch {
+      // Nothing more can be done for this connection.
+    }
+  }
+
+  /** Runs a socket callback for the current attempt only, with any throw turned into an internal error. */
+  private guarded<A extends unknown[]>(ws: WebSocket, where: string, fn: (...args: A) => void): (...args: A) => void {
+    return (...args: A) => {
+      if (this.ws !== ws) return
+      try {
+        fn(...args)
+      } catch (err) {
+        this.internalError(err, where)
+      }
+    }
   }
 
   info(): ConnectionInfo {
@@ -71,26 +131,27 @@ export class Connection {
       url: this.built.url,
       state: this.state,
       attempt: this.attempt,
-      reconnectPending: !!this.reconnectTimer,
+      reconnectPending: this.timers.has('reconnect'),
       lastSeq: this.seq
     }
   }
 
   start(): void {
     this.userClosed = false
-    this.connect()
+    connectionScope.run({ connectionId: this.id }, () => this.connect())
   }
 
   private connect(): void {
-    this.reconnectTimer = null
+    this.timers.clear('reconnect')
     this.attempt++
     this.noRetry = false
     this.failureReported = false
     this.errorWhileOpen = false
     this.protocolCloseCode = 0
     this.closeRequestedAt = 0
+    this.closeTimedOut = false
     this.setState('connecting')
-    const capture = (this.capture = new HandshakeCapture(this.built.url, this.built.secretHeaders))
+    const capture = new HandshakeCapture(this.built.url, this.built.secretHeaders)
     let ws: WebSocket
     try {
       ws = new WebSocket(this.built.url, this.built.protocols, {
@@ -108,49 +169,70 @@ export class Connection {
       return
     }
     this.ws = ws
-    const current = (): boolean => this.ws === ws
+    this.armHandshakeDeadline(ws)
+    this.listen(ws, capture)
+  }
 
-    if (this.options.followRedirects) {
-      ws.on('redirect', (url: string, req: ClientRequest) => {
-        if (!current()) return
-        followRedirect(capture, this.built.secretHeaders, url, req, (r) => this.emit({ type: 'redirect', ...this.redactRedirect(r) }))
+  /** `ws`'s handshakeTimeout is an idle timeout (a trickling server never trips it): ours is total, from the first byte. */
+  private armHandshakeDeadline(ws: WebSocket): void {
+    const limit = this.options.handshakeTimeoutMs ?? DEFAULTS.handshakeTimeoutMs
+    this.timers.once('handshake', limit, () => {
+      if (this.ws !== ws || this.state !== 'connecting') return
+      this.fail({
+        class: 'timeout',
+        code: 'HANDSHAKE_TIMEOUT',
+        message: `Opening handshake has timed out: no complete answer to the upgrade within ${limit} ms.`,
+        next: 'The server accepted TCP but did not finish the upgrade: check the path and that it speaks WebSocket, or raise the handshake timeout.'
       })
+      ws.terminate()
+    })
+  }
+
+  private listen(ws: WebSocket, capture: HandshakeCapture): void {
+    const on = <A extends unknown[]>(event: string, fn: (...args: A) => void): void => {
+      ws.on(event, this.guarded(ws, `the "${event}" handler`, fn) as (...args: unknown[]) => void)
     }
-    ws.on('upgrade', (res: IncomingMessage) => current() && capture.upgrade(res))
-    ws.on('unexpected-response', (req: ClientRequest, res: IncomingMessage) => current() && this.httpFailure(ws, req, res))
-    ws.on('open', () => current() && this.opened(ws, capture))
-    ws.on('message', (data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean) => {
-      if (!current()) return
-      if (isBinary) {
-        const bytes = asBytes(data).slice() // own copy: `ws` may hand out a view of a larger buffer
-        this.emit({ type: 'message', dir: 'in', kind: 'binary', size: bytes.byteLength, data: bytes })
-      } else {
-        const text = Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.from(asBytes(data)).toString('utf8')
-        this.emit({
-          type: 'message',
-          dir: 'in',
-          kind: 'text',
-          size: Buffer.isBuffer(data) ? data.byteLength : Buffer.byteLength(text),
-          data: text
-        })
-      }
+    if (this.options.followRedirects) {
+      on('redirect', (url: string, req: ClientRequest) =>
+        followRedirect(capture, this.built.secretHeaders, url, req, (r) => this.emit({ type: 'redirect', ...this.redactRedirect(r) }))
+      )
+    }
+    on('upgrade', (res: IncomingMessage) => capture.upgrade(res))
+    on('unexpected-response', (req: ClientRequest, res: IncomingMessage) => this.httpFailure(ws, req, res))
+    on('open', () => this.opened(ws, capture))
+    on('message', (data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean) => this.emit(incomingMessage(data, isBinary)))
+    const answerer = new PingAnswerer(ws, {
+      sent: this.guarded(ws, 'answering a ping', (data: Uint8Array) => this.emit({ type: 'pong', dir: 'out', data })),
+      flood: (limit) => this.pingFlood(limit)
     })
-    ws.on('ping', (data: Buffer) => {
-      if (!current()) return
-      this.emit({ type: 'ping', dir: 'in', data: asBytes(data).slice() })
-      if (this.options.heartbeat?.autoPong !== false) this.emit({ type: 'pong', dir: 'out', data: asBytes(data).slice() })
+    on('ping', (data: Buffer) => {
+      const bytes = asBytes(data).slice() // own copy: `ws` may hand out a view of a larger buffer
+      this.emit({ type: 'ping', dir: 'in', data: bytes })
+      if (this.options.heartbeat?.autoPong !== false) answerer.answer(bytes)
     })
-    ws.on('pong', (data: Buffer) => {
-      if (!current()) return
+    on('pong', (data: Buffer) => {
       const rttMs = this.heartbeat?.pongReceived()
       this.emit({ type: 'pong', dir: 'in', data: asBytes(data).slice(), ...(rttMs !== undefined ? { rttMs } : {}) })
     })
-    ws.on('error', (err: Error) => {
-      if (!current() || this.failureReported) return
+    on('error', (err: Error) => {
+      if (this.failureReported) return
       if (this.state === 'open' || this.state === 'closing') this.errorWhileOpen = true
       this.fail(classifyError(err, { viaProxy: !!this.options.proxy }))
     })
-    ws.addEventListener('close', (ev) => current() && this.closed(ev.code, ev.reason, ev.wasClean))
+    const onClose = this.guarded(ws, 'the "close" handler', (code: number, reason: string, wasClean: boolean) =>
+      this.closed(code, reason, wasClean)
+    )
+    ws.addEventListener('close', (ev) => onClose(ev.code, ev.reason, ev.wasClean))
+  }
+
+  private pingFlood(limit: number): void {
+    this.emit({
+      type: 'error',
+      class: 'protocol',
+      code: 'PING_FLOOD',
+      message: `The server sends pings faster than it reads our pongs: ${limit} pongs are waiting to be written, so from now on only the latest ping is answered once they drain (RFC 6455 §5.5.3). The connection stays open.`,
+      next: 'The server is not reading its socket, or pings in a loop: check it, or turn off automatic pongs for this connection.'
+    })
   }
 
   private redactRedirect(r: RedirectInfo): RedirectInfo {
@@ -166,28 +248,48 @@ export class Connection {
   }
 
   private httpFailure(ws: WebSocket, req: ClientRequest, res: IncomingMessage): void {
-    readHttpFailure(res, (e) => {
-      // 3xx and 4xx answers will not change by retrying; a broken 101 neither.
-      const status = e.status ?? 101
-      if (status < 500) this.noRetry = true
-      this.failureReported = true
-      this.emit(e)
-      req.destroy()
-      ws.terminate()
-    })
+    // An answer arrived; reading its body has its own bound.
+    this.timers.clear('handshake')
+    this.failureReported = true
+    readHttpFailure(
+      res,
+      this.timers,
+      this.guarded(ws, 'reading an HTTP error', (e) => {
+        // 3xx and 4xx answers will not change by retrying; a broken 101 neither.
+        if ((e.status ?? 101) < 500) this.noRetry = true
+        this.emit(e)
+        req.destroy()
+        ws.terminate()
+      })
+    )
   }
 
-  /** Stops (or resumes) reading from the socket, so TCP pushes back on the server instead of memory growing. */
+  /** Flow control: the renderer is behind (true) or caught up (false). */
   setFlowPaused(on: boolean): void {
     this.flowPaused = on
+    this.applyFlow()
+  }
+
+  /**
+   * Reads from the socket unless the renderer is behind, so TCP pushes back on the server instead of memory
+   * growing. Only while `open` and not ending: a close handshake always needs reading (RFC 6455 §7.1.2).
+   */
+  private applyFlow(): void {
     const ws = this.ws
-    if (!ws || ws.readyState !== WebSocket.OPEN) return
-    if (on) ws.pause()
-    else ws.resume()
+    const live = !!ws && ws.readyState === WebSocket.OPEN
+    const read = !(this.flowPaused && live && this.state === 'open' && this.closeRequestedAt === 0)
+    if (live) {
+      if (read) ws.resume()
+      else ws.pause()
+    }
+    if (read === this.reading) return
+    this.reading = read
+    if (read) this.heartbeat?.resume()
+    else this.heartbeat?.suspend()
+    this.emit({ type: 'throttle', on: !read })
   }
 
   private opened(ws: WebSocket, capture: HandshakeCapture): void {
-    if (this.flowPaused) ws.pause()
     this.setState('open')
     this.emit({
       type: 'handshake',
@@ -202,11 +304,26 @@ export class Connection {
       timings: capture.finalTimings(),
       ...(capture.tls ? { tls: capture.tls } : {})
     })
+    this.startHeartbeat(ws)
+    const stableMs = this.options.reconnect?.stableMs ?? DEFAULTS.reconnectStableMs
+    this.timers.once('stable', stableMs, () => (this.failures = 0))
+    for (const m of this.options.preamble ?? []) {
+      try {
+        this.send(m).catch(() => undefined) // a failed send is already in the log as a failed message
+      } catch (err) {
+        this.emit({ type: 'error', class: 'send', message: `Preamble message not sent: ${(err as Error).message}`, next: 'Check the preamble in Advanced.' })
+      }
+    }
+  }
+
+  private startHeartbeat(ws: WebSocket): void {
     const hb = this.options.heartbeat
-    const payload = new TextEncoder().encode(hb?.payload ?? '')
     this.heartbeat = new Heartbeat(
+      this.timers,
       {
-        sendPing: (p) => this.sendControl('ping', p),
+        sendPing: (p) => {
+          if (this.state === 'open') this.sendControl('ping', p)
+        },
         dead: (ms) => {
           this.fail({
             class: 'timeout',
@@ -219,39 +336,35 @@ export class Connection {
       },
       (hb?.intervalSec ?? 0) * 1000,
       hb?.pongTimeoutMs ?? DEFAULTS.pongTimeoutMs,
-      payload
+      new TextEncoder().encode(hb?.payload ?? '')
     )
     this.heartbeat.start()
-    const stableMs = this.options.reconnect?.stableMs ?? DEFAULTS.reconnectStableMs
-    this.stableTimer = setTimeout(() => (this.failures = 0), stableMs)
-    for (const m of this.options.preamble ?? []) void this.send(m).catch(() => undefined)
+    if (!this.reading) this.heartbeat.suspend()
   }
 
   private closed(wireCode: number, reason: string, wasClean: boolean): void {
     const code = wireCode === 1006 && this.protocolCloseCode ? this.protocolCloseCode : wireCode
-    this.heartbeat?.stop()
-    this.heartbeat = null
-    if (this.stableTimer) clearTimeout(this.stableTimer)
-    this.stableTimer = null
+    this.ws = null
+    this.applyFlow() // a throttle ends with its connection, before the close is reported
     const local = this.closeRequestedAt > 0
-    if (local && code === 1006) {
-      const waited = nowMs() - this.closeRequestedAt
-      const limit = this.options.closeTimeoutMs ?? DEFAULTS.closeTimeoutMs
-      if (waited >= limit - 5) {
-        this.emit({
-          type: 'error',
-          class: 'timeout',
-          code: 'CLOSE_TIMEOUT',
-          message: `The server did not complete the closing handshake within ${limit} ms; the connection was terminated.`,
-          next: 'Nothing to do; the server ignored our close frame.'
-        })
-      }
-    }
+    if (local && code === 1006 && this.closeTimedOut) this.reportCloseTimeout()
+    this.timers.clear('close-timeout')
+    this.timers.clear('http-body')
     const initiator: CloseInitiator = local || (this.errorWhileOpen && code !== 1006) ? 'local' : code === 1006 ? 'abnormal' : 'remote'
     this.emit({ type: 'close', code, reason, meaning: closeCodeMeaning(code), initiator, clean: wasClean })
-    this.ws = null
     this.setState('closed')
     this.maybeReconnect()
+  }
+
+  private reportCloseTimeout(): void {
+    const limit = this.options.closeTimeoutMs ?? DEFAULTS.closeTimeoutMs
+    this.emit({
+      type: 'error',
+      class: 'timeout',
+      code: 'CLOSE_TIMEOUT',
+      message: `The server did not complete the closing handshake within ${limit} ms; the connection was terminated.`,
+      next: 'Nothing to do; the server ignored our close frame.'
+    })
   }
 
   private maybeReconnect(): void {
@@ -271,14 +384,13 @@ export class Connection {
     this.failures++
     const delayMs = fullJitterDelay(this.failures, r.baseMs ?? DEFAULTS.reconnectBaseMs, r.capMs ?? DEFAULTS.reconnectCapMs, this.random)
     this.emit({ type: 'reconnect', attempt: this.attempt + 1, delayMs })
-    this.reconnectTimer = setTimeout(() => this.connect(), delayMs)
+    this.timers.once('reconnect', delayMs, () => this.connect())
   }
 
   cancelReconnect(): boolean {
-    if (!this.reconnectTimer) return false
-    clearTimeout(this.reconnectTimer)
-    this.reconnectTimer = null
-    this.emit({ type: 'state', state: 'closed', attempt: this.attempt })
+    if (!this.timers.has('reconnect')) return false
+    this.timers.clear('reconnect')
+    this.emit({ type: 'reconnect', attempt: this.attempt + 1, delayMs: 0, cancelled: true })
     return true
   }
 
@@ -301,9 +413,12 @@ export class Connection {
     const size = typeof payload === 'string' ? Buffer.byteLength(payload) : payload.byteLength
     return new Promise((resolve, reject) => {
       ws.send(payload, { binary: kind === 'binary' }, (err) => {
-        this.emit({ type: 'message', dir: 'out', kind, size, data: payload, sent: !err, ...(err ? { error: err.message } : {}) })
-        if (err) reject(err)
-        else resolve()
+        try {
+          this.emit({ type: 'message', dir: 'out', kind, size, data: payload, sent: !err, ...(err ? { error: err.message } : {}) })
+        } finally {
+          if (err) reject(err)
+          else resolve()
+        }
       })
     })
   }
@@ -317,11 +432,12 @@ export class Connection {
     this.emit({ type, dir: 'out', data: payload })
   }
 
+  /** Starts the closing handshake (RFC 6455 §7.1.2); `ws` destroys the socket if the server does not finish it in time. */
   close(code = 1000, reason = ''): void {
     this.userClosed = true
     this.cancelReconnect()
     const ws = this.ws
-    if (!ws) return
+    if (!ws || this.closeRequestedAt) return
     this.closeRequestedAt = nowMs()
     if (ws.readyState === WebSocket.CONNECTING) {
       this.failureReported = true // the abort error `ws` raises next is ours, not the server's
@@ -331,16 +447,27 @@ export class Connection {
     if (ws.readyState === WebSocket.OPEN) {
       this.setState('closing')
       ws.close(code, String(reason))
+      const limit = this.options.closeTimeoutMs ?? DEFAULTS.closeTimeoutMs
+      this.timers.once('close-timeout', limit, () => {
+        this.closeTimedOut = true
+        ws.terminate()
+      })
     }
   }
 
   terminate(): void {
     this.userClosed = true
     this.cancelReconnect()
-    if (this.ws) {
-      this.closeRequestedAt = nowMs()
-      this.failureReported = true
-      this.ws.terminate()
-    }
+    const ws = this.ws
+    if (!ws) return
+    if (!this.closeRequestedAt) this.closeRequestedAt = nowMs()
+    this.failureReported = true
+    this.applyFlow()
+    ws.terminate()
+  }
+
+  /** Timers still pending for this connection (tests check none is left after close). */
+  pendingTimers(): string[] {
+    return this.timers.names()
   }
 }

@@ -1,5 +1,6 @@
 /** Our pings on a timer, RTT of each answering pong, and the pong deadline that declares a link dead. */
 import { nowMs } from './clock'
+import type { TimerSet } from './timers'
 
 export interface HeartbeatHooks {
   sendPing(payload: Uint8Array): void
@@ -7,13 +8,19 @@ export interface HeartbeatHooks {
   dead(timeoutMs: number): void
 }
 
+interface PendingPing {
+  sentAt: number
+  /** False once the ping spanned a pause in reading: its pong's delay says nothing about the link. */
+  timed: boolean
+}
+
 export class Heartbeat {
-  private interval: NodeJS.Timeout | null = null
-  private deadline: NodeJS.Timeout | null = null
-  /** Send times of pings not yet answered, oldest first. */
-  private pending: number[] = []
+  /** Pings not yet answered, oldest first. A pong answers the oldest (RFC 6455 §5.5.3 lets peers skip some). */
+  private pending: PendingPing[] = []
+  private suspended = false
 
   constructor(
+    private readonly timers: TimerSet,
     private readonly hooks: HeartbeatHooks,
     private readonly intervalMs: number,
     private readonly pongTimeoutMs: number,
@@ -21,37 +28,54 @@ export class Heartbeat {
   ) {}
 
   start(): void {
-    if (this.intervalMs > 0) this.interval = setInterval(() => this.hooks.sendPing(this.payload), this.intervalMs)
+    if (this.intervalMs > 0) {
+      this.timers.every('ping', this.intervalMs, () => {
+        if (!this.suspended) this.hooks.sendPing(this.payload)
+      })
+    }
   }
 
   /** Call for every ping we send (timer or manual) so its pong can be timed. */
   pingSent(): void {
-    this.pending.push(nowMs())
+    this.pending.push({ sentAt: nowMs(), timed: !this.suspended })
     this.arm()
   }
 
-  /** Returns the round-trip time when this pong answers one of our pings. */
+  /** Returns the round-trip time when this pong answers one of our pings and could be timed. */
   pongReceived(): number | undefined {
-    const sentAt = this.pending.shift()
-    if (this.deadline) clearTimeout(this.deadline)
-    this.deadline = null
+    const ping = this.pending.shift()
+    this.timers.clear('pong-deadline')
     this.arm()
-    return sentAt === undefined ? undefined : nowMs() - sentAt
+    return ping?.timed ? nowMs() - ping.sentAt : undefined
+  }
+
+  /**
+   * Reading is paused (flow control): a pong cannot be read, so its absence proves nothing. Stop the deadline
+   * and our pings until `resume`, which gives pending pings a full timeout from then.
+   */
+  suspend(): void {
+    this.suspended = true
+    this.timers.clear('pong-deadline')
+    for (const p of this.pending) p.timed = false
+  }
+
+  resume(): void {
+    if (!this.suspended) return
+    this.suspended = false
+    const now = nowMs()
+    for (const p of this.pending) p.sentAt = now
+    this.arm()
   }
 
   private arm(): void {
-    if (this.deadline || this.pongTimeoutMs <= 0 || this.pending.length === 0) return
-    const wait = Math.max(0, this.pending[0] + this.pongTimeoutMs - nowMs())
-    this.deadline = setTimeout(() => {
-      this.deadline = null
-      this.hooks.dead(this.pongTimeoutMs)
-    }, wait)
+    if (this.suspended || this.timers.has('pong-deadline') || this.pongTimeoutMs <= 0 || this.pending.length === 0) return
+    const wait = Math.max(0, this.pending[0].sentAt + this.pongTimeoutMs - nowMs())
+    this.timers.once('pong-deadline', wait, () => this.hooks.dead(this.pongTimeoutMs))
   }
 
   stop(): void {
-    if (this.interval) clearInterval(this.interval)
-    if (this.deadline) clearTimeout(this.deadline)
-    this.interval = this.deadline = null
+    this.timers.clear('ping')
+    this.timers.clear('pong-deadline')
     this.pending = []
   }
 }

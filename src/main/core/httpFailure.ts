@@ -2,6 +2,7 @@
 import type { IncomingMessage } from 'node:http'
 import type { ErrorEvent } from '../../shared/events'
 import { rawHeaderEntries } from './handshakeCapture'
+import type { TimerSet } from './timers'
 
 export const HTTP_BODY_LIMIT = 64 * 1024
 const BODY_WAIT_MS = 2000
@@ -17,7 +18,7 @@ function nextStep(status: number, location: string | undefined): string {
 }
 
 /** Reads the response (bounded in size and time) and calls `done` once with the error to report. */
-export function readHttpFailure(res: IncomingMessage, done: (e: HttpFailure) => void): void {
+export function readHttpFailure(res: IncomingMessage, timers: TimerSet, done: (e: HttpFailure) => void): void {
   const status = res.statusCode ?? 0
   const chunks: Buffer[] = []
   let got = 0
@@ -25,7 +26,7 @@ export function readHttpFailure(res: IncomingMessage, done: (e: HttpFailure) => 
   const finish = (): void => {
     if (finished) return
     finished = true
-    clearTimeout(guard)
+    timers.clear('http-body')
     if (status === 101) {
       // Node hands a 101 without `Upgrade: websocket` over as an ordinary response.
       done({
@@ -48,7 +49,7 @@ export function readHttpFailure(res: IncomingMessage, done: (e: HttpFailure) => 
       body: Buffer.concat(chunks).subarray(0, HTTP_BODY_LIMIT).toString('utf8')
     })
   }
-  const guard = setTimeout(finish, BODY_WAIT_MS)
+  timers.once('http-body', BODY_WAIT_MS, finish)
   res.on('data', (c: Buffer) => {
     if (got < HTTP_BODY_LIMIT) chunks.push(c)
     got += c.length
