@@ -6,6 +6,7 @@ import { IPC_COMMANDS } from '../shared/api'
 import { defaultDataDir } from './dataDir'
 import { SockscopeService } from './service/service'
 import { registerIpc } from './ipc/register'
+import { installCrashGuard } from './service/crashGuard'
 import { installGuards } from './security'
 import { APP_ORIGIN, registerAppScheme, serveRenderer } from './appProtocol'
 import { createMainWindow } from './window'
@@ -52,6 +53,7 @@ if (!app.requestSingleInstanceLock()) {
       appInfo: { mode: 'desktop', version: app.getVersion(), dataDir, platform: process.platform },
       data: { profiles, recordings: new RecordingStore(join(dataDir, 'recordings')), files: dialogFiles, version: app.getVersion() }
     })
+    installCrashGuard({ service, logDir: dataDir })
     installGuards(uiUrl)
     serveRenderer(join(import.meta.dirname, '..', 'renderer'))
     registerIpc(ipcMain, service, uiUrl, (c) => windows.has(c))

@@ -1,9 +1,9 @@
-import type { SockscopeApi } from '../shared/api'
+import type { PreloadApi } from '../shared/api'
 
 declare global {
   interface Window {
     /** Present in the desktop app (set by the preload); absent in browser mode. */
-    sockscope?: SockscopeApi
+    sockscope?: PreloadApi
   }
 }
 

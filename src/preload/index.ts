@@ -4,17 +4,19 @@ import {
   IPC_ACK,
   IPC_COMMANDS,
   IPC_EVENTS,
+  IPC_NOTICE,
   IPC_PREFIX,
   METHOD_NAMES,
   type EventListener,
-  type SockscopeApi,
-  type SockscopeMethods
+  type HostNotice,
+  type PreloadApi
 } from '../shared/api'
 import type { SockEvent } from '../shared/events'
 
+// Each method resolves to the main side's `{ ok, v } | { ok: false, e }`; the page's api layer unwraps it.
 const methods = Object.fromEntries(
   METHOD_NAMES.map((name) => [name, (...args: unknown[]) => ipcRenderer.invoke(IPC_PREFIX + name, ...args)])
-) as unknown as SockscopeMethods
+) as unknown as Omit<PreloadApi, 'onEvents' | 'onCommand' | 'onNotice'>
 
 // One IPC subscription feeds every page listener, then acknowledges the batch so main can keep sending.
 const listeners = new Set<EventListener>()
@@ -23,17 +25,20 @@ ipcRenderer.on(IPC_EVENTS, (_e: IpcRendererEvent, msg: { n: number; batch: SockE
   ipcRenderer.send(IPC_ACK, msg.n)
 })
 
-const api: SockscopeApi = {
+function subscribe<T>(channel: string, listener: (value: T) => void): () => void {
+  const handler = (_e: IpcRendererEvent, value: T): void => listener(value)
+  ipcRenderer.on(channel, handler)
+  return () => ipcRenderer.removeListener(channel, handler)
+}
+
+const api: PreloadApi = {
   ...methods,
   onEvents(listener) {
     listeners.add(listener)
     return () => listeners.delete(listener)
   },
-  onCommand(listener) {
-    const handler = (_e: IpcRendererEvent, command: string): void => listener(command)
-    ipcRenderer.on(IPC_COMMANDS, handler)
-    return () => ipcRenderer.removeListener(IPC_COMMANDS, handler)
-  }
+  onCommand: (listener) => subscribe<string>(IPC_COMMANDS, listener),
+  onNotice: (listener) => subscribe<HostNotice>(IPC_NOTICE, listener)
 }
 
 contextBridge.exposeInMainWorld('sockscope', api)

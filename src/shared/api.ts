@@ -6,6 +6,7 @@ import type { ConnectionInfo, SockEvent } from './events'
 import type { ConnectionOptions, OutgoingMessage } from './options'
 import type { Environment, Profile, ProfilesDoc } from './profiles'
 import type { FileResult, ImportSummary, ProfilesState, RecordingInfo, ReplayTiming } from './storeTypes'
+import type { CallResult } from './wire'
 
 export interface AppInfo {
   mode: 'desktop' | 'browser'
@@ -16,14 +17,27 @@ export interface AppInfo {
 
 export interface SyncState {
   connections: ConnectionInfo[]
-  /** The most recent events of each open connection, oldest first. */
+  /** Held events of each connection after the `seq` the caller named (all held ones otherwise), oldest first. */
   events: SockEvent[]
+  /** Per connection id: how many events after the named `seq` the host no longer holds (shown as a marker). */
+  missed: Record<string, number>
+}
+
+/** Something the host wants every window to know that belongs to no connection (e.g. an internal error). */
+export interface HostNotice {
+  level: 'error' | 'warning'
+  message: string
+  ts: number
 }
 
 /** What the renderer may call. Every method is async on both transports. */
 export interface SockscopeMethods {
   appInfo(): Promise<AppInfo>
-  connect(options: ConnectionOptions): Promise<{ id: string }>
+  /**
+   * Starts a connection. The caller may choose its id (a UUID) so it can route events that arrive before this
+   * call returns: over Electron IPC a reply and an event sent after it are not ordered.
+   */
+  connect(options: ConnectionOptions, id?: string): Promise<{ id: string }>
   send(id: string, message: OutgoingMessage): Promise<void>
   /** Control frames; payload is UTF-8 text, at most 125 bytes. */
   ping(id: string, payload: string): Promise<void>
@@ -34,8 +48,11 @@ export interface SockscopeMethods {
   /** Forget a connection (closing it first if needed). */
   remove(id: string): Promise<void>
   list(): Promise<ConnectionInfo[]>
-  /** After a renderer reload: the connections this window owns and their recent events. */
-  sync(): Promise<SyncState>
+  /**
+   * After a renderer reload or a dropped bridge: the connections this window owns and their events after the
+   * last `seq` the caller saw per connection (all held events when not named), with what could not be recovered.
+   */
+  sync(since?: Record<string, number>): Promise<SyncState>
   /** The full payload behind a preview's `ref`, or null once it is no longer held. */
   fetchPayload(ref: string): Promise<string | Uint8Array | null>
 
@@ -57,7 +74,7 @@ export interface SockscopeMethods {
   recordingRead(id: string): Promise<{ url: string; events: SockEvent[] }>
   recordingExport(id: string, format: 'ndjson' | 'har' | 'csv'): Promise<FileResult>
   /** Sends a recording's outgoing messages over a new connection (owned by this window). */
-  replay(recordingId: string, options: ConnectionOptions, timing: ReplayTiming): Promise<{ id: string }>
+  replay(recordingId: string, options: ConnectionOptions, timing: ReplayTiming, id?: string): Promise<{ id: string }>
 }
 
 export type MethodName = keyof SockscopeMethods
@@ -99,16 +116,35 @@ void _allListed
 
 export type EventListener = (batch: SockEvent[]) => void
 
+/** The bridge to the host: up, lost (host gone or unreachable: state unknown), or taken over by another page. */
+export type LinkState = 'up' | 'down' | 'taken'
+
 /** What `window.sockscope` (desktop) and the bridge client (browser) both provide. */
 export interface SockscopeApi extends SockscopeMethods {
   /** Subscribe to event batches; returns the unsubscribe function. */
   onEvents(listener: EventListener): () => void
   /** Menu commands (desktop only; browser mode handles the same shortcuts in the page). Returns the unsubscribe function. */
   onCommand(listener: (command: string) => void): () => void
+  /** Host notices that belong to no connection. Returns the unsubscribe function. */
+  onNotice(listener: (notice: HostNotice) => void): () => void
+  /**
+   * The link to the host (browser mode: the bridge socket; desktop: always up). After `down` → `up` the page
+   * re-syncs by `seq`; `resumed` says whether the host still had this page's session.
+   */
+  onLink(listener: (state: LinkState, resumed: boolean) => void): () => void
 }
+
+/**
+ * What the desktop preload exposes as `window.sockscope`: each method resolves to a `CallResult`, never rejects
+ * with Electron's wrapped error, and the renderer's api layer unwraps it (see `renderer/src/api`).
+ */
+export type PreloadApi = {
+  [K in MethodName]: (...args: Parameters<SockscopeMethods[K]>) => Promise<CallResult<Awaited<ReturnType<SockscopeMethods[K]>>>>
+} & Pick<SockscopeApi, 'onEvents' | 'onCommand' | 'onNotice'>
 
 export const IPC_PREFIX = 'sockscope:'
 export const IPC_EVENTS = 'sockscope:events'
 export const IPC_COMMANDS = 'sockscope:command'
 /** Preload → main: the page has taken event batch n (flow control). */
 export const IPC_ACK = 'sockscope:ack'
+export const IPC_NOTICE = 'sockscope:notice'

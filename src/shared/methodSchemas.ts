@@ -5,6 +5,8 @@ import { closeRequestSchema, connectionOptionsSchema, outgoingMessageSchema } fr
 import { environmentSchema, profileSchema } from './profiles'
 
 const id = v.pipe(v.string('must be a connection id'), v.minLength(1), v.maxLength(100))
+/** A connection id the caller chose (see `connect`). */
+const newId = v.pipe(v.string(), v.uuid('must be a connection id (a UUID)'))
 const recordingId = v.pipe(v.string(), v.regex(/^[\w.-]+\.ndjson$/, 'must be a recording name'), v.maxLength(200))
 const controlPayload = v.pipe(
   v.string(),
@@ -16,7 +18,7 @@ type ArgsSchema<K extends MethodName> = v.GenericSchema<unknown, Parameters<Sock
 /** One entry per method: a method added to the contract without a schema fails the type check. */
 export const METHOD_ARGS: { [K in MethodName]: ArgsSchema<K> } = {
   appInfo: v.strictTuple([]),
-  connect: v.strictTuple([connectionOptionsSchema]),
+  connect: v.strictTuple([connectionOptionsSchema, v.optional(newId)]),
   send: v.strictTuple([id, outgoingMessageSchema]),
   ping: v.strictTuple([id, controlPayload]),
   pong: v.strictTuple([id, controlPayload]),
@@ -25,7 +27,7 @@ export const METHOD_ARGS: { [K in MethodName]: ArgsSchema<K> } = {
   cancelReconnect: v.strictTuple([id]),
   remove: v.strictTuple([id]),
   list: v.strictTuple([]),
-  sync: v.strictTuple([]),
+  sync: v.strictTuple([v.optional(v.record(id, v.pipe(v.number(), v.integer(), v.minValue(0))))]),
   fetchPayload: v.strictTuple([v.pipe(v.string(), v.uuid('must be a payload reference'))]),
   profilesState: v.strictTuple([]),
   profileSave: v.strictTuple([profileSchema]),
@@ -46,6 +48,7 @@ export const METHOD_ARGS: { [K in MethodName]: ArgsSchema<K> } = {
     v.variant('mode', [
       v.strictObject({ mode: v.literal('original') }),
       v.strictObject({ mode: v.literal('interval'), ms: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(3_600_000)) })
-    ])
+    ]),
+    v.optional(newId)
   ])
 }

@@ -2,8 +2,9 @@
  * The browser-mode bridge speaks JSON text frames. JSON has no bytes, so every Uint8Array travels as
  * { $b: base64 }. Events are encoded field by field (the hot path); other values are walked generically.
  */
+import * as v from 'valibot'
 import type { SockEvent } from './events'
-import type { MethodName } from './api'
+import type { HostNotice, MethodName } from './api'
 
 export interface WireBytes {
   $b: string
@@ -76,7 +77,36 @@ export function eventsFromWire(batch: unknown[]): SockEvent[] {
   return batch as SockEvent[]
 }
 
-export type ClientFrame = { t: 'hello'; session?: string } | { t: 'call'; n: number; m: MethodName; a: unknown[] }
+/**
+ * Page → host. `hello` names the session the page had (sessionStorage) to re-attach to it; a second page with the
+ * same key (a duplicated tab) gets its own session unless it asks to `takeover`, and the first page is told.
+ */
+export type ClientFrame = { t: 'hello'; session?: string; takeover?: boolean } | { t: 'call'; n: number; m: MethodName; a: unknown[] }
+
+const clientFrameSchema = v.variant('t', [
+  v.strictObject({ t: v.literal('hello'), session: v.optional(v.pipe(v.string(), v.maxLength(100))), takeover: v.optional(v.boolean()) }),
+  v.strictObject({
+    t: v.literal('call'),
+    n: v.pipe(v.number(), v.integer(), v.minValue(0)),
+    m: v.pipe(v.string(), v.maxLength(100)),
+    a: v.array(v.unknown())
+  })
+])
+
+/** Parses one bridge frame from the page; every frame is checked, so a bad one is answered, never fatal. */
+export function parseClientFrame(text: string): { ok: true; frame: ClientFrame } | { ok: false; n?: number; why: string } {
+  let raw: unknown
+  try {
+    raw = JSON.parse(text)
+  } catch {
+    return { ok: false, why: 'the frame is not JSON' }
+  }
+  const r = v.safeParse(clientFrameSchema, raw)
+  if (r.success) return { ok: true, frame: r.output as ClientFrame }
+  const n = (raw as { n?: unknown } | null)?.n
+  const path = v.getDotPath(r.issues[0])
+  return { ok: false, ...(Number.isInteger(n) ? { n: n as number } : {}), why: `${path ? `${path}: ` : ''}${r.issues[0].message}` }
+}
 
 export interface WireError {
   message: string
@@ -86,10 +116,36 @@ export interface WireError {
 }
 
 export type ServerFrame =
-  | { t: 'welcome'; session: string }
+  /** `resumed`: the page got back the session it named (its connections are still there). */
+  | { t: 'welcome'; session: string; resumed: boolean }
+  /** Another page took this session over; this bridge is closed next and does not reconnect by itself. */
+  | { t: 'taken' }
+  | { t: 'notice'; n: HostNotice }
+  /** A frame that could not be understood (and had no call number to answer). */
+  | { t: 'bad'; why: string }
   | { t: 'ret'; n: number; ok: true; v: unknown }
   | { t: 'ret'; n: number; ok: false; e: WireError }
   | { t: 'ev'; b: unknown[] }
+
+/** What every contract call returns on both transports: the renderer sees the same error everywhere. */
+export type CallResult<T = unknown> = { ok: true; v: T } | { ok: false; e: WireError }
+
+/** An error from the host, with the field and code it named (Electron would otherwise wrap it into one string). */
+export class ApiError extends Error {
+  field?: string
+  code?: string
+  constructor(e: WireError) {
+    super(e.message)
+    this.name = e.name ?? 'ApiError'
+    this.field = e.field
+    this.code = e.code
+  }
+}
+
+export function unwrapResult<T>(r: CallResult<T>): T {
+  if (r && r.ok === true) return r.v
+  throw new ApiError(r && r.ok === false ? r.e : { message: 'The host answered a call with something unexpected.' })
+}
 
 export function errorToWire(err: unknown): WireError {
   const e = err as { message?: string; name?: string; field?: string; code?: unknown }

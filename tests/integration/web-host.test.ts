@@ -6,6 +6,7 @@ import { join } from 'node:path'
 import WebSocket from 'ws'
 import { startWebHost, type WebHost } from '../../src/main/web/host'
 import { parseWebArgs } from '../../src/main/web/args'
+import { startWsServer } from '../helpers/servers'
 
 let host: WebHost | null = null
 const logs: string[] = []
@@ -100,13 +101,15 @@ describe('browser-mode host', () => {
 
   it('answers calls and validation errors over the bridge, and a reloaded tab reattaches its session', async () => {
     const h = await start({ reattachGraceMs: 2000 })
+    const echo = await startWsServer()
     const { ws } = await bridge(h)
     const frames: Array<Record<string, unknown>> = []
     ws!.on('message', (d) => frames.push(JSON.parse(d.toString())))
     ws!.send(JSON.stringify({ t: 'hello' }))
     ws!.send(JSON.stringify({ t: 'call', n: 1, m: 'appInfo', a: [] }))
     ws!.send(JSON.stringify({ t: 'call', n: 2, m: 'connect', a: [{ url: 'gopher://x' }] }))
-    await expect.poll(() => frames.length).toBe(3)
+    ws!.send(JSON.stringify({ t: 'call', n: 3, m: 'connect', a: [{ url: echo.url }] }))
+    await expect.poll(() => frames.filter((f) => f.t !== 'ev').length).toBe(4)
     const session = frames[0].session as string
     const ret = (n: number) => frames.find((f) => f.t === 'ret' && f.n === n)
     expect(ret(1)).toMatchObject({ t: 'ret', n: 1, ok: true, v: { mode: 'browser' } })
@@ -121,8 +124,9 @@ describe('browser-mode host', () => {
     const frames2: Array<Record<string, unknown>> = []
     again.on('message', (d) => frames2.push(JSON.parse(d.toString())))
     again.send(JSON.stringify({ t: 'hello', session }))
-    await expect.poll(() => frames2[0]).toEqual({ t: 'welcome', session })
+    await expect.poll(() => frames2[0]).toEqual({ t: 'welcome', session, resumed: true })
     again.close()
+    await echo.close()
   })
 
   it('refuses to bind beyond loopback unless asked by name', async () => {

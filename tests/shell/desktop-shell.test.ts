@@ -60,14 +60,18 @@ describe('desktop shell (built main bundle, mocked electron)', () => {
     expect([...recorded.handlers.keys()].sort()).toEqual(METHOD_NAMES.map((m) => `sockscope:${m}`).sort())
   })
 
-  it('every handler rejects a foreign sender', async () => {
+  it('every handler refuses a foreign sender', async () => {
     const foreignFrame = new FakeWebContents('https://evil.example/')
     const subFrame = { url: 'app://sockscope/index.html' }
     for (const [channel, handler] of recorded.handlers) {
-      await expect(Promise.resolve().then(() => handler({ sender: foreignFrame, senderFrame: foreignFrame.mainFrame }))).rejects.toThrow(
-        /did not come from the Sockscope window/
-      )
-      await expect(Promise.resolve().then(() => handler({ sender: win.webContents, senderFrame: subFrame }))).rejects.toThrow(/Refused/)
+      expect(await handler({ sender: foreignFrame, senderFrame: foreignFrame.mainFrame })).toEqual({
+        ok: false,
+        e: { name: 'Error', code: 'FORBIDDEN', message: expect.stringMatching(/did not come from the Sockscope window/) }
+      })
+      expect(await handler({ sender: win.webContents, senderFrame: subFrame })).toMatchObject({
+        ok: false,
+        e: { message: expect.stringMatching(/^Refused/) }
+      })
       expect(channel).toMatch(/^sockscope:/)
     }
   })
@@ -102,17 +106,48 @@ describe('desktop shell (built main bundle, mocked electron)', () => {
       recordingExport: ['a.ndjson', 'pdf'],
       replay: ['a.ndjson', { url: 'ws://x' }, { mode: 'fast' }]
     }
+    // Defect 10 of issue 10: each answer is one result shape that keeps the field (thrown errors reached the
+    // renderer wrapped by Electron as "Error invoking remote method …", without field or code).
     for (const name of METHOD_NAMES) {
       const handler = recorded.handlers.get(`sockscope:${name}`)!
-      await expect(
-        Promise.resolve().then(() => handler(trustedEvent(), ...bad[name])),
-        name
-      ).rejects.toThrow(new RegExp(`^${name}: argument`))
+      const r = (await handler(trustedEvent(), ...bad[name])) as { ok: boolean; e: { message: string; field?: string; name?: string } }
+      expect(r.ok, name).toBe(false)
+      expect(r.e.message, name).toMatch(new RegExp(`^${name}: argument`))
+      expect(r.e.name, name).toBe('ValidationError')
+      expect(r.e.field, name).toBeTruthy()
     }
   })
 
+  it('defect 10: the preload unwraps nothing and the page sees the same error object on both transports', async () => {
+    const h = recorded.handlers.get('sockscope:connect')!
+    const r = (await h(trustedEvent(), { url: 'ws://x', headers: [{ name: 'bad name', value: '' }] })) as {
+      ok: false
+      e: { field: string }
+    }
+    const { unwrapResult, ApiError } = await import('../../src/shared/wire')
+    let thrown: unknown
+    try {
+      unwrapResult(r)
+    } catch (e) {
+      thrown = e
+    }
+    expect(thrown).toBeInstanceOf(ApiError)
+    expect(thrown).toMatchObject({
+      name: 'ValidationError',
+      field: r.e.field,
+      message: expect.stringMatching(/^connect: argument 0\.headers/)
+    })
+  })
+
   it('a valid call from our window works and events go only to that window', async () => {
-    const h = (n: string) => recorded.handlers.get(`sockscope:${n}`)!
+    const call = recorded.handlers
+    const h =
+      (n: string) =>
+      async (...a: unknown[]): Promise<unknown> => {
+        const r = (await call.get(`sockscope:${n}`)!(...a)) as { ok: boolean; v?: unknown; e?: unknown }
+        if (!r.ok) throw new Error(JSON.stringify(r.e))
+        return r.v
+      }
     expect(await h('list')(trustedEvent())).toEqual([])
     const info = (await h('appInfo')(trustedEvent())) as { mode: string; dataDir: string }
     expect(info).toMatchObject({ mode: 'desktop', dataDir })

@@ -74,12 +74,29 @@ describe('event batcher', () => {
     expect(d.ref).toBeUndefined()
   })
 
-  it('the payload store is bounded and evicts the oldest', () => {
-    const store = new PayloadStore(1000)
-    const r1 = store.put('a'.repeat(600), 600)
-    const r2 = store.put('b'.repeat(600), 600)
+  it('the payload store is bounded in total and evicts the oldest', () => {
+    const store = new PayloadStore(1000, 1000)
+    const r1 = store.put('c1', 'a'.repeat(600), 600)
+    const r2 = store.put('c2', 'b'.repeat(600), 600)
     expect(store.get(r1)).toBeUndefined()
     expect(store.get(r2)).toHaveLength(600)
     expect(store.heldBytes).toBe(600)
+  })
+
+  it("the payload store is bounded per connection, knows each payload's owner and frees a removed connection", () => {
+    const store = new PayloadStore(10_000, 1000)
+    const a1 = store.put('a', 'x'.repeat(600), 600)
+    const b1 = store.put('b', 'y'.repeat(600), 600)
+    const a2 = store.put('a', 'z'.repeat(600), 600)
+    expect(store.get(a1)).toBeUndefined() // a's own cap, b untouched
+    expect(store.ownerOf(b1)).toBe('b')
+    expect(store.ownerOf(a2)).toBe('a')
+    expect(store.heldBytes).toBe(1200)
+    store.drop('a')
+    expect(store.get(a2)).toBeUndefined()
+    expect(store.ownerOf(a2)).toBeUndefined()
+    expect(store.heldBytes).toBe(600)
+    store.drop('b')
+    expect(store.heldBytes).toBe(0)
   })
 })

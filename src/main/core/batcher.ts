@@ -65,12 +65,19 @@ export class EventBatcher {
     }, wait)
   }
 
-  private shrink(e: SockEvent): SockEvent {
-    if (e.type !== 'message' || e.size <= this.opts.largePayloadBytes) return e
-    const ref = this.payloads.put(e.data, e.size)
+  /** The form an event travels in: a large payload becomes a preview plus a reference into the payload store. */
+  shrink(e: SockEvent): SockEvent {
+    if (e.type !== 'message' || e.size <= this.opts.largePayloadBytes || e.ref) return e
+    const ref = this.payloads.put(e.id, e.data, e.size)
     const n = this.opts.previewBytes
-    const data = typeof e.data === 'string' ? e.data.slice(0, n) : e.data.slice(0, n)
+    // A string slice shares the whole payload in V8 (a "sliced string"): copy the preview so it does not pin it.
+    const data = typeof e.data === 'string' ? Buffer.from(e.data.slice(0, n), 'utf8').toString('utf8') : e.data.slice(0, n)
     return { ...e, data, ref }
+  }
+
+  /** Weight of the events waiting for the next flush. */
+  get pendingBytes(): number {
+    return this.bytes
   }
 
   flush(reason: FlushReason = 'manual'): void {

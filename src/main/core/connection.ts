@@ -311,7 +311,12 @@ export class Connection {
       try {
         this.send(m).catch(() => undefined) // a failed send is already in the log as a failed message
       } catch (err) {
-        this.emit({ type: 'error', class: 'send', message: `Preamble message not sent: ${(err as Error).message}`, next: 'Check the preamble in Advanced.' })
+        this.emit({
+          type: 'error',
+          class: 'send',
+          message: `Preamble message not sent: ${(err as Error).message}`,
+          next: 'Check the preamble in Advanced.'
+        })
       }
     }
   }

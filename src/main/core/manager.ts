@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto'
 import type { ConnectionInfo, SockEvent } from '../../shared/events'
 import type { OutgoingMessage } from '../../shared/options'
-import { closeRequestSchema, parseOrThrow, validateConnectionOptions, validateOutgoing } from '../../shared/schema'
+import { closeRequestSchema, parseOrThrow, validateConnectionOptions, validateOutgoing, ValidationError } from '../../shared/schema'
 import { Connection } from './connection'
 
 export type EventSink = (e: SockEvent) => void
@@ -19,10 +19,16 @@ export class ConnectionManager {
     private readonly random: () => number = Math.random
   ) {}
 
-  /** Validates the options (throwing a ValidationError that names the field) and starts connecting. */
-  open(rawOptions: unknown, beforeStart?: (id: string) => void): { id: string } {
+  /**
+   * Validates the options (throwing a ValidationError that names the field) and starts connecting, under the
+   * id the caller chose (so it can route the first events before this returns) or a new one.
+   */
+  open(rawOptions: unknown, beforeStart?: (id: string) => void, chosenId?: string): { id: string } {
     const options = validateConnectionOptions(rawOptions)
-    const id = randomUUID()
+    if (chosenId !== undefined && this.connections.has(chosenId)) {
+      throw new ValidationError('This connection id is already in use; open the connection with a new one.', 'id')
+    }
+    const id = chosenId ?? randomUUID()
     const conn = new Connection(id, options, this.sink, this.random)
     this.connections.set(id, conn)
     beforeStart?.(id)
@@ -77,6 +83,19 @@ export class ConnectionManager {
 
   list(): ConnectionInfo[] {
     return [...this.connections.values()].map((c) => c.info())
+  }
+
+  /** The timers still pending for a connection (tests check none is left once it is closed). */
+  pendingTimers(id: string): string[] {
+    return this.connections.get(id)?.pendingTimers() ?? []
+  }
+
+  /** Reports an error found outside the connection's own callbacks (the process-level handler) and ends it. */
+  internalError(id: string, err: unknown, where: string): boolean {
+    const c = this.connections.get(id)
+    if (!c) return false
+    c.internalError(err, where)
+    return true
   }
 
   has(id: string): boolean {

@@ -4,6 +4,7 @@
  * uses its socket's pending bytes the same way). Electron-free: it is handed the send function.
  */
 import type { SockEvent } from '../../shared/events'
+import type { HostNotice } from '../../shared/api'
 import { eventWeight } from '../core/batcher'
 import type { SessionTransport } from '../service/session'
 
@@ -16,7 +17,7 @@ export interface IpcTransport extends SessionTransport {
   ack(n: number): void
 }
 
-export function createIpcTransport(send: (payload: NumberedBatch) => void): IpcTransport {
+export function createIpcTransport(send: (payload: NumberedBatch) => void, notice?: (n: HostNotice) => void): IpcTransport {
   const inflight = new Map<number, number>()
   let next = 0
   let pendingBytes = 0
@@ -30,6 +31,7 @@ export function createIpcTransport(send: (payload: NumberedBatch) => void): IpcT
       send({ n, batch })
     },
     pending: () => pendingBytes,
+    notice,
     ack(n) {
       const bytes = inflight.get(n)
       if (bytes === undefined) return // unknown or repeated: ignore

@@ -1,6 +1,7 @@
 /** One ipcMain handler per contract method: sender checked, arguments validated, events only to the owner window. */
 import type { IpcMain, IpcMainInvokeEvent, WebContents } from 'electron'
-import { IPC_ACK, IPC_EVENTS, IPC_PREFIX, METHOD_NAMES } from '../../shared/api'
+import { IPC_ACK, IPC_EVENTS, IPC_NOTICE, IPC_PREFIX, METHOD_NAMES } from '../../shared/api'
+import { errorToWire, type CallResult } from '../../shared/wire'
 import { createIpcTransport, type IpcTransport } from './ipcTransport'
 import { ForbiddenError, type SockscopeService } from '../service/service'
 import type { ClientSession } from '../service/session'
@@ -25,9 +26,14 @@ export function registerIpc(ipc: IpcMain, service: SockscopeService, uiUrl: stri
   const transports = new Map<number, IpcTransport>()
   const transportFor = (contents: WebContents): IpcTransport => {
     // A fresh transport per page load: batches sent to a page that went away are never acked.
-    const t = createIpcTransport((payload) => {
-      if (!contents.isDestroyed()) contents.send(IPC_EVENTS, payload)
-    })
+    const t = createIpcTransport(
+      (payload) => {
+        if (!contents.isDestroyed()) contents.send(IPC_EVENTS, payload)
+      },
+      (notice) => {
+        if (!contents.isDestroyed()) contents.send(IPC_NOTICE, notice)
+      }
+    )
     transports.set(contents.id, t)
     return t
   }
@@ -47,15 +53,21 @@ export function registerIpc(ipc: IpcMain, service: SockscopeService, uiUrl: stri
     if (!isTrustedSender(event, uiUrl, ownWindows) || typeof n !== 'number') return
     transports.get(event.sender.id)?.ack(n)
   })
+  // Every handler resolves to one result shape, as the bridge does: an error thrown from `ipcMain.handle` reaches
+  // the renderer wrapped by Electron ("Error invoking remote method …") without its field and code.
   for (const name of METHOD_NAMES) {
-    ipc.handle(IPC_PREFIX + name, (event, ...args: unknown[]) => {
-      if (!isTrustedSender(event, uiUrl, ownWindows)) {
-        throw new ForbiddenError(`Refused ${name}: the call did not come from the Sockscope window.`)
+    ipc.handle(IPC_PREFIX + name, async (event, ...args: unknown[]): Promise<CallResult> => {
+      try {
+        if (!isTrustedSender(event, uiUrl, ownWindows)) {
+          throw new ForbiddenError(`Refused ${name}: the call did not come from the Sockscope window.`)
+        }
+        const session = sessionFor(event.sender)
+        // The page (re)loaded: it asks for a sync first, so start its flow-control count afresh.
+        if (name === 'sync') session.attach(transportFor(event.sender))
+        return { ok: true, v: await service.call(session, name, args) }
+      } catch (err) {
+        return { ok: false, e: errorToWire(err) }
       }
-      const session = sessionFor(event.sender)
-      // The page (re)loaded: it asks for a sync first, so start its flow-control count afresh.
-      if (name === 'sync') session.attach(transportFor(event.sender))
-      return service.call(session, name, args)
     })
   }
 }

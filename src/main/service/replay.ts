@@ -28,7 +28,10 @@ export function runReplay(plan: ReplayStep[], ready: Promise<void>, send: (m: Ou
       if (cancelled || i >= plan.length) return
       const step = plan[i++]
       timer = setTimeout(() => {
-        send(step.message).then(next, () => (cancelled = true))
+        // `send` may throw at once (the connection closed meanwhile): that ends the replay, never the process.
+        Promise.resolve()
+          .then(() => send(step.message))
+          .then(next, () => (cancelled = true))
       }, step.delayMs)
     }
     next()

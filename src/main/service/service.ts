@@ -3,7 +3,7 @@
  * Electron-free: transports hand it a session and raw arguments; it validates and routes events back.
  */
 import * as v from 'valibot'
-import type { AppInfo, MethodName, SockscopeMethods } from '../../shared/api'
+import type { AppInfo, HostNotice, MethodName, SockscopeMethods } from '../../shared/api'
 import { METHOD_ARGS } from '../../shared/methodSchemas'
 import { ValidationError } from '../../shared/schema'
 import type { SockEvent } from '../../shared/events'
@@ -43,11 +43,35 @@ export class SockscopeService {
     this.watchers.get(e.id)?.(e)
   }
 
+  /** Closes and forgets a connection, freeing everything held for it (ring, payloads, recording writer). */
   private forget(id: string): void {
     this.manager.remove(id)
+    this.owner.get(id)?.disown(id)
     this.owner.delete(id)
     this.watchers.delete(id)
+    this.payloads.drop(id)
     void this.options.data.recordings.end(id)
+  }
+
+  /** Bytes held on the main side for renderers: re-sync rings, pending batches and large payloads. */
+  retainedBytes(): number {
+    let n = this.payloads.heldBytes
+    for (const s of this.sessions.values()) n += s.retainedBytes()
+    return n
+  }
+
+  /** The session that owns a connection, if any. */
+  ownerOf(connectionId: string): ClientSession | undefined {
+    return this.owner.get(connectionId)
+  }
+
+  /** Tells every attached window something that belongs to no connection. */
+  notify(notice: Omit<HostNotice, 'ts'>): void {
+    for (const s of this.sessions.values()) s.notice({ ...notice, ts: Date.now() })
+  }
+
+  get sessionCount(): number {
+    return this.sessions.size
   }
 
   openSession(key: string, target: SessionTransport | ((batch: SockEvent[]) => void)): ClientSession {
@@ -99,44 +123,67 @@ export class SockscopeService {
   methodsFor(session: ClientSession): SockscopeMethods {
     const m = this.manager
     const enc = new TextEncoder()
+    const data = dataMethods(this.options.data)
     return {
       appInfo: async () => this.options.appInfo,
-      connect: async (options) => this.open(session, options),
+      connect: async (options, id) => this.open(session, options, undefined, id),
       send: (id, message) => m.send(this.owned(session, id), message),
       ping: async (id, payload) => m.ping(this.owned(session, id), enc.encode(payload)),
       pong: async (id, payload) => m.pong(this.owned(session, id), enc.encode(payload)),
       close: async (id, code, reason) => m.close(this.owned(session, id), code, reason),
       terminate: async (id) => m.terminate(this.owned(session, id)),
       cancelReconnect: async (id) => m.cancelReconnect(this.owned(session, id)),
-      remove: async (id) => {
-        this.forget(this.owned(session, id))
-        session.disown(id)
-      },
+      remove: async (id) => this.forget(this.owned(session, id)),
       list: async () => m.list().filter((c) => session.connections.has(c.id)),
-      sync: async () => ({ connections: m.list().filter((c) => session.connections.has(c.id)), events: session.recentEvents() }),
-      fetchPayload: async (ref) => this.payloads.get(ref) ?? null,
-      ...dataMethods(this.options.data),
-      replay: async (recordingId, options, timing) => {
-        const data = this.options.data
-        const plan = replayPlan((await data.recordings.read(recordingId)).events, timing)
+      sync: async (since) => {
+        const connections = m.list().filter((c) => session.connections.has(c.id))
+        const lastSeq = (id: string): number => connections.find((c) => c.id === id)?.lastSeq ?? 0
+        return { connections, ...session.resync(lastSeq, since) }
+      },
+      fetchPayload: async (ref) => {
+        const owner = this.payloads.ownerOf(ref)
+        if (owner === undefined) return null
+        this.owned(session, owner)
+        return this.payloads.get(ref) ?? null
+      },
+      ...data,
+      recordingRead: async (recordingId) => data.recordingRead(this.notLiveElsewhere(session, recordingId)),
+      recordingExport: async (recordingId, format) => data.recordingExport(this.notLiveElsewhere(session, recordingId), format),
+      replay: async (recordingId, options, timing, id) => {
+        const plan = replayPlan((await this.options.data.recordings.read(this.notLiveElsewhere(session, recordingId))).events, timing)
         let opened: () => void = () => undefined
         const ready = new Promise<void>((r) => (opened = r))
-        const conn = this.open(session, options, (e) => e.type === 'state' && e.state === 'open' && opened())
+        const conn = this.open(session, options, (e) => e.type === 'state' && e.state === 'open' && opened(), id)
         runReplay(plan, ready, (msg) => m.send(conn.id, msg))
         return conn
       }
     }
   }
 
+  /** A recording another window's connection is still writing is that window's, live: refuse it. */
+  private notLiveElsewhere(session: ClientSession, recordingId: string): string {
+    const writer = this.options.data.recordings.liveConnectionOf(recordingId)
+    if (writer !== undefined && !session.connections.has(writer)) {
+      throw new ForbiddenError(
+        `Recording ${recordingId} is still being written by a connection of another window; open it once that connection is closed.`
+      )
+    }
+    return recordingId
+  }
+
   /** Opens a connection owned by `session` (owned before its first event), recording it. */
-  private open(session: ClientSession, options: unknown, watch?: (e: SockEvent) => void): { id: string } {
-    return this.manager.open(options, (id) => {
-      session.own(id)
-      this.owner.set(id, session)
-      const url = this.manager.list().find((c) => c.id === id)?.url ?? ''
-      this.options.data.recordings.start(id, url)
-      if (watch) this.watchers.set(id, watch)
-    })
+  private open(session: ClientSession, options: unknown, watch?: (e: SockEvent) => void, chosenId?: string): { id: string } {
+    return this.manager.open(
+      options,
+      (id) => {
+        session.own(id)
+        this.owner.set(id, session)
+        const url = this.manager.list().find((c) => c.id === id)?.url ?? ''
+        this.options.data.recordings.start(id, url)
+        if (watch) this.watchers.set(id, watch)
+      },
+      chosenId
+    )
   }
 
   dispose(): void {

@@ -1,11 +1,17 @@
-/** One renderer (an Electron window, or a browser tab on the bridge): its connections and its event batches. */
+/**
+ * One renderer (an Electron window, or a browser tab on the bridge): its connections, its event batches, and
+ * the recent events it can re-sync from by `seq` after a reload or a dropped bridge. A session has exactly one
+ * transport at a time; only that transport may detach it.
+ */
 import type { SockEvent } from '../../shared/events'
-import { EventBatcher, type BatcherOptions } from '../core/batcher'
+import type { HostNotice, SyncState } from '../../shared/api'
+import { EventBatcher, eventWeight, type BatcherOptions } from '../core/batcher'
 import type { PayloadStore } from '../core/payloadStore'
 import { Ring } from './ring'
 
-/** Recent events kept per connection so a reloaded renderer can re-sync. */
+/** Recent events kept per connection for re-sync: at most this many, and at most this many bytes. */
 export const RECENT_EVENTS = 2000
+export const RECENT_BYTES = 8 * 1024 * 1024
 
 /** Flow control thresholds on what the transport has not yet handed to the renderer. */
 export const PRESSURE_HIGH = 8 * 1024 * 1024
@@ -15,7 +21,12 @@ export interface SessionTransport {
   deliver(batch: SockEvent[]): void
   /** Bytes accepted but not yet delivered (e.g. the bridge socket's bufferedAmount); 0 where unknown. */
   pending?(): number
+  /** A host notice for this window (belongs to no connection). */
+  notice?(n: HostNotice): void
 }
+
+/** What a ring entry costs: the event (previews only: large payloads live in the payload store) and its JSON line. */
+const ringWeight = (e: SockEvent): number => 2 * eventWeight(e)
 
 export class ClientSession {
   readonly connections = new Set<string>()
@@ -41,7 +52,13 @@ export class ClientSession {
   private deliver(batch: SockEvent[]): void {
     const t = this.target
     if (!t) return
-    t.deliver(batch)
+    try {
+      t.deliver(batch)
+    } catch {
+      // The transport broke (a window torn down mid-send): treat it as gone; the renderer re-syncs from the ring.
+      this.detach(t)
+      return
+    }
     if (!this.congested && t.pending && t.pending() > PRESSURE_HIGH) {
       this.congested = true
       this.onCongestion(true)
@@ -60,21 +77,44 @@ export class ClientSession {
     this.onCongestion(false)
   }
 
-  attach(target: SessionTransport | ((batch: SockEvent[]) => void)): void {
+  /** Makes `target` the session's only transport; returns the one it replaced (to be told), if any. */
+  attach(target: SessionTransport | ((batch: SockEvent[]) => void)): SessionTransport | null {
+    const previous = this.target
+    this.batcher.flush()
     this.target = typeof target === 'function' ? { deliver: target } : target
     this.relieve()
+    return previous
   }
 
-  detach(): void {
+  /** The transport went away. Ignored unless it is still this session's transport (a take-over replaced it). */
+  detach(from?: SessionTransport): boolean {
+    if (from && this.target !== from) return false
     this.batcher.flush()
     this.target = null
     // Nobody is reading: keep capturing (recordings) rather than stall the connections.
     this.relieve()
+    return true
+  }
+
+  notice(n: HostNotice): void {
+    try {
+      this.target?.notice?.(n)
+    } catch {
+      // A notice that cannot be delivered is still in the host's own log.
+    }
+  }
+
+  get attached(): boolean {
+    return this.target !== null
+  }
+
+  isTarget(t: SessionTransport): boolean {
+    return this.target === t
   }
 
   own(id: string): void {
     this.connections.add(id)
-    this.recent.set(id, new Ring(RECENT_EVENTS))
+    this.recent.set(id, new Ring(RECENT_EVENTS, RECENT_BYTES, ringWeight))
   }
 
   disown(id: string): void {
@@ -83,16 +123,36 @@ export class ClientSession {
   }
 
   push(e: SockEvent): void {
-    this.recent.get(e.id)?.push(e)
-    this.batcher.push(e)
+    // The ring keeps the same shrunk form the renderer gets: full large payloads stay in the payload store only.
+    const shown = this.batcher.shrink(e)
+    this.recent.get(e.id)?.push(shown)
+    this.batcher.push(shown)
   }
 
-  /** Everything still held for this session's connections, flushing first so nothing is delivered twice out of order. */
-  recentEvents(): SockEvent[] {
+  /**
+   * Events after `since[id]` (all held events for a connection not named), flushing first so nothing arrives
+   * twice out of order, and per connection how many events between `since` and what is held are gone for good.
+   */
+  resync(lastSeq: (id: string) => number, since: Record<string, number> = {}): Pick<SyncState, 'events' | 'missed'> {
     this.batcher.flush()
-    const all: SockEvent[] = []
-    for (const ring of this.recent.values()) all.push(...ring.toArray())
-    return all.sort((a, b) => a.ts - b.ts)
+    const events: SockEvent[] = []
+    const missed: Record<string, number> = {}
+    for (const [id, ring] of this.recent) {
+      const after = since[id] ?? 0
+      const held = ring.toArray().filter((e) => e.seq > after)
+      const next = held[0]?.seq ?? lastSeq(id) + 1
+      if (next - after - 1 > 0) missed[id] = next - after - 1
+      events.push(...held)
+    }
+    events.sort((a, b) => a.ts - b.ts)
+    return { events, missed }
+  }
+
+  /** Bytes this session holds for re-sync and in its pending batch. */
+  retainedBytes(): number {
+    let n = this.batcher.pendingBytes
+    for (const ring of this.recent.values()) n += ring.bytes
+    return n
   }
 
   dispose(): void {

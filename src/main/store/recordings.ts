@@ -120,6 +120,12 @@ export class RecordingStore {
     } else w.writer.push(eventJson(e))
   }
 
+  /** The connection still writing a recording, if it is live. */
+  liveConnectionOf(recordingId: string): string | undefined {
+    for (const [connectionId, w] of this.writers) if (w.id === recordingId) return connectionId
+    return undefined
+  }
+
   recordingOf(connectionId: string): string | undefined {
     return this.writers.get(connectionId)?.id
   }

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url'
 import { defaultDataDir } from '../dataDir'
 import { ArgsError, parseWebArgs } from './args'
 import { startWebHost } from './host'
+import { installCrashGuard } from '../service/crashGuard'
 
 function openBrowser(url: string): void {
   const cmd = process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'explorer' : 'xdg-open'
@@ -40,6 +41,7 @@ async function main(): Promise<void> {
     dataDir,
     version: process.env.npm_package_version ?? '0.0.0'
   })
+  installCrashGuard({ service: host.service, logDir: dataDir })
   console.log(`Sockscope (browser mode) is serving at ${host.url}`)
   if (args.open) openBrowser(host.url)
   const stop = (): void => {

@@ -1,13 +1,11 @@
 /** Browser mode: serves the built renderer and speaks the contract over a loopback WebSocket bridge. No Electron. */
 import { createServer, type IncomingMessage, type Server } from 'node:http'
-import { randomBytes, randomUUID } from 'node:crypto'
+import { randomBytes } from 'node:crypto'
 import type { AddressInfo, Socket } from 'node:net'
-import { WebSocketServer, type WebSocket } from 'ws'
+import { WebSocketServer } from 'ws'
 import { CONTENT_SECURITY_POLICY } from '../../shared/csp'
-import { errorToWire, fromWire, toWire, type ClientFrame, type ServerFrame } from '../../shared/wire'
-import { eventFrame } from '../eventJson'
 import { SockscopeService } from '../service/service'
-import type { ClientSession, SessionTransport } from '../service/session'
+import { Bridges } from './bridge'
 import { checkBridgeRequest, hostAllowed, type GuardConfig } from './guard'
 import { resolveStatic, sendFile } from './staticFiles'
 import { join } from 'node:path'
@@ -63,8 +61,7 @@ export async function startWebHost(o: WebHostOptions): Promise<WebHost> {
     data: { profiles, recordings, version: o.version }
   })
   const cfg: GuardConfig = { port: 0, token, extraHosts: o.allowRemote ? [o.host] : [] }
-  const grace = o.reattachGraceMs ?? 30_000
-  const pendingClose = new Map<string, NodeJS.Timeout>()
+  const bridges = new Bridges(service, { graceMs: o.reattachGraceMs ?? 30_000, log })
 
   const server: Server = createServer((req, res) => {
     if (!hostAllowed(req.headers.host, cfg)) {
@@ -97,59 +94,8 @@ export async function startWebHost(o: WebHostOptions): Promise<WebHost> {
       )
       return
     }
-    wss.handleUpgrade(req, socket, head, (ws) => bridge(ws))
+    wss.handleUpgrade(req, socket, head, (ws) => bridges.accept(ws))
   })
-
-  function bridge(ws: WebSocket): void {
-    let session: ClientSession | null = null
-    const send = (f: ServerFrame | string): void => {
-      if (ws.readyState === ws.OPEN) ws.send(typeof f === 'string' ? f : JSON.stringify(f))
-    }
-    const deliver: SessionTransport = {
-      deliver: (batch) => send(eventFrame(batch)),
-      // What the bridge socket still holds for the page: the flow-control signal.
-      pending: () => ws.bufferedAmount
-    }
-    ws.on('message', async (raw) => {
-      let frame: ClientFrame
-      try {
-        frame = JSON.parse(raw.toString()) as ClientFrame
-      } catch {
-        log('sockscope web: dropped a bridge frame that is not JSON')
-        return
-      }
-      if (frame.t === 'hello') {
-        const existing = frame.session ? service.session(frame.session) : undefined
-        if (existing) {
-          clearTimeout(pendingClose.get(existing.key))
-          pendingClose.delete(existing.key)
-          existing.attach(deliver)
-          session = existing
-        } else session = service.openSession(randomUUID(), deliver)
-        send({ t: 'welcome', session: session.key })
-        return
-      }
-      if (frame.t !== 'call' || !session) return
-      try {
-        const v = await service.call(session, frame.m, fromWire(frame.a))
-        send({ t: 'ret', n: frame.n, ok: true, v: toWire(v ?? null) })
-      } catch (err) {
-        send({ t: 'ret', n: frame.n, ok: false, e: errorToWire(err) })
-      }
-    })
-    ws.on('close', () => {
-      if (!session) return
-      const key = session.key
-      session.detach()
-      pendingClose.set(
-        key,
-        setTimeout(() => {
-          pendingClose.delete(key)
-          service.closeSession(key)
-        }, grace)
-      )
-    })
-  }
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
@@ -164,7 +110,7 @@ export async function startWebHost(o: WebHostOptions): Promise<WebHost> {
     token,
     service,
     close: async () => {
-      for (const t of pendingClose.values()) clearTimeout(t)
+      bridges.dispose()
       service.dispose()
       await recordings.endAll()
       await profiles.flush()

@@ -1,31 +1,43 @@
-/** Browser mode's transport: the contract over the loopback WebSocket bridge, reconnecting across host restarts. */
-import { METHOD_NAMES, type EventListener, type SockscopeApi, type SockscopeMethods } from '../../../shared/api'
-import { eventsFromWire, fromWire, toWire, type ClientFrame, type ServerFrame, type WireError } from '../../../shared/wire'
-
-export class BridgeError extends Error {
-  field?: string
-  code?: string
-  constructor(e: WireError) {
-    super(e.message)
-    this.name = e.name ?? 'BridgeError'
-    this.field = e.field
-    this.code = e.code
-  }
-}
+/**
+ * Browser mode's transport: the contract over the loopback WebSocket bridge. When the bridge drops (the host
+ * restarted or died) it says so at once (`onLink('down')`), retries, and on re-attach reports whether the host
+ * still had this page's session, so the page can re-sync by `seq`.
+ */
+import {
+  METHOD_NAMES,
+  type EventListener,
+  type HostNotice,
+  type LinkState,
+  type SockscopeApi,
+  type SockscopeMethods
+} from '../../../shared/api'
+import { ApiError, eventsFromWire, fromWire, toWire, type ClientFrame, type ServerFrame } from '../../../shared/wire'
 
 const SESSION_KEY = 'sockscope.bridgeSession'
+const RETRY_MS = 1000
+
+type LinkListener = (state: LinkState, resumed: boolean) => void
 
 export function createBridgeClient(bridgeUrl: string): SockscopeApi {
   const listeners = new Set<EventListener>()
+  const notices = new Set<(n: HostNotice) => void>()
+  const links = new Set<LinkListener>()
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>()
   let next = 1
   let ready: Promise<WebSocket> | null = null
+  let link: LinkState | null = null
+  let taken = false
+
+  const setLink = (state: LinkState, resumed = false): void => {
+    if (state === link && state !== 'up') return
+    link = state
+    for (const l of links) l(state, resumed)
+  }
 
   const connect = (): Promise<WebSocket> => {
     if (ready) return ready
     ready = new Promise<WebSocket>((resolve, reject) => {
       const sock = new WebSocket(bridgeUrl)
-
       sock.onopen = () => {
         const hello: ClientFrame = { t: 'hello', session: sessionStorage.getItem(SESSION_KEY) ?? undefined }
         sock.send(JSON.stringify(hello))
@@ -35,6 +47,7 @@ export function createBridgeClient(bridgeUrl: string): SockscopeApi {
         if (f.t === 'welcome') {
           sessionStorage.setItem(SESSION_KEY, f.session)
           resolve(sock)
+          setLink('up', f.resumed)
         } else if (f.t === 'ev') {
           const batch = eventsFromWire(f.b)
           for (const l of listeners) l(batch)
@@ -43,7 +56,14 @@ export function createBridgeClient(bridgeUrl: string): SockscopeApi {
           pending.delete(f.n)
           if (!p) return
           if (f.ok) p.resolve(fromWire(f.v))
-          else p.reject(new BridgeError(f.e))
+          else p.reject(new ApiError(f.e))
+        } else if (f.t === 'notice') {
+          for (const l of notices) l(f.n)
+        } else if (f.t === 'taken') {
+          taken = true
+          setLink('taken')
+        } else if (f.t === 'bad') {
+          console.warn(`Sockscope host refused a bridge frame: ${f.why}`)
         }
       }
       sock.onclose = () => {
@@ -51,13 +71,16 @@ export function createBridgeClient(bridgeUrl: string): SockscopeApi {
         for (const p of pending.values()) p.reject(new Error('The connection to the Sockscope host was lost; retrying.'))
         pending.clear()
         reject(new Error('The Sockscope host refused or closed the bridge.'))
-        setTimeout(() => void connect().catch(() => undefined), 1000)
+        if (taken) return // another page holds this session now: do not fight it for the session
+        setLink('down')
+        setTimeout(() => void connect().catch(() => undefined), RETRY_MS)
       }
     })
     return ready
   }
 
   const call = async (m: keyof SockscopeMethods, args: unknown[]): Promise<unknown> => {
+    if (taken) throw new Error('Another tab took over this window’s session: reload the page to start a new one.')
     const sock = await connect()
     const n = next++
     // JSON turns a trailing `undefined` into null, which the schema rightly refuses: leave them off.
@@ -71,14 +94,17 @@ export function createBridgeClient(bridgeUrl: string): SockscopeApi {
 
   const methods = Object.fromEntries(METHOD_NAMES.map((m) => [m, (...args: unknown[]) => call(m, args)])) as unknown as SockscopeMethods
   void connect().catch(() => undefined)
+  const subscribe =
+    <T>(set: Set<T>) =>
+    (l: T): (() => void) => {
+      set.add(l)
+      return () => set.delete(l)
+    }
   return {
     ...methods,
-    onEvents(l) {
-      listeners.add(l)
-      return () => listeners.delete(l)
-    },
-    onCommand() {
-      return () => undefined
-    }
+    onEvents: subscribe(listeners),
+    onCommand: () => () => undefined,
+    onNotice: subscribe(notices),
+    onLink: subscribe(links)
   }
 }

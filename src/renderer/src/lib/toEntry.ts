@@ -52,7 +52,20 @@ export function eventToEntry(e: SockEvent): LogEntry | null {
         dir: 'sys',
         kind: 'info',
         size: 0,
-        data: `Reconnect attempt ${e.attempt} scheduled in ${formatDuration(e.delayMs)}`,
+        data: e.cancelled
+          ? `Reconnect attempt ${e.attempt} cancelled`
+          : `Reconnect attempt ${e.attempt} scheduled in ${formatDuration(e.delayMs)}`,
+        event: e
+      }
+    case 'throttle':
+      return {
+        ...base,
+        dir: 'sys',
+        kind: 'info',
+        size: 0,
+        data: e.on
+          ? 'Capture throttled: the view fell behind, so reading paused and TCP slows the server (nothing is dropped)'
+          : 'Capture resumed: the view caught up',
         event: e
       }
     case 'redirect':

@@ -1,39 +1,17 @@
 /** Open connection tabs, their logs and state, fed by the event stream. Logs stay outside deep reactivity. */
 import { defineStore } from 'pinia'
-import { computed, markRaw, reactive, ref, shallowRef, type Ref } from 'vue'
-import type { ConnectionState, ErrorEvent, HandshakeEvent, SockEvent } from '../../../shared/events'
+import { computed, reactive, ref, shallowRef, type Ref } from 'vue'
+import type { SockEvent } from '../../../shared/events'
 import type { OutgoingMessage } from '../../../shared/options'
 import { getApi } from '../api'
-import { eventToEntry } from '../lib/toEntry'
-import { MessageLog } from './messageLog'
-import { ConnectionStats } from './stats'
-import { draftToOptions, newDraft, type Draft } from './draft'
+import { draftToOptions } from './draft'
+import { applyEvent, createTab, forgetConnection, type ConnectionTab } from './connectionTab'
 import { useProfiles } from './profiles'
 import { resolveDeep, unresolvedMessage } from '../../../shared/variables'
+import type { HostNotice, LinkState, SyncState } from '../../../shared/api'
+import { missedEntry, newConnectionId } from '../lib/resync'
 
-export interface ConnectionTab {
-  key: string
-  draft: Draft
-  connId: string | null
-  state: ConnectionState
-  attempt: number
-  /** Epoch ms when the scheduled reconnect fires. */
-  reconnectAt: number | null
-  log: MessageLog
-  stats: ConnectionStats
-  handshake: HandshakeEvent | null
-  lastError: ErrorEvent | null
-  /** A problem found before connecting or sending (validation), shown near the control. */
-  problem: string | null
-  /** Is the view frozen (capture continues)? and how far it showed when frozen. */
-  paused: boolean
-  pausedAt: number
-  /** The profile this tab was opened from or saved as. */
-  profileId: string | null
-  /** An imported or recorded session shown for offline viewing: no connecting. */
-  readOnly: boolean
-  title: string | null
-}
+export type { ConnectionTab } from './connectionTab'
 
 let keySeq = 0
 
@@ -46,28 +24,16 @@ export const useConnections = defineStore('connections', () => {
   const logVersion = shallowRef(0)
   const byConn = new Map<string, ConnectionTab>()
   let frameQueued = false
+  /** The bridge to the host: 'down' while it is lost, 'taken' once another page took this session. */
+  const link = ref<LinkState>('up')
+  const notices = ref<HostNotice[]>([])
+  /** Batches that arrive while a re-sync is in flight wait for it, so rows are applied in `seq` order. */
+  let held: SockEvent[][] | null = null
 
   const active = computed(() => tabs.value.find((t) => t.key === activeKey.value) ?? null)
 
   function addTab(url?: string): ConnectionTab {
-    const tab = reactive({
-      key: `tab-${++keySeq}`,
-      draft: newDraft(url),
-      connId: null,
-      state: 'closed',
-      attempt: 0,
-      reconnectAt: null,
-      log: markRaw(new MessageLog()),
-      stats: markRaw(new ConnectionStats()),
-      handshake: null,
-      lastError: null,
-      problem: null,
-      paused: false,
-      pausedAt: 0,
-      profileId: null,
-      readOnly: false,
-      title: null
-    }) as ConnectionTab
+    const tab = reactive(createTab(`tab-${++keySeq}`, url)) as ConnectionTab
     tabs.value.push(tab)
     activeKey.value = tab.key
     return tabs.value[tabs.value.length - 1]
@@ -82,39 +48,14 @@ export const useConnections = defineStore('connections', () => {
     })
   }
 
-  function apply(tab: ConnectionTab, e: SockEvent): void {
-    const entry = eventToEntry(e)
-    if (entry) tab.log.push(entry)
-    switch (e.type) {
-      case 'message':
-        tab.stats.message(e.dir, e.size, e.ts)
-        break
-      case 'pong':
-        if (e.rttMs !== undefined) tab.stats.roundTrip(e.rttMs, e.ts)
-        break
-      case 'state':
-        tab.state = e.state
-        tab.attempt = e.attempt
-        if (e.state !== 'closed') tab.reconnectAt = null
-        if (e.state === 'closed' && tab.reconnectAt === null) tab.reconnectAt = null
-        break
-      case 'reconnect':
-        tab.reconnectAt = e.ts + e.delayMs
-        break
-      case 'handshake':
-        tab.handshake = markRaw(e)
-        tab.lastError = null
-        break
-      case 'error':
-        tab.lastError = markRaw(e)
-        break
-    }
-  }
-
   function onBatch(batch: SockEvent[]): void {
+    if (held) {
+      held.push(batch)
+      return
+    }
     for (const e of batch) {
       const tab = byConn.get(e.id)
-      if (tab) apply(tab, e)
+      if (tab) applyEvent(tab, e)
     }
     bump()
   }
@@ -131,12 +72,18 @@ export const useConnections = defineStore('connections', () => {
       tab.problem = unresolvedMessage(missing, 'This connection')
       return
     }
+    // Our own id, registered before the call: events can arrive before its reply (IPC does not order them).
+    const id = newConnectionId()
+    tab.connId = id
+    tab.lastSeq = 0
+    tab.throttledSince = null
+    byConn.set(id, tab)
     try {
       tab.state = 'connecting'
-      const { id } = await api.connect(options)
-      tab.connId = id
-      byConn.set(id, tab)
+      await api.connect(options, id)
     } catch (err) {
+      byConn.delete(id)
+      tab.connId = null
       tab.state = 'closed'
       tab.problem = (err as Error).message
     }
@@ -199,21 +146,69 @@ export const useConnections = defineStore('connections', () => {
     bump()
   }
 
+  /**
+   * Adopts the connections main holds for this page and their events after what each tab already shows;
+   * tabs whose connection the host no longer knows are reset; what could not be recovered gets a marker row.
+   */
+  async function resync(): Promise<void> {
+    const since: Record<string, number> = {}
+    for (const t of tabs.value) if (t.connId && t.lastSeq) since[t.connId] = t.lastSeq
+    held ??= []
+    let s: SyncState
+    try {
+      s = await api.sync(since)
+    } catch {
+      const waiting = held
+      held = null
+      for (const b of waiting) onBatch(b)
+      return // the host went away again; the next 'up' retries
+    }
+    const known = new Set(s.connections.map((c) => c.id))
+    for (const c of s.connections) {
+      let tab = byConn.get(c.id)
+      if (!tab) {
+        tab = addTab(c.url.replace(/\?.*$/, ''))
+        tab.connId = c.id
+        byConn.set(c.id, tab)
+      }
+      tab.state = c.state
+      tab.attempt = c.attempt
+      tab.unknown = false
+      const missed = s.missed[c.id]
+      if (missed) tab.log.push(missedEntry(missed, tab.lastSeq + 1, Date.now(), 'resync'))
+      // The marker covers the gap: the first held event continues from there.
+      if (missed) tab.lastSeq += missed
+    }
+    for (const t of tabs.value) {
+      if (!t.connId || known.has(t.connId)) continue
+      byConn.delete(t.connId)
+      forgetConnection(t, 'The Sockscope host restarted and no longer has this connection. Press Connect to open it again.')
+    }
+    const waiting = [s.events, ...held]
+    held = null
+    for (const b of waiting) onBatch(b)
+  }
+
+  function onLink(state: LinkState): void {
+    link.value = state
+    if (state === 'up') {
+      void resync()
+      return
+    }
+    for (const t of tabs.value) if (t.connId) t.unknown = true
+  }
+
+  function onNotice(n: HostNotice): void {
+    notices.value = [...notices.value.slice(-4), n]
+  }
+
   /** On start (and after a reload): adopt the connections main still holds for us, with their recent events. */
   async function init(): Promise<void> {
     api.onEvents(onBatch)
-    try {
-      const s = await api.sync()
-      for (const c of s.connections) {
-        const tab = addTab(c.url.replace(/\?.*$/, ''))
-        tab.connId = c.id
-        tab.state = c.state
-        byConn.set(c.id, tab)
-      }
-      onBatch(s.events)
-    } catch {
-      // The host is not reachable yet; the bridge retries and new tabs still work.
-    }
+    api.onNotice(onNotice)
+    await resync()
+    // Registered after the first sync: a reconnected bridge re-syncs the tabs it finds.
+    api.onLink(onLink)
     if (!tabs.value.length) addTab()
   }
 
@@ -222,7 +217,7 @@ export const useConnections = defineStore('connections', () => {
     const tab = addTab(url)
     tab.readOnly = true
     tab.title = title
-    for (const e of events) apply(tab, e)
+    for (const e of events) applyEvent(tab, e)
     tab.state = 'closed'
     tab.reconnectAt = null
     bump()
@@ -239,17 +234,23 @@ export const useConnections = defineStore('connections', () => {
       tab.problem = unresolvedMessage(missing, 'This connection')
       return
     }
+    const id = newConnectionId()
+    tab.connId = id
+    tab.lastSeq = 0
+    byConn.set(id, tab)
     try {
-      const { id } = await api.replay(recordingId, options, timing)
-      tab.connId = id
-      byConn.set(id, tab)
+      await api.replay(recordingId, options, timing, id)
     } catch (err) {
+      byConn.delete(id)
+      tab.connId = null
       tab.problem = (err as Error).message
     }
   }
 
   return {
     tabs,
+    link,
+    notices,
     activeKey,
     active,
     logVersion,

@@ -22,6 +22,8 @@ export interface LogEntry {
   failed?: string
   /** The source event for connection events (open, close, error, reconnect), for the detail pane. */
   event?: SockEvent
+  /** A marker row: this many events are missing here (the host no longer held them). */
+  missed?: number
 }
 
 export interface FilterSpec {

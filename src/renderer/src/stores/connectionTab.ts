@@ -1,0 +1,108 @@
+/** One connection tab's state, and how engine events change it. Plain data: the store makes it reactive. */
+import { markRaw } from 'vue'
+import type { ConnectionState, ErrorEvent, HandshakeEvent, SockEvent } from '../../../shared/events'
+import { eventToEntry } from '../lib/toEntry'
+import { missedEntry } from '../lib/resync'
+import { MessageLog } from './messageLog'
+import { ConnectionStats } from './stats'
+import { newDraft, type Draft } from './draft'
+
+export interface ConnectionTab {
+  key: string
+  draft: Draft
+  connId: string | null
+  state: ConnectionState
+  attempt: number
+  /** Epoch ms when the scheduled reconnect fires. */
+  reconnectAt: number | null
+  /** The last event `seq` applied: events are applied once, in order, and re-sync asks for what follows it. */
+  lastSeq: number
+  /** Since when capture is throttled (the view fell behind), or null. */
+  throttledSince: number | null
+  /** The link to the host is down: this connection's state is not known until it is back. */
+  unknown: boolean
+  log: MessageLog
+  stats: ConnectionStats
+  handshake: HandshakeEvent | null
+  lastError: ErrorEvent | null
+  /** A problem found before connecting or sending (validation), shown near the control. */
+  problem: string | null
+  /** Is the view frozen (capture continues)? and how far it showed when frozen. */
+  paused: boolean
+  pausedAt: number
+  /** The profile this tab was opened from or saved as. */
+  profileId: string | null
+  /** An imported or recorded session shown for offline viewing: no connecting. */
+  readOnly: boolean
+  title: string | null
+}
+
+export function createTab(key: string, url?: string): ConnectionTab {
+  return {
+    key,
+    draft: newDraft(url),
+    connId: null,
+    state: 'closed',
+    attempt: 0,
+    reconnectAt: null,
+    lastSeq: 0,
+    throttledSince: null,
+    unknown: false,
+    log: markRaw(new MessageLog()),
+    stats: markRaw(new ConnectionStats()),
+    handshake: null,
+    lastError: null,
+    problem: null,
+    paused: false,
+    pausedAt: 0,
+    profileId: null,
+    readOnly: false,
+    title: null
+  }
+}
+
+/** The tab's connection is gone (the host no longer has it): back to a closed tab that says why. */
+export function forgetConnection(tab: ConnectionTab, why: string): void {
+  tab.connId = null
+  tab.state = 'closed'
+  tab.reconnectAt = null
+  tab.throttledSince = null
+  tab.unknown = false
+  tab.problem = why
+}
+
+/** Applies one engine event to its tab: once, in `seq` order, with a marker row where events are missing. */
+export function applyEvent(tab: ConnectionTab, e: SockEvent): void {
+  if (e.seq <= tab.lastSeq) return // seen already (a re-sync overlaps the live stream)
+  if (tab.lastSeq && e.seq > tab.lastSeq + 1) tab.log.push(missedEntry(e.seq - tab.lastSeq - 1, tab.lastSeq + 1, e.ts, 'gap'))
+  tab.lastSeq = e.seq
+  const entry = eventToEntry(e)
+  if (entry) tab.log.push(entry)
+  switch (e.type) {
+    case 'message':
+      tab.stats.message(e.dir, e.size, e.ts)
+      break
+    case 'pong':
+      if (e.rttMs !== undefined) tab.stats.roundTrip(e.rttMs, e.ts)
+      break
+    case 'state':
+      tab.state = e.state
+      tab.attempt = e.attempt
+      if (e.state !== 'closed') tab.reconnectAt = null
+      if (e.state === 'closed' && tab.reconnectAt === null) tab.reconnectAt = null
+      break
+    case 'reconnect':
+      tab.reconnectAt = e.cancelled ? null : e.ts + e.delayMs
+      break
+    case 'throttle':
+      tab.throttledSince = e.on ? e.ts : null
+      break
+    case 'handshake':
+      tab.handshake = markRaw(e)
+      tab.lastError = null
+      break
+    case 'error':
+      tab.lastError = markRaw(e)
+      break
+  }
+}
