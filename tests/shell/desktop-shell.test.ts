@@ -122,7 +122,7 @@ describe('desktop shell (built main bundle, mocked electron)', () => {
     const h = recorded.handlers.get('sockscope:connect')!
     const r = (await h(trustedEvent(), { url: 'ws://x', headers: [{ name: 'bad name', value: '' }] })) as {
       ok: false
-      e: { field: string }
+      e: { message: string; field: string }
     }
     const { unwrapResult, ApiError } = await import('../../src/shared/wire')
     let thrown: unknown
@@ -143,8 +143,8 @@ describe('desktop shell (built main bundle, mocked electron)', () => {
     const call = recorded.handlers
     const h =
       (n: string) =>
-      async (...a: unknown[]): Promise<unknown> => {
-        const r = (await call.get(`sockscope:${n}`)!(...a)) as { ok: boolean; v?: unknown; e?: unknown }
+      async (event: unknown, ...a: unknown[]): Promise<unknown> => {
+        const r = (await call.get(`sockscope:${n}`)!(event, ...a)) as { ok: boolean; v?: unknown; e?: unknown }
         if (!r.ok) throw new Error(JSON.stringify(r.e))
         return r.v
       }
