@@ -16,7 +16,8 @@ export default defineConfig({
             'tests/unit/**/*.test.ts',
             'tests/renderer/**/*.test.ts',
             'tests/integration/**/*.test.ts',
-            'tests/hostile/**/*.test.ts'
+            'tests/hostile/**/*.test.ts',
+            'tests/model/**/*.test.ts'
           ],
           environment: 'node',
           testTimeout: 20_000,

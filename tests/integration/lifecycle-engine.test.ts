@@ -69,6 +69,27 @@ describe('issue 10 defects in the engine', () => {
     void id
   })
 
+  it('found by the model: after the server’s close frame (no event from `ws` yet) the heartbeat does not ping', async () => {
+    // The server closes first, then neither reads nor ends TCP: `ws` is CLOSING while we have seen no close yet.
+    const raw = await startRawWsServer((s) => {
+      s.write(frame(0x8, Buffer.from([0x03, 0xe8])))
+      s.pause()
+    })
+    cleanups.push(raw.close)
+    const { manager, events, of } = recordingManager()
+    cleanups.push(() => manager.dispose())
+    fakeTimers()
+    const { id } = manager.open({ url: `ws://127.0.0.1:${raw.port}/`, heartbeat: { intervalSec: 1 }, closeTimeoutMs: 5000 })
+    await until(() => stateOf(events) === 'open', 'open')
+    await sleepReal(20) // the close frame arrives
+    vi.advanceTimersByTime(3000)
+    // Before the fix each tick threw "Cannot ping: the connection is open" (caught as an internal error).
+    expect(of('error')).toEqual([])
+    expect(() => manager.ping(id)).toThrow(/the server has started closing/)
+    vi.advanceTimersByTime(3000)
+    await until(() => stateOf(events) === 'closed', 'closed once the close timeout ends it')
+  })
+
   it('defect 3: Disconnect while reading is paused for flow control completes the closing handshake at once', async () => {
     const server = await startWsServer()
     cleanups.push(server.close)

@@ -327,7 +327,8 @@ export class Connection {
       this.timers,
       {
         sendPing: (p) => {
-          if (this.state === 'open') this.sendControl('ping', p)
+          // `ws` gives no event when the server's close frame arrives: it is CLOSING while we still say open.
+          if (this.state === 'open' && ws.readyState === WebSocket.OPEN) this.sendControl('ping', p)
         },
         dead: (ms) => {
           this.fail({
@@ -400,6 +401,9 @@ export class Connection {
   }
 
   private requireOpen(what: string): WebSocket {
+    if (this.state === 'open' && this.ws?.readyState === WebSocket.CLOSING) {
+      throw new NotOpenError(`Cannot ${what}: the server has started closing the connection.`)
+    }
     if (this.state !== 'open' || !this.ws || this.ws.readyState !== WebSocket.OPEN) {
       throw new NotOpenError(`Cannot ${what}: the connection is ${this.state}. Connect first.`)
     }

@@ -1,0 +1,23 @@
+/**
+ * Model-based tests of the connection lifecycle (issue 10): random sequences of operations against servers with
+ * random behaviour, invariants checked after every step. `FUZZ_RUNS` sets how many sequences (npm test runs a
+ * few hundred; `npm run fuzz` ten times more); `FUZZ_SEED` (and `FUZZ_PATH`) replay a failure exactly as printed.
+ */
+import { describe, it } from 'vitest'
+import fc from 'fast-check'
+import { scenario } from './arbitraries'
+import { runScenario } from './runScenario'
+
+const runs = Number(process.env.FUZZ_RUNS ?? 150)
+const seed = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : Date.now() ^ (Math.random() * 0x7fffffff)
+const path = process.env.FUZZ_PATH
+
+describe('connection lifecycle, model-based', () => {
+  it(`holds every invariant over ${runs} random sequences (seed ${seed})`, async () => {
+    console.info(`lifecycle model: ${runs} sequences, seed ${seed}; replay with FUZZ_SEED=${seed}${path ? ` FUZZ_PATH=${path}` : ''}`)
+    await fc.assert(
+      fc.asyncProperty(scenario, (sc) => runScenario(sc)),
+      { numRuns: runs, seed, ...(path ? { path } : {}), endOnFailure: false, verbose: 1 }
+    )
+  }, 600_000)
+})
