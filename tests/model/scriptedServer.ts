@@ -102,7 +102,7 @@ export async function startScriptedServer(behaviours: Behaviour[]): Promise<Scri
     socket.on('close', () => sockets.delete(socket))
     socket.on('error', () => undefined)
     let head = ''
-    let rest = Buffer.alloc(0)
+    let rest: Buffer = Buffer.alloc(0)
     let upgraded = false
     socket.on('data', (chunk: Buffer) => {
       if (!upgraded) {
