@@ -46,7 +46,7 @@ export async function startHost(dataDir = mkdtempSync(join(tmpdir(), 'sockscope-
     proc,
     output,
     stop: async () => {
-      if (proc.exitCode === null) {
+      if (proc.exitCode === null && proc.signalCode === null) {
         const exited = new Promise((r) => proc.once('exit', r))
         proc.kill('SIGTERM')
         await exited

@@ -9,6 +9,8 @@ export interface BenchProbe {
   counts(): { received: number; held: number; evicted: number; end: number }
   /** Engine arrival time (epoch ms) of the entry at an absolute log index of the active tab. */
   entryTs(abs: number): number | null
+  /** The active tab's held log rows (text payloads and connection lines), for end-to-end checks of what shows. */
+  rows(): Array<{ seq: number; dir: string; kind: string; text: string; missed?: number }>
 }
 
 export function installBenchHook(store: ReturnType<typeof useConnections>): void {
@@ -20,7 +22,15 @@ export function installBenchHook(store: ReturnType<typeof useConnections>): void
         ? { received: t.stats.msgsIn, held: t.log.size, evicted: t.log.evicted, end: t.log.end }
         : { received: 0, held: 0, evicted: 0, end: 0 }
     },
-    entryTs: (abs) => store.active?.log.at(abs)?.ts ?? null
+    entryTs: (abs) => store.active?.log.at(abs)?.ts ?? null,
+    rows: () =>
+      (store.active?.log.entries() ?? []).map((e) => ({
+        seq: e.seq,
+        dir: e.dir,
+        kind: e.kind,
+        text: typeof e.data === 'string' ? e.data : `${e.data.byteLength} bytes`,
+        ...(e.missed ? { missed: e.missed } : {})
+      }))
   }
   ;(window as unknown as { __sockscopeBench: BenchProbe }).__sockscopeBench = probe
 }
