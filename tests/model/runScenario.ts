@@ -18,6 +18,7 @@ import { startScriptedServer, type ScriptedServer } from './scriptedServer'
 import { ModelPage } from './modelPage'
 import { checkRecording } from './recordingChecks'
 import type { Op, OptionsDraw, Scenario } from './arbitraries'
+import { noteRecording, noteScenario } from './stats'
 
 const FAKED = ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date', 'performance'] as const
 const LARGE = 'L'.repeat(300 * 1024)
@@ -185,8 +186,10 @@ export async function runScenario(sc: Scenario): Promise<void> {
       const behind = ids.some((id) => !removed.has(id) && (recorded.get(id)!.at(-1)?.seq ?? 0) > (page.views.get(id)?.lastSeq ?? 0))
       if (!behind) break
     }
+    noteScenario(sc)
     for (const id of ids) {
       const events = recorded.get(id)!
+      noteRecording(events)
       violations.push(...checkRecording(id, events))
       if (!removed.has(id)) violations.push(...comparePage(page, id, events))
     }

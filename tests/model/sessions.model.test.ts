@@ -164,11 +164,15 @@ async function run(ops: PageOp[]): Promise<void> {
 }
 
 describe('browser-mode sessions, model-based', () => {
-  it(`keep one owner per session over ${runs} random sequences of pages (seed ${seed})`, async () => {
-    console.info(`sessions model: ${runs} sequences, seed ${seed}; replay with FUZZ_SEED=${seed}`)
-    await fc.assert(
-      fc.asyncProperty(fc.array(pageOp, { minLength: 2, maxLength: 16 }), (ops) => run(ops)),
-      { numRuns: runs, seed, endOnFailure: false }
-    )
-  }, 600_000)
+  it(
+    `keep one owner per session over ${runs} random sequences of pages (seed ${seed})`,
+    async () => {
+      console.info(`sessions model: ${runs} sequences, seed ${seed}; replay with FUZZ_SEED=${seed}`)
+      await fc.assert(
+        fc.asyncProperty(fc.array(pageOp, { minLength: 2, maxLength: 16 }), (ops) => run(ops)),
+        { numRuns: runs, seed, endOnFailure: false }
+      )
+    },
+    Math.max(600_000, runs * 2000)
+  )
 })

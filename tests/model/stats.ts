@@ -1,0 +1,28 @@
+/** What the model-based runs covered, for the report printed at the end and for coverage checks. */
+import type { SockEvent } from '../../src/shared/events'
+import { behaviourKey, type Scenario } from './arbitraries'
+
+export const coverage = {
+  sequences: 0,
+  steps: 0,
+  behaviours: new Set<string>(),
+  /** State transitions seen in recordings, as "from→to". */
+  transitions: new Set<string>(),
+  events: 0
+}
+
+export function noteScenario(sc: Scenario): void {
+  coverage.sequences++
+  coverage.steps += sc.ops.length
+  for (const b of sc.behaviours) coverage.behaviours.add(behaviourKey(b))
+}
+
+export function noteRecording(events: SockEvent[]): void {
+  coverage.events += events.length
+  let from = 'closed'
+  for (const e of events) {
+    if (e.type !== 'state') continue
+    coverage.transitions.add(`${from}→${e.state}`)
+    from = e.state
+  }
+}
