@@ -1,16 +1,22 @@
 // `npm run fuzz`: the model-based lifecycle and session tests with ten times the sequences `npm test` runs.
-// Flags: --runs N (default 2000), --seed S and --path P to replay a failure exactly as it was printed.
+// Flags: --runs N (default 2000), --model lifecycle|sessions (default both), and --seed S --path P to replay a
+// failure exactly as it was printed (with --model naming the model that printed it).
 import { spawn } from 'node:child_process'
 import { parseArgs } from 'node:util'
 
 const { values } = parseArgs({
-  options: { runs: { type: 'string', default: '2000' }, seed: { type: 'string' }, path: { type: 'string' } }
+  options: {
+    runs: { type: 'string', default: '2000' },
+    model: { type: 'string' },
+    seed: { type: 'string' },
+    path: { type: 'string' }
+  }
 })
 const env = { ...process.env, FUZZ_RUNS: values.runs }
 if (values.seed) env.FUZZ_SEED = values.seed
 if (values.path) env.FUZZ_PATH = values.path
 const started = Date.now()
-const child = spawn(process.execPath, ['node_modules/vitest/vitest.mjs', 'run', 'tests/model', '--testTimeout', '7200000'], {
+const child = spawn(process.execPath, ['node_modules/vitest/vitest.mjs', 'run', values.model ? `tests/model/${values.model}.model.test.ts` : 'tests/model'], {
   env,
   stdio: 'inherit'
 })

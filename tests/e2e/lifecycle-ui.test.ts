@@ -8,7 +8,15 @@ import type { Browser, Page, WebSocketRoute } from 'playwright-core'
 import type { WebSocket } from 'ws'
 import { connectTo, launchChromium, startHost, type Host } from './harness'
 import { startWsServer, type RunningWs } from '../helpers/servers'
-import type { BenchProbe } from '../../src/renderer/src/benchHook'
+
+/** What the page's read-only probe (`src/renderer/src/benchHook.ts`, on with `bench=1`) returns for the log. */
+interface LogRow {
+  seq: number
+  dir: string
+  kind: string
+  text: string
+  missed?: number
+}
 
 let browser: Browser
 beforeAll(async () => {
@@ -63,7 +71,8 @@ async function openRouted(host: Host, rewriteHello?: (frame: Record<string, unkn
   return { page, errors, routes, context }
 }
 
-const rows = (page: Page) => page.evaluate(() => (window as unknown as { __sockscopeBench: BenchProbe }).__sockscopeBench.rows())
+const rows = (page: Page): Promise<LogRow[]> =>
+  page.evaluate(() => (window as unknown as { __sockscopeBench: { rows(): LogRow[] } }).__sockscopeBench.rows())
 const state = (page: Page) => page.getByRole('status', { name: 'Connection state' })
 
 async function sendText(page: Page, text: string): Promise<void> {

@@ -37,6 +37,7 @@ const pageOp: fc.Arbitrary<PageOp> = fc.oneof(
 const GRACE_MS = 150
 const runs = Number(process.env.FUZZ_RUNS ?? 150)
 const seed = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : Date.now() ^ (Math.random() * 0x7fffffff)
+const path = process.env.FUZZ_PATH
 
 let echo: RunningWs
 beforeAll(async () => {
@@ -170,7 +171,7 @@ describe('browser-mode sessions, model-based', () => {
       console.info(`sessions model: ${runs} sequences, seed ${seed}; replay with FUZZ_SEED=${seed}`)
       await fc.assert(
         fc.asyncProperty(fc.array(pageOp, { minLength: 2, maxLength: 16 }), (ops) => run(ops)),
-        { numRuns: runs, seed, endOnFailure: false }
+        { numRuns: runs, seed, ...(path ? { path } : {}), endOnFailure: false }
       )
     },
     Math.max(600_000, runs * 2000)

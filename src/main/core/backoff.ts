@@ -11,3 +11,26 @@ export function fullJitterDelay(attempt: number, baseMs: number, capMs: number, 
 export function backoffCeiling(attempt: number, baseMs: number, capMs: number): number {
   return Math.min(capMs, baseMs * 2 ** Math.max(0, attempt - 1))
 }
+
+export interface ReconnectSettings {
+  enabled: boolean
+  baseMs?: number
+  capMs?: number
+  maxAttempts?: number
+}
+
+/**
+ * What to do after an attempt ended: nothing (off, or the user closed, or retrying cannot help), give up after
+ * `max` failures in a row, or wait `delayMs` (full jitter) before attempt number `failures + 1`.
+ */
+export function reconnectPlan(
+  r: ReconnectSettings | undefined,
+  failures: number,
+  defaults: { baseMs: number; capMs: number; maxAttempts: number },
+  random: () => number
+): { action: 'none' } | { action: 'give-up'; max: number } | { action: 'retry'; delayMs: number } {
+  if (!r?.enabled) return { action: 'none' }
+  const max = r.maxAttempts ?? defaults.maxAttempts
+  if (max > 0 && failures >= max) return { action: 'give-up', max }
+  return { action: 'retry', delayMs: fullJitterDelay(failures + 1, r.baseMs ?? defaults.baseMs, r.capMs ?? defaults.capMs, random) }
+}

@@ -12,26 +12,22 @@ import type { CloseInitiator, ConnectionInfo, ConnectionState, RedirectInfo, Soc
 import { INITIAL_STATE, isLegalTransition } from '../../shared/lifecycle'
 import { buildRequest, redactUrl, type BuiltRequest } from './buildRequest'
 import { classifyError, isTlsVerificationFailure, type Classified } from './classify'
-import { fullJitterDelay } from './backoff'
+import { reconnectPlan } from './backoff'
 import { Heartbeat } from './heartbeat'
 import { HandshakeCapture } from './handshakeCapture'
 import { readHttpFailure } from './httpFailure'
-import { asBytes, incomingMessage, outgoingPayload } from './bytes'
 import { nowMs } from './clock'
 import { followRedirect } from './redirects'
 import { TimerSet } from './timers'
 import { connectionScope } from './scope'
-import { PingAnswerer } from './autoPong'
+import { listenToAttempt } from './attemptEvents'
+import * as errors from './lifecycleErrors'
+import { requireOpen, sendControlFrame, sendMessage } from './outgoing'
+
+export { MAX_BUFFERED_BYTES, NotOpenError } from './outgoing'
 
 /** Events as a connection produces them; the id, seq and time are stamped on emission. */
 export type EventBody = SockEvent extends infer E ? (E extends SockEvent ? Omit<E, 'id' | 'seq' | 'ts'> : never) : never
-
-/** Refuse sends while this much is already queued in the socket: no unbounded buffering. */
-export const MAX_BUFFERED_BYTES = 16 * 1024 * 1024
-
-export class NotOpenError extends Error {
-  readonly code = 'NOT_OPEN'
-}
 
 export class Connection {
   private seq = 0
@@ -94,15 +90,8 @@ export class Connection {
    * app keeps running. Never throws.
    */
   internalError(err: unknown, where: string): void {
-    const text = err instanceof Error ? err.message : String(err)
     try {
-      this.emit({
-        type: 'error',
-        class: 'internal',
-        code: 'INTERNAL',
-        message: `Sockscope hit an internal error in ${where}: ${text}. This connection was closed; the rest of the app keeps running.`,
-        next: 'Connect again. If it happens again, please report it with this message.'
-      })
+      this.fail(errors.internalError(where, err))
     } catch {
       // The event sink itself failed; the process-level handler records it.
     }
@@ -178,60 +167,29 @@ export class Connection {
     const limit = this.options.handshakeTimeoutMs ?? DEFAULTS.handshakeTimeoutMs
     this.timers.once('handshake', limit, () => {
       if (this.ws !== ws || this.state !== 'connecting') return
-      this.fail({
-        class: 'timeout',
-        code: 'HANDSHAKE_TIMEOUT',
-        message: `Opening handshake has timed out: no complete answer to the upgrade within ${limit} ms.`,
-        next: 'The server accepted TCP but did not finish the upgrade: check the path and that it speaks WebSocket, or raise the handshake timeout.'
-      })
+      this.fail(errors.handshakeTimeout(limit))
       ws.terminate()
     })
   }
 
   private listen(ws: WebSocket, capture: HandshakeCapture): void {
-    const on = <A extends unknown[]>(event: string, fn: (...args: A) => void): void => {
-      ws.on(event, this.guarded(ws, `the "${event}" handler`, fn) as (...args: unknown[]) => void)
-    }
-    if (this.options.followRedirects) {
-      on('redirect', (url: string, req: ClientRequest) =>
-        followRedirect(capture, this.built.secretHeaders, url, req, (r) => this.emit({ type: 'redirect', ...this.redactRedirect(r) }))
-      )
-    }
-    on('upgrade', (res: IncomingMessage) => capture.upgrade(res))
-    on('unexpected-response', (req: ClientRequest, res: IncomingMessage) => this.httpFailure(ws, req, res))
-    on('open', () => this.opened(ws, capture))
-    on('message', (data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean) => this.emit(incomingMessage(data, isBinary)))
-    const answerer = new PingAnswerer(ws, {
-      sent: this.guarded(ws, 'answering a ping', (data: Uint8Array) => this.emit({ type: 'pong', dir: 'out', data })),
-      flood: (limit) => this.pingFlood(limit)
-    })
-    on('ping', (data: Buffer) => {
-      const bytes = asBytes(data).slice() // own copy: `ws` may hand out a view of a larger buffer
-      this.emit({ type: 'ping', dir: 'in', data: bytes })
-      if (this.options.heartbeat?.autoPong !== false) answerer.answer(bytes)
-    })
-    on('pong', (data: Buffer) => {
-      const rttMs = this.heartbeat?.pongReceived()
-      this.emit({ type: 'pong', dir: 'in', data: asBytes(data).slice(), ...(rttMs !== undefined ? { rttMs } : {}) })
-    })
-    on('error', (err: Error) => {
-      if (this.failureReported) return
-      if (this.state === 'open' || this.state === 'closing') this.errorWhileOpen = true
-      this.fail(classifyError(err, { viaProxy: !!this.options.proxy }))
-    })
-    const onClose = this.guarded(ws, 'the "close" handler', (code: number, reason: string, wasClean: boolean) =>
-      this.closed(code, reason, wasClean)
-    )
-    ws.addEventListener('close', (ev) => onClose(ev.code, ev.reason, ev.wasClean))
-  }
-
-  private pingFlood(limit: number): void {
-    this.emit({
-      type: 'error',
-      class: 'protocol',
-      code: 'PING_FLOOD',
-      message: `The server sends pings faster than it reads our pongs: ${limit} pongs are waiting to be written, so from now on only the latest ping is answered once they drain (RFC 6455 §5.5.3). The connection stays open.`,
-      next: 'The server is not reading its socket, or pings in a loop: check it, or turn off automatic pongs for this connection.'
+    listenToAttempt(ws, capture, {
+      guard: (where, fn) => this.guarded(ws, where, fn),
+      emit: (e) => this.emit(e),
+      followRedirects: !!this.options.followRedirects,
+      autoPong: this.options.heartbeat?.autoPong !== false,
+      redirect: (url, req) =>
+        followRedirect(capture, this.built.secretHeaders, url, req, (r) => this.emit({ type: 'redirect', ...this.redactRedirect(r) })),
+      unexpectedResponse: (req, res) => this.httpFailure(ws, req, res),
+      opened: () => this.opened(ws, capture),
+      pongReceived: () => this.heartbeat?.pongReceived(),
+      pingFlood: (limit) => this.fail(errors.pingFlood(limit)),
+      error: (err) => {
+        if (this.failureReported) return
+        if (this.state === 'open' || this.state === 'closing') this.errorWhileOpen = true
+        this.fail(classifyError(err, { viaProxy: !!this.options.proxy }))
+      },
+      closed: (code, reason, wasClean) => this.closed(code, reason, wasClean)
     })
   }
 
@@ -291,19 +249,13 @@ export class Connection {
 
   private opened(ws: WebSocket, capture: HandshakeCapture): void {
     this.setState('open')
-    this.emit({
-      type: 'handshake',
-      url: redactUrl(ws.url, this.built.secretQuery),
-      requestHeaders: capture.requestHeaders,
-      status: capture.status,
-      statusText: capture.statusText,
-      responseHeaders: capture.responseHeaders,
-      protocol: ws.protocol,
-      extensions: ws.extensions,
-      redirects: capture.redirects.map((r) => this.redactRedirect(r)),
-      timings: capture.finalTimings(),
-      ...(capture.tls ? { tls: capture.tls } : {})
-    })
+    this.emit(
+      capture.toEvent(
+        ws,
+        (u) => redactUrl(u, this.built.secretQuery),
+        (r) => this.redactRedirect(r)
+      )
+    )
     this.startHeartbeat(ws)
     const stableMs = this.options.reconnect?.stableMs ?? DEFAULTS.reconnectStableMs
     this.timers.once('stable', stableMs, () => (this.failures = 0))
@@ -311,12 +263,7 @@ export class Connection {
       try {
         this.send(m).catch(() => undefined) // a failed send is already in the log as a failed message
       } catch (err) {
-        this.emit({
-          type: 'error',
-          class: 'send',
-          message: `Preamble message not sent: ${(err as Error).message}`,
-          next: 'Check the preamble in Advanced.'
-        })
+        this.fail(errors.preambleNotSent(err))
       }
     }
   }
@@ -331,12 +278,7 @@ export class Connection {
           if (this.state === 'open' && ws.readyState === WebSocket.OPEN) this.sendControl('ping', p)
         },
         dead: (ms) => {
-          this.fail({
-            class: 'timeout',
-            code: 'PONG_TIMEOUT',
-            message: `No pong within ${ms} ms of our ping: the link is dead and was terminated.`,
-            next: 'Check the network or the server; reconnect is attempted if it is on.'
-          })
+          this.fail(errors.pongTimeout(ms))
           ws.terminate()
         }
       },
@@ -353,7 +295,7 @@ export class Connection {
     this.ws = null
     this.applyFlow() // a throttle ends with its connection, before the close is reported
     const local = this.closeRequestedAt > 0
-    if (local && code === 1006 && this.closeTimedOut) this.reportCloseTimeout()
+    if (local && code === 1006 && this.closeTimedOut) this.fail(errors.closeTimeout(this.options.closeTimeoutMs ?? DEFAULTS.closeTimeoutMs))
     this.timers.clear('close-timeout')
     this.timers.clear('http-body')
     const initiator: CloseInitiator = local || (this.errorWhileOpen && code !== 1006) ? 'local' : code === 1006 ? 'abnormal' : 'remote'
@@ -362,35 +304,15 @@ export class Connection {
     this.maybeReconnect()
   }
 
-  private reportCloseTimeout(): void {
-    const limit = this.options.closeTimeoutMs ?? DEFAULTS.closeTimeoutMs
-    this.emit({
-      type: 'error',
-      class: 'timeout',
-      code: 'CLOSE_TIMEOUT',
-      message: `The server did not complete the closing handshake within ${limit} ms; the connection was terminated.`,
-      next: 'Nothing to do; the server ignored our close frame.'
-    })
-  }
-
   private maybeReconnect(): void {
-    const r = this.options.reconnect
-    if (!r?.enabled || this.userClosed || this.noRetry) return
-    const max = r.maxAttempts ?? DEFAULTS.reconnectMaxAttempts
-    if (max > 0 && this.failures >= max) {
-      this.emit({
-        type: 'error',
-        class: 'network',
-        code: 'RECONNECT_GAVE_UP',
-        message: `Gave up after ${max} reconnect attempts.`,
-        next: 'Press Connect to try again.'
-      })
-      return
-    }
+    if (this.userClosed || this.noRetry) return
+    const defaults = { baseMs: DEFAULTS.reconnectBaseMs, capMs: DEFAULTS.reconnectCapMs, maxAttempts: DEFAULTS.reconnectMaxAttempts }
+    const plan = reconnectPlan(this.options.reconnect, this.failures, defaults, this.random)
+    if (plan.action === 'give-up') this.fail(errors.reconnectGaveUp(plan.max))
+    if (plan.action !== 'retry') return
     this.failures++
-    const delayMs = fullJitterDelay(this.failures, r.baseMs ?? DEFAULTS.reconnectBaseMs, r.capMs ?? DEFAULTS.reconnectCapMs, this.random)
-    this.emit({ type: 'reconnect', attempt: this.attempt + 1, delayMs })
-    this.timers.once('reconnect', delayMs, () => this.connect())
+    this.emit({ type: 'reconnect', attempt: this.attempt + 1, delayMs: plan.delayMs })
+    this.timers.once('reconnect', plan.delayMs, () => this.connect())
   }
 
   cancelReconnect(): boolean {
@@ -400,43 +322,12 @@ export class Connection {
     return true
   }
 
-  private requireOpen(what: string): WebSocket {
-    if (this.state === 'open' && this.ws?.readyState === WebSocket.CLOSING) {
-      throw new NotOpenError(`Cannot ${what}: the server has started closing the connection.`)
-    }
-    if (this.state !== 'open' || !this.ws || this.ws.readyState !== WebSocket.OPEN) {
-      throw new NotOpenError(`Cannot ${what}: the connection is ${this.state}. Connect first.`)
-    }
-    return this.ws
-  }
-
   send(msg: OutgoingMessage): Promise<void> {
-    const ws = this.requireOpen('send')
-    if (ws.bufferedAmount > MAX_BUFFERED_BYTES) {
-      throw new Error(
-        `Cannot send: ${ws.bufferedAmount} bytes are still queued because the server is not reading. Wait, or close the connection.`
-      )
-    }
-    const payload = outgoingPayload(msg)
-    const kind = msg.kind
-    const size = typeof payload === 'string' ? Buffer.byteLength(payload) : payload.byteLength
-    return new Promise((resolve, reject) => {
-      ws.send(payload, { binary: kind === 'binary' }, (err) => {
-        try {
-          this.emit({ type: 'message', dir: 'out', kind, size, data: payload, sent: !err, ...(err ? { error: err.message } : {}) })
-        } finally {
-          if (err) reject(err)
-          else resolve()
-        }
-      })
-    })
+    return sendMessage(requireOpen(this.ws, this.state, 'send'), msg, (e) => this.emit(e))
   }
 
   sendControl(type: 'ping' | 'pong', payload: Uint8Array): void {
-    const ws = this.requireOpen(type)
-    if (payload.byteLength > 125)
-      throw new Error(`Cannot ${type}: a control frame payload is at most 125 bytes (got ${payload.byteLength}).`)
-    ws[type](payload)
+    sendControlFrame(requireOpen(this.ws, this.state, type), type, payload)
     if (type === 'ping') this.heartbeat?.pingSent()
     this.emit({ type, dir: 'out', data: payload })
   }

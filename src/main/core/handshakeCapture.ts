@@ -70,4 +70,25 @@ export class HandshakeCapture {
   finalTimings(): HandshakeTimings {
     return { ...this.timings, upgradeMs: this.timings.upgradeMs ?? this.since() }
   }
+
+  /** The `handshake` event once `ws` opened: what was sent and answered, with URLs passed through `redact`. */
+  toEvent(
+    ws: { url: string; protocol: string; extensions: string },
+    redact: (url: string) => string,
+    redactRedirect: (r: RedirectInfo) => RedirectInfo
+  ) {
+    return {
+      type: 'handshake' as const,
+      url: redact(ws.url),
+      requestHeaders: this.requestHeaders,
+      status: this.status,
+      statusText: this.statusText,
+      responseHeaders: this.responseHeaders,
+      protocol: ws.protocol,
+      extensions: ws.extensions,
+      redirects: this.redirects.map(redactRedirect),
+      timings: this.finalTimings(),
+      ...(this.tls ? { tls: this.tls } : {})
+    }
+  }
 }
