@@ -28,7 +28,12 @@ async function setup(graceMs = 150) {
     cleanups.push(p.close)
     return p
   }
-  return { echo, host, page }
+  /** A page with a session and one open connection to the echo server. */
+  const connected = async (): Promise<{ a: TestPage; session: string; id: string }> => {
+    const { a, session, id } = await connected()
+    return { a, session, id }
+  }
+  return { echo, host, page, connected }
 }
 
 const isOpen = (id: string) => (e: SockEvent) => e.id === id && e.type === 'state' && e.state === 'open'
@@ -36,11 +41,8 @@ const echoed = (id: string, text: string) => (e: SockEvent) => e.id === id && e.
 
 describe('issue 10 defects in sessions and the bridge', () => {
   it('defect 4: a duplicated tab gets its own session; the first keeps its events and its connections', async () => {
-    const { echo, page } = await setup()
-    const a = await page()
-    const { session } = await a.hello()
-    const { id } = await a.call<{ id: string }>('connect', { url: echo.url })
-    await until(() => a.events.some(isOpen(id)), 'open')
+    const { page, connected } = await setup()
+    const { a, session, id } = await connected()
     // A duplicated tab copies sessionStorage, so it names the same session.
     const b = await page()
     const answer = await b.hello(session)
@@ -59,11 +61,8 @@ describe('issue 10 defects in sessions and the bridge', () => {
   })
 
   it('defect 4: an explicit take-over moves the session and tells the first page, whose close then detaches nothing', async () => {
-    const { echo, page } = await setup()
-    const a = await page()
-    const { session } = await a.hello()
-    const { id } = await a.call<{ id: string }>('connect', { url: echo.url })
-    await until(() => a.events.some(isOpen(id)), 'open')
+    const { page, connected } = await setup()
+    const { a, session, id } = await connected()
     const b = await page()
     expect(await b.hello(session, true)).toEqual({ session, resumed: true })
     await until(() => a.frames.some((f) => f.t === 'taken') && a.closed !== null, 'the first page told and closed')
@@ -74,22 +73,16 @@ describe('issue 10 defects in sessions and the bridge', () => {
   })
 
   it('defect 4: a reloaded page (its old socket gone) resumes its session', async () => {
-    const { echo, page } = await setup(5000)
-    const a = await page()
-    const { session } = await a.hello()
-    const { id } = await a.call<{ id: string }>('connect', { url: echo.url })
-    await until(() => a.events.some(isOpen(id)), 'open')
+    const { page, connected } = await setup(5000)
+    const { a, session, id } = await connected()
     a.ws.terminate() // no close handshake, as with a crashed tab
     const b = await page()
     expect(await b.hello(session)).toEqual({ session, resumed: true })
   })
 
   it('defect 4: a page whose old socket still looks open but no longer answers is taken to be gone (reload race)', async () => {
-    const { echo, host, page } = await setup(5000)
-    const a = await page()
-    const { session } = await a.hello()
-    const { id } = await a.call<{ id: string }>('connect', { url: echo.url })
-    await until(() => a.events.some(isOpen(id)), 'open')
+    const { host, page, connected } = await setup(5000)
+    const { a, session, id } = await connected()
     // The old page is unloading: its socket is open at the TCP level but reads nothing any more (no pong).
     ;(a.ws as unknown as { _socket: { pause(): void } })._socket.pause()
     const b = await page()
