@@ -30,7 +30,10 @@ async function setup(graceMs = 150) {
   }
   /** A page with a session and one open connection to the echo server. */
   const connected = async (): Promise<{ a: TestPage; session: string; id: string }> => {
-    const { a, session, id } = await connected()
+    const a = await page()
+    const { session } = await a.hello()
+    const { id } = await a.call<{ id: string }>('connect', { url: echo.url })
+    await until(() => a.events.some(isOpen(id)), 'open')
     return { a, session, id }
   }
   return { echo, host, page, connected }
