@@ -158,6 +158,56 @@ describe('issue 10 defect 5: the page and the host lose and find each other', ()
     }
   })
 
+  it('defect 3: a page that falls behind sees capture throttled since when, nothing is dropped, and it ends when caught up', async () => {
+    const host = await startHost()
+    let flooding = true
+    let sent = 0
+    const chunk = 'x'.repeat(64 * 1024)
+    const server = await startWsServer({
+      onConnection: (ws: WebSocket) =>
+        ws.once('message', () => {
+          const pump = (): void => {
+            if (!flooding || ws.readyState !== ws.OPEN) return
+            sent++
+            ws.send(chunk, pump)
+          }
+          pump()
+        })
+    })
+    const { page, context } = await openRouted(host)
+    try {
+      await connectTo(page, server.url)
+      // The page's main thread is busy 95% of the time: it takes the bridge's frames slower than they come.
+      await page.evaluate(() => {
+        const w = window as unknown as { slow: ReturnType<typeof setInterval> }
+        w.slow = setInterval(() => {
+          const end = performance.now() + 95
+          while (performance.now() < end);
+        }, 100)
+      })
+      await sendText(page, 'go')
+      const banner = page.getByRole('status', { name: 'Capture throttled' })
+      await banner.waitFor({ timeout: 45_000 })
+      expect(await banner.textContent()).toMatch(/Capture throttled since \d\d:\d\d:\d\d\.\d{3}/)
+      flooding = false
+      await page.evaluate(() => clearInterval((window as unknown as { slow: ReturnType<typeof setInterval> }).slow))
+      await banner.waitFor({ state: 'detached', timeout: 30_000 })
+      const received = () =>
+        page.evaluate(
+          () => (window as unknown as { __sockscopeBench: { counts(): { received: number } } }).__sockscopeBench.counts().received
+        )
+      await expect.poll(received, { timeout: 30_000 }).toBe(sent)
+      const kinds = (await rows(page)).filter((r) => r.dir === 'sys').map((r) => r.text)
+      expect(kinds.some((t) => t.startsWith('Capture throttled'))).toBe(true)
+      expect(kinds.some((t) => t.startsWith('Capture resumed'))).toBe(true)
+    } finally {
+      flooding = false
+      await context.close()
+      await server.close()
+      await host.stop()
+    }
+  }, 120_000)
+
   it('defect 5: tabs whose connection the host no longer has are reset, saying why', async () => {
     const host = await startHost()
     const { server } = await counter()
