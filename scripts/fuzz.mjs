@@ -16,10 +16,14 @@ const env = { ...process.env, FUZZ_RUNS: values.runs }
 if (values.seed) env.FUZZ_SEED = values.seed
 if (values.path) env.FUZZ_PATH = values.path
 const started = Date.now()
-const child = spawn(process.execPath, ['node_modules/vitest/vitest.mjs', 'run', values.model ? `tests/model/${values.model}.model.test.ts` : 'tests/model'], {
-  env,
-  stdio: 'inherit'
-})
+const child = spawn(
+  process.execPath,
+  ['node_modules/vitest/vitest.mjs', 'run', values.model ? `tests/model/${values.model}.model.test.ts` : 'tests/model'],
+  {
+    env,
+    stdio: 'inherit'
+  }
+)
 child.on('exit', (code) => {
   console.log(`fuzz: ${values.runs} sequences per model, ${Math.round((Date.now() - started) / 1000)} s, exit ${code}`)
   process.exit(code ?? 1)

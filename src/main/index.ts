@@ -58,7 +58,7 @@ if (!app.requestSingleInstanceLock()) {
     serveRenderer(join(import.meta.dirname, '..', 'renderer'))
     registerIpc(ipcMain, service, uiUrl, (c) => windows.has(c))
     const send = (command: string): void => BrowserWindow.getFocusedWindow()?.webContents.send(IPC_COMMANDS, command)
-    Menu.setApplicationMenu(Menu.buildFromTemplate(menuTemplate(process.platform === 'darwin', send)))
+    Menu.setApplicationMenu(Menu.buildFromTemplate(menuTemplate(process.platform === 'darwin', send, openWindow)))
     openWindow()
     app.on('activate', () => {
       if (BrowserWindow.getAllWindows().length === 0) openWindow()

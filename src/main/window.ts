@@ -1,7 +1,7 @@
 /** The hardened BrowserWindow every Sockscope window is. */
 import { BrowserWindow, type WebPreferences } from 'electron'
 import { join } from 'node:path'
-import { loadWindowState, saveWindowState } from './windowState'
+import { loadWindowState, saveWindowState, type WindowBounds } from './windowState'
 
 export const PRELOAD_FILE = join(import.meta.dirname, '..', 'preload', 'index.cjs')
 
@@ -21,8 +21,16 @@ export function secureWebPreferences(): WebPreferences {
   }
 }
 
+/** The first window opens where the last one closed; a further one a step below and right of the focused one, not over it. */
+function placement(dataDir: string): WindowBounds {
+  const from = BrowserWindow.getFocusedWindow() ?? BrowserWindow.getAllWindows()[0]
+  if (!from) return loadWindowState(dataDir)
+  const b = from.getNormalBounds()
+  return { width: b.width, height: b.height, x: b.x + 24, y: b.y + 24 }
+}
+
 export function createMainWindow(dataDir: string, uiUrl: string): BrowserWindow {
-  const bounds = loadWindowState(dataDir)
+  const bounds = placement(dataDir)
   const win = new BrowserWindow({
     ...bounds,
     minWidth: 720,

@@ -23,13 +23,16 @@ describe('browser mode in Chromium', () => {
     await connectTo(page, `${echo.url}/echo`)
     await sendText(page, 'hello from chromium')
     const log = page.getByRole('log', { name: 'Message log' })
-    await expect.poll(() => log.getByText('hello from chromium').count()).toBe(2)
-    const incoming = log.locator('.row.in')
-    await expect.poll(() => incoming.count()).toBe(1)
-    const row = await incoming.first().innerText()
-    expect(row).toContain('in')
-    expect(row).toMatch(/\d\d:\d\d:\d\d\.\d{3}/)
-    expect(row).toContain('19 B')
+    // Both rows carrying the text, in log order: what we sent, then the echo. Each shows its direction first.
+    const rows = log.locator('[data-abs]').filter({ hasText: 'hello from chromium' })
+    await expect.poll(() => rows.count()).toBe(2)
+    // Each row's cells: direction, time (ms), size, kind, preview.
+    const cells = (await rows.allInnerTexts()).map((r) => r.split('\n'))
+    const time = expect.stringMatching(/^\d\d:\d\d:\d\d\.\d{3}$/)
+    expect(cells).toEqual([
+      ['↑ out', time, '19 B', 'text', 'hello from chromium'],
+      ['↓ in', time, '19 B', 'text', 'hello from chromium']
+    ])
     await page.getByRole('button', { name: 'Disconnect' }).click()
     await page.getByRole('status', { name: 'Connection state' }).filter({ hasText: 'Disconnected' }).waitFor()
     expect(errors).toEqual([])

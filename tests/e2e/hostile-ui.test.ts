@@ -129,6 +129,43 @@ describe('hostile servers, as the user sees them', () => {
     await page.context().close()
   })
 
+  it('row 17: markup in payloads stays text: no element it names appears in the log or the detail pane', async () => {
+    // The CSP stops scripts whether or not the page escapes, so `__pwned` cannot tell; elements can. Each payload
+    // would add a `[data-pwn]` element (or `#pwn-b`) to the page if it were rendered as HTML.
+    const payloads = [
+      '<img data-pwn src=x>',
+      '<b id=pwn-b data-pwn>bold</b>',
+      '<svg data-pwn width=10 height=10><circle r=5 /></svg>',
+      '<iframe data-pwn srcdoc="<p>x</p>"></iframe>',
+      '<a data-pwn href="https://example.invalid/">link</a>',
+      '<details data-pwn open><summary>s</summary>d</details>',
+      '<math data-pwn><mi>x</mi></math>'
+    ]
+    const server = await startWsServer({
+      onConnection: (ws) => ws.on('message', () => [...payloads, 'end of payloads'].forEach((p) => ws.send(p)))
+    })
+    cleanups.push(server.close)
+    const { page, errors } = await openApp(browser, host)
+    await connectTo(page, server.url)
+    await page.getByRole('textbox', { name: 'Message' }).fill('go')
+    await page.getByRole('button', { name: 'Send', exact: true }).click()
+    await log(page).getByText('end of payloads').waitFor()
+    const injected = (): Promise<number> =>
+      page.evaluate(`document.querySelectorAll('[data-pwn], #pwn-b, circle, mi').length`) as Promise<number>
+    expect(await injected()).toBe(0)
+    const detail = page.getByRole('complementary', { name: 'Message detail' })
+    for (const p of payloads) {
+      await log(page).getByText(p, { exact: true }).click() // the row shows it as text
+      const shown = detail.getByText(p, { exact: true })
+      // Wait until the pane shows the payload: as text, or (if it did not escape) as elements.
+      await expect.poll(async () => (await shown.count()) + (await injected())).toBeGreaterThan(0)
+      expect(await injected(), p).toBe(0)
+      await shown.waitFor()
+    }
+    expect(errors).toEqual([])
+    await page.context().close()
+  })
+
   it('row 17: hostile payloads are shown as inert text, pollute nothing and keep the layout', async () => {
     const payloads = [
       '<script>window.__pwned = 1</script>',

@@ -1,14 +1,17 @@
 /** Matrix rows 1, 3, 4 and 5: refused, reset, HTTP errors, broken upgrades and bad certificates. */
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { recordingManager } from '../helpers/events'
 import { closedPort } from '../helpers/servers'
 import { makeCA, makeSelfSigned, makeServerCert } from '../helpers/certs'
 import { classifyError } from '../../src/main/core/classify'
 import { accept, hostileServer, type HostileServer, type Upgrade } from './rawServer'
 import type { ErrorEvent } from '../../src/shared/events'
+import { useFakeClock } from '../helpers/fakeClock'
+import { until } from '../helpers/time'
 
 const cleanups: Array<() => unknown> = []
 afterEach(async () => {
+  vi.useRealTimers()
   while (cleanups.length) await cleanups.pop()!()
 })
 
@@ -57,15 +60,22 @@ describe('row 3: HTTP errors', () => {
     [403, 'Forbidden', false],
     [500, 'Internal Server Error', true]
   ])('%i with a body: status, headers and body shown; retried only for 5xx', async (status, text, retried) => {
+    useFakeClock()
     const body = JSON.stringify({ error: text })
     const s = await serve((u) =>
       u.socket.end(`HTTP/1.1 ${status} ${text}\r\nX-Reason: test\r\nContent-Length: ${body.length}\r\n\r\n${body}`)
     )
-    const { err, of } = await firstError({ url: s.url, reconnect: { enabled: true, baseMs: 20, capMs: 40 } })
+    const rec = recordingManager()
+    cleanups.push(() => rec.manager.dispose())
+    rec.manager.open({ url: s.url, reconnect: { enabled: true, baseMs: 20, capMs: 40 } })
+    await until(() => rec.of('state').some((e) => e.state === 'closed'), 'closed')
+    const err = rec.of('error')[0]
     expect(err).toMatchObject({ class: 'http-status', status, body })
     expect(err.headers?.find((h) => h.name === 'X-Reason')?.value).toBe('test')
-    await new Promise((r) => setTimeout(r, 150))
-    expect(of('reconnect').length > 0).toBe(retried)
+    vi.advanceTimersByTime(60_000) // far beyond the backoff cap: a scheduled retry has started
+    expect(rec.of('reconnect').length > 0).toBe(retried)
+    expect(rec.of('state').filter((e) => e.state === 'connecting').length > 1).toBe(retried)
+    if (retried) await until(() => s.connections === 2, 'the retry at the server')
   })
 })
 
@@ -110,12 +120,18 @@ describe('row 5: TLS', () => {
   ] as const)(
     '%s: rejected with the code and a next step; works after the fix or the explicit opt-in',
     async (_n, pair, code, first, fix) => {
+      useFakeClock()
       const s = await echoTls(pair)
-      const { err, of } = await firstError({ url: s.url, tls: { ...first }, reconnect: { enabled: true, baseMs: 20, capMs: 40 } })
+      const rec = recordingManager()
+      cleanups.push(() => rec.manager.dispose())
+      rec.manager.open({ url: s.url, tls: { ...first }, reconnect: { enabled: true, baseMs: 20, capMs: 40 } })
+      await until(() => rec.of('state').some((e) => e.state === 'closed'), 'closed')
+      const err = rec.of('error')[0]
       expect(err).toMatchObject({ class: 'tls', code })
       expect(err.next.length).toBeGreaterThan(20)
-      await new Promise((r) => setTimeout(r, 100))
-      expect(of('reconnect')).toHaveLength(0) // a certificate does not fix itself: no retry
+      vi.advanceTimersByTime(60_000) // far beyond the backoff cap: a scheduled retry would have started
+      expect(rec.of('reconnect')).toHaveLength(0) // a certificate does not fix itself: no retry
+      expect(rec.of('state').filter((e) => e.state === 'connecting')).toHaveLength(1)
       for (const tls of [{ ...first, allowInvalidCertificates: true }, ...(fix ? [fix] : [])]) {
         const again = recordingManager()
         cleanups.push(() => again.manager.dispose())

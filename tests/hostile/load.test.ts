@@ -1,5 +1,5 @@
 /** Matrix rows 14 to 16: restart loops, a peer that stops reading, and many busy connections at once. */
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -12,14 +12,18 @@ import { RecordingStore } from '../../src/main/store/recordings'
 import { NO_ENCRYPTION } from '../../src/main/store/secrets'
 import type { SockEvent } from '../../src/shared/events'
 import { accept, hostileServer } from './rawServer'
+import { useFakeClock } from '../helpers/fakeClock'
+import { ioTurn, until } from '../helpers/time'
 
 const cleanups: Array<() => unknown> = []
 afterEach(async () => {
+  vi.useRealTimers()
   while (cleanups.length) await cleanups.pop()!()
 })
 
 describe('row 14: a server that restarts in a loop', () => {
   it('10 connections back off with jitter (no synchronised storm) and Stop cancels every pending reconnect', async () => {
+    useFakeClock()
     const server = await startWsServer({ onConnection: (ws) => ws.terminate() })
     cleanups.push(server.close)
     const { manager, of } = recordingManager()
@@ -28,7 +32,13 @@ describe('row 14: a server that restarts in a loop', () => {
       { length: 10 },
       () => manager.open({ url: server.url, reconnect: { enabled: true, baseMs: 100, capMs: 800, stableMs: 60_000 } }).id
     )
-    await new Promise((r) => setTimeout(r, 2500))
+    // 2.5 s of the engine's clock in 50 ms steps; before each step every attempt in flight has ended (real I/O).
+    const waiting = (): boolean => manager.list().every((c) => c.reconnectPending)
+    for (let t = 0; t < 2500; t += 50) {
+      await until(waiting, 'every connection waiting for its next attempt')
+      vi.advanceTimersByTime(50)
+    }
+    await until(waiting, 'every connection waiting for its next attempt')
     const delays = (attempt: number) =>
       of('reconnect')
         .filter((e) => e.attempt === attempt)
@@ -37,13 +47,13 @@ describe('row 14: a server that restarts in a loop', () => {
     for (const attempt of [3, 4]) expect(new Set(delays(attempt)).size).toBeGreaterThanOrEqual(8)
     // Bounded pressure on the server: far fewer than the thousands an unthrottled loop would make.
     expect(server.requests.length).toBeLessThan(10 * 12)
+    const attempts = of('state').filter((e) => e.state === 'connecting').length
+    expect(server.requests.length).toBe(attempts) // every attempt reached the server: none is still on the wire
     for (const id of ids) manager.close(id)
-    // Upgrades already on the wire when Stop was pressed may still land; after that, silence.
-    await new Promise((r) => setTimeout(r, 300))
-    const count = server.requests.length
-    await new Promise((r) => setTimeout(r, 1000))
-    expect(server.requests.length).toBe(count)
     expect(manager.list().every((c) => !c.reconnectPending)).toBe(true)
+    for (const id of ids) expect(manager.pendingTimers(id)).toEqual([])
+    vi.advanceTimersByTime(60_000) // far beyond the cap: a reconnect left scheduled would have started
+    expect(of('state').filter((e) => e.state === 'connecting')).toHaveLength(attempts)
   })
 })
 
@@ -67,7 +77,7 @@ describe('row 15: a peer that does not read', () => {
       } catch (e) {
         refused = e as Error
       }
-      if (i % 20 === 0) await new Promise((r) => setTimeout(r, 5))
+      if (i % 20 === 0) await ioTurn() // let the socket hand what it can to the kernel
     }
     expect(refused?.message).toMatch(/still queued because the server is not reading/)
     expect(process.memoryUsage().rss - before).toBeLessThan(MAX_BUFFERED_BYTES * 4)
@@ -110,14 +120,13 @@ describe('row 16: 20 connections at 1,000 msg/s each', () => {
     const ids = await Promise.all(
       Array.from({ length: 20 }, (_, i) => service.call(session, 'connect', [{ url: `${server.url}/c${i}` }]) as Promise<{ id: string }>)
     )
-    const t0 = Date.now()
-    while (
-      [...sent.values()].filter((n) => n >= seconds * 1000).length < 20 ||
-      [...received.values()].reduce((a, b) => a + b, 0) < 20 * seconds * 1000
-    ) {
-      if (Date.now() - t0 > (seconds + 20) * 1000) break
-      await new Promise((r) => setTimeout(r, 50))
-    }
+    await until(
+      () =>
+        [...sent.values()].filter((n) => n >= seconds * 1000).length === 20 &&
+        [...received.values()].reduce((a, b) => a + b, 0) >= 20 * seconds * 1000,
+      'every message',
+      (seconds + 20) * 1000
+    ).catch(() => undefined) // the per-connection counts below say what is missing
     for (const { id } of ids) expect(received.get(id)).toBe(seconds * 1000)
     for (const { id } of ids) await service.call(session, 'remove', [id])
     await recordings.endAll()

@@ -1,8 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import { recordingManager } from '../helpers/events'
 import { startWsServer, type RunningWs } from '../helpers/servers'
 import { makeCA, makeClientCert, makeSelfSigned, makeServerCert, toPfxBase64, type Pair } from '../helpers/certs'
 import type { ErrorEvent, HandshakeEvent } from '../../src/shared/events'
+import { useFakeClock } from '../helpers/fakeClock'
+import { until } from '../helpers/time'
 
 let selfSigned: Pair
 let ca: Pair
@@ -18,6 +20,9 @@ beforeAll(async () => {
   plain = await startWsServer({ tls: { cert: selfSigned.cert, key: selfSigned.key } })
   mtls = await startWsServer({ tls: { cert: leaf.cert, key: leaf.key, ca: [ca.cert], requestCert: true, rejectUnauthorized: true } })
 }, 60_000)
+afterEach(() => {
+  vi.useRealTimers()
+})
 afterAll(async () => {
   await plain?.close()
   await mtls?.close()
@@ -25,15 +30,17 @@ afterAll(async () => {
 
 describe('engine: TLS', () => {
   it('rejects a self-signed certificate by default with the tls class, Node code and a next step, and does not retry', async () => {
-    const { manager, waitFor, of } = recordingManager()
+    useFakeClock()
+    const { manager, of } = recordingManager()
     manager.open({ url: plain.url, reconnect: { enabled: true, baseMs: 10, capMs: 20 } })
-    const err = await waitFor<ErrorEvent>((e) => e.type === 'error')
+    await until(() => of('state').some((e) => e.state === 'closed'), 'closed')
+    const err = of('error')[0]
     expect(err.class).toBe('tls')
     expect(err.code).toBe('DEPTH_ZERO_SELF_SIGNED_CERT')
     expect(err.next).toMatch(/import it as a CA|allow invalid certificates/)
-    await waitFor((e) => e.type === 'state' && e.state === 'closed')
-    await new Promise((r) => setTimeout(r, 100))
+    vi.advanceTimersByTime(60_000) // far beyond the backoff cap: a scheduled retry would have started
     expect(of('reconnect')).toHaveLength(0)
+    expect(of('state').filter((e) => e.state === 'connecting')).toHaveLength(1)
     manager.dispose()
   })
 

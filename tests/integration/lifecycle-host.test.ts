@@ -81,6 +81,7 @@ describe('issue 10 defects in sessions and the bridge', () => {
     a.ws.terminate() // no close handshake, as with a crashed tab
     const b = await page()
     expect(await b.hello(session)).toEqual({ session, resumed: true })
+    expect(await b.call('list')).toEqual([expect.objectContaining({ id, state: 'open' })])
   })
 
   it('defect 4: a page whose old socket still looks open but no longer answers is taken to be gone (reload race)', async () => {

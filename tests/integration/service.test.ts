@@ -8,6 +8,7 @@ import { join } from 'node:path'
 import { ProfileStore } from '../../src/main/store/profileStore'
 import { RecordingStore } from '../../src/main/store/recordings'
 import { NO_ENCRYPTION } from '../../src/main/store/secrets'
+import { until } from '../helpers/time'
 
 function newService(): SockscopeService {
   const dir = mkdtempSync(join(tmpdir(), 'sockscope-service-'))
@@ -29,14 +30,6 @@ afterEach(async () => {
   server = service = null
 })
 
-const until = async (cond: () => boolean, ms = 5000): Promise<void> => {
-  const t0 = Date.now()
-  while (!cond()) {
-    if (Date.now() - t0 > ms) throw new Error('condition not met in time')
-    await new Promise((r) => setTimeout(r, 10))
-  }
-}
-
 describe('service: sessions own their connections', () => {
   it('routes events only to the owning session, refuses other sessions, and re-syncs recent events', async () => {
     server = await startWsServer()
@@ -46,9 +39,9 @@ describe('service: sessions own their connections', () => {
     const sa = service.openSession('a', (batch) => a.push(...batch))
     const sb = service.openSession('b', (batch) => b.push(...batch))
     const { id } = (await service.call(sa, 'connect', [{ url: server.url }])) as { id: string }
-    await until(() => a.some((e) => e.type === 'state' && e.state === 'open'))
+    await until(() => a.some((e) => e.type === 'state' && e.state === 'open'), 'open')
     await service.call(sa, 'send', [id, { kind: 'text', data: 'hi' }])
-    await until(() => a.some((e) => e.type === 'message' && e.dir === 'in'))
+    await until(() => a.some((e) => e.type === 'message' && e.dir === 'in'), 'the echo')
     expect(b).toEqual([])
     await expect(service.call(sb, 'send', [id, { kind: 'text', data: 'x' }])).rejects.toThrow(/does not belong to this window/)
     expect(await service.call(sb, 'list', [])).toEqual([])
@@ -57,7 +50,7 @@ describe('service: sessions own their connections', () => {
     expect(synced.events.map((e) => e.seq)).toEqual(a.map((e) => e.seq))
     // A closed window closes its connections.
     service.closeSession('a')
-    await until(() => server!.wss.clients.size === 0)
+    await until(() => server!.wss.clients.size === 0, 'the server to see the connection closed')
   })
 
   it('rejects unknown methods and malformed arguments with the method named', async () => {

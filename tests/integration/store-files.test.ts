@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { fork } from 'node:child_process'
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -15,6 +15,7 @@ const tmp = (): string => {
   return d
 }
 afterEach(() => {
+  vi.useRealTimers()
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true })
 })
 
@@ -58,14 +59,17 @@ describe('atomic saves', () => {
     for (const f of leftovers) expect(f).toMatch(/^doc\.json\.\d+/)
   }, 240_000)
 
-  it('debounces: many saves in a burst become one write of the last state', async () => {
+  it('debounces: many saves in a burst become one write of the last state, once the debounce time is up', () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
     const dir = tmp()
     const path = join(dir, 'd.json')
     const f = new JsonFile<{ n: number }>({ path, parse: (r) => r as { n: number }, empty: () => ({ n: 0 }), debounceMs: 30 })
     for (let n = 1; n <= 50; n++) f.save({ n })
+    vi.advanceTimersByTime(29)
     expect(existsSync(path)).toBe(false)
-    await new Promise((r) => setTimeout(r, 80))
+    vi.advanceTimersByTime(1)
     expect(JSON.parse(readFileSync(path, 'utf8'))).toEqual({ n: 50 })
+    expect(existsSync(`${path}.bak`)).toBe(false) // one write: a second would have kept the first as .bak
   })
 
   it('a failed write is reported and the in-memory state kept', async () => {

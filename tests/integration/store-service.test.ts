@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -10,16 +10,22 @@ import type { SockEvent } from '../../src/shared/events'
 import type { FileResult, ImportSummary } from '../../src/shared/storeTypes'
 import type { Profile } from '../../src/shared/profiles'
 import { startWsServer, type RunningWs } from '../helpers/servers'
+import { useFakeClock } from '../helpers/fakeClock'
+import { until } from '../helpers/time'
+import { retimeOutgoing, watchSends } from '../helpers/replayClock'
 
 const CANARY = 'CANARY-s3cr3t-7f1e9a'
 let server: RunningWs | null = null
 let service: SockscopeService | null = null
 const dirs: string[] = []
+const stores: RecordingStore[] = []
 afterEach(async () => {
+  vi.useRealTimers()
   service?.dispose()
   await server?.close()
   server = service = null
-  await new Promise((r) => setTimeout(r, 50))
+  // Recordings still being written end before their folder goes.
+  await Promise.all(stores.splice(0).map((r) => r.settled()))
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true })
 })
 
@@ -36,6 +42,7 @@ function setup(mode: 'desktop' | 'browser', backend: EncryptionBackend = fakeKey
   const profiles = new ProfileStore(dataDir, backend, mode, 0)
   profiles.load()
   const recordings = new RecordingStore(join(dataDir, 'recordings'))
+  stores.push(recordings)
   const events: SockEvent[] = []
   service = new SockscopeService({
     appInfo: { mode, version: '0.0.0', dataDir, platform: process.platform },
@@ -44,14 +51,6 @@ function setup(mode: 'desktop' | 'browser', backend: EncryptionBackend = fakeKey
   const session = service.openSession('s', (b) => events.push(...b))
   const call = <T>(m: string, ...a: unknown[]) => service!.call(session, m, a) as Promise<T>
   return { dataDir, profiles, recordings, events, call }
-}
-
-const until = async (cond: () => boolean, ms = 5000): Promise<void> => {
-  const t0 = Date.now()
-  while (!cond()) {
-    if (Date.now() - t0 > ms) throw new Error('condition not met in time')
-    await new Promise((r) => setTimeout(r, 10))
-  }
 }
 
 function allFiles(dir: string): string[] {
@@ -83,17 +82,17 @@ describe('secrets canary', () => {
     for (const k of ['log', 'warn', 'error'] as const) console[k] = (...a: unknown[]) => logged.push(a.map(String).join(' '))
     try {
       server = await startWsServer()
-      const { dataDir, events, call, profiles } = setup('desktop')
+      const { dataDir, events, call, profiles, recordings } = setup('desktop')
       await call('profileSave', secretProfile(server.url))
       await call('environmentSave', { id: 'env1', name: 'Prod', variables: [{ name: 'token', value: CANARY, secret: true }] })
       const state = await call<{ profiles: Profile[] }>('profilesState')
       expect(state.profiles[0].options.auth).toEqual({ type: 'bearer', token: CANARY }) // held for the UI
       // Use it for real: the server receives it.
       const { id } = await call<{ id: string }>('connect', state.profiles[0].options)
-      await until(() => events.some((e) => e.type === 'state' && e.state === 'open'))
+      await until(() => events.some((e) => e.type === 'state' && e.state === 'open'), 'open')
       expect(server.requests[0].headers.authorization).toBe(`Bearer ${CANARY}`)
       await call('send', id, { kind: 'text', data: 'public payload' })
-      await until(() => events.some((e) => e.type === 'message' && e.dir === 'in'))
+      await until(() => events.some((e) => e.type === 'message' && e.dir === 'in'), 'the echo')
       const rec = (await call<Array<{ id: string }>>('recordingsList'))[0].id
       const exports = [
         await call<FileResult>('exportProfiles', null, false),
@@ -103,7 +102,7 @@ describe('secrets canary', () => {
       ]
       await call('remove', id)
       await profiles.flush()
-      await new Promise((r) => setTimeout(r, 100))
+      await recordings.settled()
       for (const f of allFiles(dataDir)) expect(readFileSync(f, 'utf8'), f).not.toContain(CANARY)
       for (const x of exports) expect(JSON.stringify(x)).not.toContain(CANARY)
       expect((exports[0] as { download: { content: string } }).download.content).toContain('<secret: not exported>')
@@ -168,12 +167,12 @@ describe('export, import and recordings', () => {
     server = await startWsServer()
     const { events, call } = setup('desktop')
     const { id } = await call<{ id: string }>('connect', { url: server.url })
-    await until(() => events.some((e) => e.type === 'state' && e.state === 'open'))
+    await until(() => events.some((e) => e.type === 'state' && e.state === 'open'), 'open')
     await call('send', id, { kind: 'text', data: 'one, "quoted"' })
     await call('send', id, { kind: 'binary', encoding: 'hex', data: '00ff10' })
-    await until(() => events.filter((e) => e.type === 'message' && e.dir === 'in').length === 2)
+    await until(() => events.filter((e) => e.type === 'message' && e.dir === 'in').length === 2, 'two echoes')
     await call('close', id)
-    await until(() => events.some((e) => e.type === 'close'))
+    await until(() => events.some((e) => e.type === 'close'), 'close')
     const rec = (await call<Array<{ id: string; url: string }>>('recordingsList'))[0]
     expect(rec.url).toBe(server.url + '/')
     const read = await call<{ events: SockEvent[] }>('recordingRead', rec.id)
@@ -239,34 +238,42 @@ describe('export, import and recordings', () => {
     await expect(call('importFile', { name: 'x.json', content: 'nope' })).rejects.toThrow(/neither JSON nor an NDJSON recording/)
   })
 
-  it('replays the outgoing messages of a recording over a new connection, with the original timing or a fixed interval', async () => {
+  it('replays the outgoing messages of a recording over a new connection, with the original gaps or a fixed interval', async () => {
     server = await startWsServer()
-    const { events, call } = setup('desktop')
+    const { events, call, recordings } = setup('desktop')
     const { id } = await call<{ id: string }>('connect', { url: server.url })
-    await until(() => events.some((e) => e.type === 'state' && e.state === 'open'))
-    for (const m of ['first', 'second', 'third']) {
-      await call('send', id, { kind: 'text', data: m })
-      await new Promise((r) => setTimeout(r, 150))
-    }
+    await until(() => events.some((e) => e.type === 'state' && e.state === 'open'), 'open')
+    for (const m of ['first', 'second', 'third']) await call('send', id, { kind: 'text', data: m })
     await call('send', id, { kind: 'binary', encoding: 'hex', data: 'cafe' })
     await call('remove', id)
     const rec = (await call<Array<{ id: string }>>('recordingsList'))[0].id
+    // The gaps this machine left between the sends are a matter of microseconds: give the recording known ones
+    // (0.8 s, 2.5 s, none), then replay it on a fake clock.
+    await recordings.settled()
+    retimeOutgoing(recordings.pathOf(rec), [800, 2500, 0])
+    let got: string[] = []
     const target = await startWsServer({
-      onConnection: (ws) =>
-        ws.on('message', (d, bin) => got.push([performance.now(), bin ? Buffer.from(d as Buffer).toString('hex') : d.toString()]))
+      onConnection: (ws) => ws.on('message', (d, bin) => got.push(bin ? Buffer.from(d as Buffer).toString('hex') : d.toString()))
     })
-    let got: Array<[number, string]> = []
+    const { sentAfter, reset } = watchSends(service!.manager)
     try {
+      useFakeClock()
       await call('replay', rec, { url: target.url }, { mode: 'original' })
-      await until(() => got.length === 4, 10_000)
-      expect(got.map(([, m]) => m)).toEqual(['first', 'second', 'third', 'cafe'])
-      const gaps = got.slice(1, 3).map(([t], i) => t - got[i][0])
-      for (const g of gaps) expect(g).toBeGreaterThanOrEqual(120)
+      await sentAfter(0, 1)
+      await sentAfter(800, 2)
+      await sentAfter(2500, 3)
+      await sentAfter(0, 4)
+      await until(() => got.length === 4, 'four messages at the server')
+      expect(got).toEqual(['first', 'second', 'third', 'cafe'])
       got = []
-      await call('replay', rec, { url: target.url }, { mode: 'interval', ms: 10 })
-      await until(() => got.length === 4, 10_000)
-      expect(got[3][0] - got[0][0]).toBeLessThan(300)
+      reset()
+      await call('replay', rec, { url: target.url }, { mode: 'interval', ms: 1000 })
+      await sentAfter(0, 1)
+      for (const n of [2, 3, 4]) await sentAfter(1000, n)
+      await until(() => got.length === 4, 'four messages at the server')
+      expect(got).toEqual(['first', 'second', 'third', 'cafe'])
     } finally {
+      vi.useRealTimers()
       await target.close()
     }
   })
@@ -275,13 +282,15 @@ describe('export, import and recordings', () => {
     const dir = mkdtempSync(join(tmpdir(), 'sockscope-rec-'))
     dirs.push(dir)
     const store = new RecordingStore(dir, { maxCount: 3, maxBytes: 1e9 })
+    // A fake date a second apart per recording; the connection ids run the other way, so age alone decides.
+    vi.useFakeTimers({ toFake: ['Date'] })
     for (let i = 0; i < 6; i++) {
-      store.start(`conn-${i}-xxxxxxxx`, 'ws://x/')
-      await store.end(`conn-${i}-xxxxxxxx`)
-      await new Promise((r) => setTimeout(r, 5))
+      vi.setSystemTime(Date.UTC(2026, 0, 1, 12, 0, i))
+      store.start(`conn-${5 - i}-xxxxxxxx`, 'ws://x/')
+      await store.end(`conn-${5 - i}-xxxxxxxx`)
     }
     store.prune()
-    expect(store.list()).toHaveLength(3)
+    expect(store.list().map((r) => r.id.split('_')[1])).toEqual(['conn-0-x.ndjson', 'conn-1-x.ndjson', 'conn-2-x.ndjson'])
     expect(readdirSync(dir)).toHaveLength(3)
     if (process.platform !== 'win32') for (const f of readdirSync(dir)) expect(statSync(join(dir, f)).mode & 0o777).toBe(0o600)
   })

@@ -6,6 +6,7 @@ import { join } from 'node:path'
 import WebSocket from 'ws'
 import { startWebHost, type WebHost } from '../../src/main/web/host'
 import { parseWebArgs } from '../../src/main/web/args'
+import { resolveStatic } from '../../src/main/web/staticFiles'
 import { startWsServer } from '../helpers/servers'
 
 let host: WebHost | null = null
@@ -16,11 +17,21 @@ afterEach(async () => {
   logs.length = 0
 })
 
+const SECRET = 'SECRET-outside-the-renderer-folder'
+
+/**
+ * The renderer folder sits next to files it must never serve: `secret.txt` beside it, and `renderer-secret/`,
+ * whose path starts with the renderer folder's (a prefix check without the separator would let it through).
+ */
 function rendererDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'sockscope-renderer-'))
-  mkdirSync(join(dir, 'assets'))
+  const parent = mkdtempSync(join(tmpdir(), 'sockscope-web-'))
+  const dir = join(parent, 'renderer')
+  mkdirSync(join(dir, 'assets'), { recursive: true })
   writeFileSync(join(dir, 'index.html'), '<!doctype html><title>t</title>')
   writeFileSync(join(dir, 'assets', 'a.js'), 'console.log(1)')
+  writeFileSync(join(parent, 'secret.txt'), SECRET)
+  mkdirSync(join(parent, 'renderer-secret'))
+  writeFileSync(join(parent, 'renderer-secret', 'x.txt'), SECRET)
   return dir
 }
 
@@ -41,11 +52,13 @@ function get(
   port: number,
   path: string,
   headers: Record<string, string> = {}
-): Promise<{ status: number; headers: Record<string, unknown> }> {
+): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
   return new Promise((resolve, reject) => {
     const req = request({ host: '127.0.0.1', port, path, headers }, (res) => {
-      res.resume()
-      resolve({ status: res.statusCode ?? 0, headers: res.headers })
+      let body = ''
+      res.setEncoding('utf8')
+      res.on('data', (c: string) => (body += c))
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }))
     })
     req.on('error', reject)
     req.end()
@@ -76,8 +89,45 @@ describe('browser-mode host', () => {
     expect(index.headers['content-security-policy']).toContain("script-src 'self'")
     expect(index.headers['x-content-type-options']).toBe('nosniff')
     expect((await get(h.port, '/assets/a.js')).status).toBe(200)
-    expect((await get(h.port, '/../../etc/passwd')).status).toBe(404)
-    expect((await get(h.port, '/%2e%2e/%2e%2e/etc/passwd')).status).toBe(404)
+    expect((await get(h.port, '/assets/%61.js')).body).toBe('console.log(1)') // paths are percent-decoded
+  })
+
+  // `new URL()` already resolves `..`, `%2e%2e` and raw backslashes before the host sees the path; these are the
+  // encodings that survive it and reach the folder check in staticFiles.ts.
+  it.each([
+    '/..%2fsecret.txt',
+    '/%2e%2e%2fsecret.txt',
+    '/.%2e%2fsecret.txt',
+    '/assets/..%2f..%2fsecret.txt',
+    '/..%5csecret.txt',
+    '/%2e%2e%5csecret.txt',
+    '/assets%5c..%5c..%5csecret.txt',
+    '/..%2frenderer-secret%2fx.txt'
+  ])('refuses %s, which reaches the folder check', async (path) => {
+    const h = await start()
+    expect(new URL(path, 'http://x').pathname).toBe(path) // not normalised away before the check
+    const res = await get(h.port, path)
+    expect(res.body).not.toContain(SECRET)
+    expect(res.status).toBe(404)
+  })
+
+  it.each(['/../secret.txt', '/%2e%2e/secret.txt', '/assets/../../secret.txt', '/..%252fsecret.txt', '/%c0%ae%c0%ae%2fsecret.txt'])(
+    'refuses %s (normalised, double-encoded or invalid UTF-8)',
+    async (path) => {
+      const h = await start()
+      const res = await get(h.port, path)
+      expect(res.body).not.toContain(SECRET)
+      expect(res.status).toBe(404)
+    }
+  )
+
+  it('resolves a raw backslash path (as app:// hands it over) inside the folder only', () => {
+    const dir = rendererDir()
+    expect(new URL('app://sockscope/..\\secret.txt').pathname).toBe('/..\\secret.txt') // app: is not a special scheme
+    expect(resolveStatic(dir, '/..\\secret.txt')).toBeNull()
+    expect(resolveStatic(dir, '/assets\\..\\..\\renderer-secret\\x.txt')).toBeNull()
+    expect(resolveStatic(dir, '/assets\\a.js')).toBe(join(dir, 'assets', 'a.js'))
+    expect(resolveStatic(`${dir}/./`, '/index.html')).toBe(join(dir, 'index.html'))
   })
 
   it('refuses DNS-rebinding Host headers on pages and on the bridge', async () => {

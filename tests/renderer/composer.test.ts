@@ -1,12 +1,18 @@
 // @vitest-environment happy-dom
 import { describe, expect, it } from 'vitest'
+import { nextTick } from 'vue'
 import { mount } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
 import { buildMessage, formatJson, jsonProblem } from '../../src/renderer/src/lib/composer'
 import { draftToOptions, newDraft, splitPem } from '../../src/renderer/src/stores/draft'
 import { validateConnectionOptions } from '../../src/shared/schema'
-import LogFilter from '../../src/renderer/src/components/LogFilter.vue'
-import { MessageLog } from '../../src/renderer/src/stores/messageLog'
+import { DEFAULTS } from '../../src/shared/options'
+import type { PreloadApi } from '../../src/shared/api'
+import LogView from '../../src/renderer/src/components/LogView.vue'
+import { useConnections } from '../../src/renderer/src/stores/connections'
+
+// A stand-in preload, so the store does not open a bridge socket to a host that is not there.
+window.sockscope = {} as PreloadApi
 
 describe('composer validation', () => {
   it('JSON mode validates and formats', () => {
@@ -47,42 +53,68 @@ describe('composer validation', () => {
       ok: true,
       message: { kind: 'binary', encoding: 'base64', data: 'AAEC' }
     })
-    expect(buildMessage({ mode: 'file', text: '', binaryEncoding: 'hex', file: { ...file, asText: true } })).toMatchObject({
+    // As text, the file's decoded text is sent, not its base64 and not the composer's text box.
+    expect(buildMessage({ mode: 'file', text: 'typed', binaryEncoding: 'hex', file: { ...file, asText: true } })).toEqual({
       ok: true,
-      message: { kind: 'text' }
+      message: { kind: 'text', data: '\u0000\u0001\u0002' }
     })
   })
 
   it('the settings form turns into options the engine accepts', () => {
-    const d = newDraft('ws://127.0.0.1:1/x')
-    d.headers.push({ name: 'X-A', value: '1' }, { name: '', value: 'ignored' })
-    d.subprotocols = 'a, b'
+    const d = newDraft(' ws://127.0.0.1:1/x ')
+    d.headers.push({ name: ' X-A ', value: ' 1' }, { name: '  ', value: 'ignored' })
+    d.subprotocols = ' a, ,b '
     d.heartbeat.intervalSec = 5
     d.reconnect.enabled = true
-    d.preamble = '{"op":"auth"}\n\n{"op":"sub"}'
-    d.tls.ca = '-----BEGIN CERTIFICATE-----\nA\n-----END CERTIFICATE-----\n-----BEGIN CERTIFICATE-----\nB\n-----END CERTIFICATE-----'
+    d.preamble = '  {"op":"auth"}\n\n{"op":"sub"}  \n'
+    const a = '-----BEGIN CERTIFICATE-----\nA\n-----END CERTIFICATE-----'
+    const b = '-----BEGIN CERTIFICATE-----\nB\n-----END CERTIFICATE-----'
+    d.tls.ca = `junk before\n${a}\n\n${b}\n`
     const o = validateConnectionOptions(draftToOptions(d))
-    expect(o.headers).toEqual([{ name: 'X-A', value: '1' }])
+    expect(o.url).toBe('ws://127.0.0.1:1/x')
+    expect(o.headers).toEqual([{ name: 'X-A', value: ' 1' }]) // names trimmed, values kept as typed
     expect(o.subprotocols).toEqual(['a', 'b'])
-    expect(o.preamble).toHaveLength(2)
-    expect(o.tls?.ca).toHaveLength(2)
+    expect(o.preamble).toEqual([
+      { kind: 'text', data: '{"op":"auth"}' },
+      { kind: 'text', data: '{"op":"sub"}' }
+    ])
+    expect(o.tls).toEqual({ ca: [a, b] })
+    expect(o.heartbeat).toEqual({ intervalSec: 5, pongTimeoutMs: DEFAULTS.pongTimeoutMs, autoPong: true })
+    expect(o.reconnect).toEqual({ enabled: true, baseMs: DEFAULTS.reconnectBaseMs, capMs: DEFAULTS.reconnectCapMs, maxAttempts: 0 })
+    // Left at their defaults, the optional parts stay out of the options.
+    const plain = draftToOptions(newDraft('ws://h/'))
+    expect(
+      Object.keys(plain).filter((k) => ['headers', 'query', 'subprotocols', 'tls', 'reconnect', 'preamble', 'auth'].includes(k))
+    ).toEqual([])
     expect(splitPem('')).toEqual([])
+    expect(splitPem(' not pem ')).toEqual(['not pem'])
   })
 })
 
-describe('LogFilter component', () => {
-  it('filters the log as you type and shows the count of matches', async () => {
+describe('the log filter in the log view', () => {
+  it('filters the log as you type, and the count says how many of the held messages match', async () => {
     setActivePinia(createPinia())
-    const log = new MessageLog(100)
-    for (let i = 0; i < 10; i++) log.push({ seq: i, ts: i, dir: 'in', kind: 'text', size: 3, data: i % 2 ? `odd${i}` : `even${i}` })
-    const tab = { key: 't', log } as never
-    const w = mount(LogFilter, { props: { tab, shown: 10, held: 10 } })
+    const tab = useConnections().addTab('ws://127.0.0.1:1/')
+    for (let i = 0; i < 10; i++) tab.log.push({ seq: i, ts: i, dir: 'in', kind: 'text', size: 5, data: i % 2 ? `odd${i}` : `even${i}` })
+    // The view, not the test, works out the counts it hands to the filter.
+    const w = mount(LogView, { props: { tab, selected: [] } })
+    const frame = async (): Promise<void> => {
+      await new Promise((r) => requestAnimationFrame(r)) // the store redraws at most once per frame
+      await nextTick()
+    }
+    const count = (): string => w.get('.count').text()
+    expect(count()).toBe('10 messages')
     const input = w.get('input[aria-label="Filter messages"]')
     await input.setValue('odd')
-    expect(log.viewLength()).toBe(5)
-    await w.setProps({ shown: log.viewLength(), held: log.size })
-    expect(w.text()).toContain('5 of 10 match')
+    await frame()
+    expect(count()).toBe('5 of 10 match')
+    await input.setValue('/even[02]/')
+    await frame()
+    expect(count()).toBe('2 of 10 match')
     await input.setValue('/(/')
+    await frame()
     expect(w.get('[role="alert"]').text()).toMatch(/Invalid regular expression/)
+    expect(count()).toBe('10 messages') // a broken pattern filters nothing out
+    w.unmount()
   })
 })

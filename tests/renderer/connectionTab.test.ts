@@ -6,7 +6,16 @@ import type { SockEvent } from '../../src/shared/events'
 
 const ID = 'c1'
 let ts = 1_700_000_000_000
-const msg = (seq: number, data: string): SockEvent => ({ id: ID, seq, ts: ++ts, type: 'message', dir: 'in', kind: 'text', size: data.length, data })
+const msg = (seq: number, data: string): SockEvent => ({
+  id: ID,
+  seq,
+  ts: ++ts,
+  type: 'message',
+  dir: 'in',
+  kind: 'text',
+  size: data.length,
+  data
+})
 
 describe('a tab applying events', () => {
   it('applies each seq once: a re-sync that overlaps the live stream adds nothing twice', () => {

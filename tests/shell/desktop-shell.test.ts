@@ -7,6 +7,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { METHOD_NAMES, type MethodName } from '../../src/shared/api'
+import type { SockEvent } from '../../src/shared/events'
+import { startWsServer } from '../helpers/servers'
+import { until } from '../helpers/time'
 import { FakeWebContents, recorded, type FakeWindow } from './electronMock'
 
 vi.mock('electron', async () => (await import('./electronMock')).electronModule())
@@ -18,7 +21,7 @@ let win: FakeWindow
 beforeAll(async () => {
   process.env.SOCKSCOPE_DATA_DIR = dataDir
   await import(join(ROOT, 'out', 'main', 'index.js'))
-  await new Promise((r) => setTimeout(r, 50))
+  await until(() => recorded.windows.length === 1, 'the first window')
   win = recorded.windows[0]
 })
 afterAll(() => {
@@ -27,6 +30,29 @@ afterAll(() => {
 })
 
 const trustedEvent = () => ({ sender: win.webContents, senderFrame: win.webContents.mainFrame })
+
+/** Calls a contract method through its IPC handler and unwraps the result. */
+const h =
+  (n: string) =>
+  async (event: unknown, ...a: unknown[]): Promise<unknown> => {
+    const r = (await recorded.handlers.get(`sockscope:${n}`)!(event, ...a)) as { ok: boolean; v?: unknown; e?: unknown }
+    if (!r.ok) throw new Error(JSON.stringify(r.e))
+    return r.v
+  }
+
+/** The numbered event batches a window's page was sent. */
+const batchesOf = (w: FakeWindow) =>
+  w.webContents.sent.filter(([c]) => c === 'sockscope:events').map(([, p]) => p as { n: number; batch: SockEvent[] })
+const eventsOf = (w: FakeWindow): SockEvent[] => batchesOf(w).flatMap((b) => b.batch)
+
+interface MenuItem {
+  label?: string
+  role?: string
+  accelerator?: string
+  click?: () => void
+  submenu?: MenuItem[]
+}
+const menuItems = (): MenuItem[] => (recorded.menu as MenuItem[]).flatMap((m) => [m, ...(m.submenu ?? [])])
 
 describe('desktop shell (built main bundle, mocked electron)', () => {
   it('creates a hardened window', () => {
@@ -139,33 +165,91 @@ describe('desktop shell (built main bundle, mocked electron)', () => {
     })
   })
 
-  it('a valid call from our window works and events go only to that window', async () => {
-    const call = recorded.handlers
-    const h =
-      (n: string) =>
-      async (event: unknown, ...a: unknown[]): Promise<unknown> => {
-        const r = (await call.get(`sockscope:${n}`)!(event, ...a)) as { ok: boolean; v?: unknown; e?: unknown }
-        if (!r.ok) throw new Error(JSON.stringify(r.e))
-        return r.v
-      }
+  it('a valid call from our window works; its numbered event batches are acknowledged', async () => {
     expect(await h('list')(trustedEvent())).toEqual([])
     const info = (await h('appInfo')(trustedEvent())) as { mode: string; dataDir: string }
     expect(info).toMatchObject({ mode: 'desktop', dataDir })
-    const { id } = (await h('connect')(trustedEvent(), { url: 'ws://127.0.0.1:9/' })) as { id: string }
-    await new Promise((r) => setTimeout(r, 100))
-    const batches = win.webContents.sent
-      .filter(([c]) => c === 'sockscope:events')
-      .map(([, p]) => p as { n: number; batch: Array<{ id: string }> })
-    expect(batches.length).toBeGreaterThan(0)
-    const ids = batches.flatMap((b) => b.batch).map((e) => e.id)
-    expect(ids).toEqual(ids.map(() => id))
-    // The preload acknowledges each numbered batch; acks from anywhere else are ignored without error.
-    expect(batches.map((b) => b.n)).toEqual(batches.map((_, i) => i + 1))
-    const ack = recorded.listeners.get('sockscope:ack')!
-    for (const b of batches) ack(trustedEvent(), b.n)
-    const foreign = new FakeWebContents('https://evil.example/')
-    expect(() => ack({ sender: foreign, senderFrame: foreign.mainFrame }, 1)).not.toThrow()
-    await h('remove')(trustedEvent(), id)
+    const echo = await startWsServer()
+    try {
+      const { id } = (await h('connect')(trustedEvent(), { url: echo.url })) as { id: string }
+      await until(() => eventsOf(win).some((e) => e.type === 'state' && e.state === 'open'), 'open')
+      const batches = batchesOf(win)
+      // The preload acknowledges each numbered batch; acks from anywhere else are ignored without error.
+      expect(batches.map((b) => b.n)).toEqual(batches.map((_, i) => i + 1))
+      const ack = recorded.listeners.get('sockscope:ack')!
+      for (const b of batches) ack(trustedEvent(), b.n)
+      const foreign = new FakeWebContents('https://evil.example/')
+      expect(() => ack({ sender: foreign, senderFrame: foreign.mainFrame }, 1)).not.toThrow()
+      await h('remove')(trustedEvent(), id)
+    } finally {
+      await echo.close()
+    }
+  })
+
+  it('File › New Window opens a second hardened window that is its own session: events go only to the owner', async () => {
+    const item = menuItems().find((i) => i.label === 'New Window')!
+    expect(item.accelerator).toBe('CmdOrCtrl+Shift+N')
+    item.click!()
+    expect(recorded.windows).toHaveLength(2)
+    const other = recorded.windows[1]
+    expect(other.options.webPreferences).toEqual(win.options.webPreferences)
+    expect(other.options).toMatchObject({ x: 24, y: 24 }) // a step off the first window, not over it
+    expect(other.loadedUrl).toBe('app://sockscope/index.html')
+    expect(other.webContents.windowOpenHandler).not.toBeNull() // the navigation guards cover it too
+    const a = trustedEvent()
+    const b = { sender: other.webContents, senderFrame: other.webContents.mainFrame }
+    const before = eventsOf(win).length // window A's events from the tests above
+    const eventsOfA = (): SockEvent[] => eventsOf(win).slice(before)
+
+    const echo = await startWsServer()
+    try {
+      const { id: idA } = (await h('connect')(a, { url: echo.url })) as { id: string }
+      const { id: idB } = (await h('connect')(b, { url: echo.url })) as { id: string }
+      const echoed = (events: SockEvent[], text: string): boolean =>
+        events.some((e) => e.type === 'message' && e.dir === 'in' && e.data === text)
+      const opened = (events: SockEvent[], id: string): boolean =>
+        events.some((e) => e.id === id && e.type === 'state' && e.state === 'open')
+      await until(() => opened(eventsOfA(), idA) && opened(eventsOf(other), idB), 'both connections open')
+      await h('send')(a, idA, { kind: 'text', data: 'from A' })
+      await h('send')(b, idB, { kind: 'text', data: 'from B' })
+      await until(() => echoed(eventsOfA(), 'from A') && echoed(eventsOf(other), 'from B'), 'both echoes')
+      expect(new Set(eventsOfA().map((e) => e.id))).toEqual(new Set([idA]))
+      expect(new Set(eventsOf(other).map((e) => e.id))).toEqual(new Set([idB]))
+      expect(((await h('list')(b)) as Array<{ id: string }>).map((c) => c.id)).toEqual([idB])
+
+      // Window B cannot touch A's connection, whatever it calls.
+      const calls: Array<[string, unknown[]]> = [
+        ['send', [idA, { kind: 'text', data: 'from B' }]],
+        ['ping', [idA, '']],
+        ['close', [idA]],
+        ['terminate', [idA]],
+        ['cancelReconnect', [idA]],
+        ['remove', [idA]]
+      ]
+      for (const [m, args] of calls) {
+        expect(await recorded.handlers.get(`sockscope:${m}`)!(b, ...args), m).toMatchObject({
+          ok: false,
+          e: { code: 'FORBIDDEN', message: expect.stringMatching(/does not belong to this window/) }
+        })
+      }
+      await h('send')(a, idA, { kind: 'text', data: 'still A' })
+      await until(() => echoed(eventsOfA(), 'still A'), 'A still echoing')
+      expect(new Set(eventsOf(other).map((e) => e.id))).toEqual(new Set([idB]))
+      expect(
+        eventsOfA()
+          .filter((e) => e.type === 'message' && e.dir === 'out')
+          .map((e) => (e as { data: string }).data)
+      ).toEqual(['from A', 'still A'])
+      expect(((await h('list')(a)) as Array<{ id: string; state: string }>).map((c) => [c.id, c.state])).toEqual([[idA, 'open']])
+
+      // Closing window B closes its connection only.
+      other.destroy()
+      await until(() => echo.wss.clients.size === 1, 'the server to see B close')
+      expect(((await h('list')(a)) as Array<{ id: string; state: string }>).map((c) => [c.id, c.state])).toEqual([[idA, 'open']])
+      await h('remove')(a, idA)
+    } finally {
+      await echo.close()
+    }
   })
 
   it('denies every permission request and check', () => {
@@ -207,7 +291,6 @@ describe('desktop shell (built main bundle, mocked electron)', () => {
   })
 
   it('installs an application menu with the standard edit roles', () => {
-    const menu = recorded.menu as Array<{ role?: string }>
-    expect(menu.some((m) => m.role === 'editMenu')).toBe(true)
+    expect(menuItems().some((m) => m.role === 'editMenu')).toBe(true)
   })
 })

@@ -21,6 +21,7 @@ let nextId = 1
 export class FakeWebContents extends EventEmitter {
   id = nextId++
   sent: Array<[string, unknown]> = []
+  destroyed = false
   windowOpenHandler: ((d: { url: string }) => { action: string }) | null = null
   mainFrame: { url: string }
   constructor(url = 'app://sockscope/index.html') {
@@ -31,7 +32,7 @@ export class FakeWebContents extends EventEmitter {
     this.sent.push([channel, payload])
   }
   isDestroyed(): boolean {
-    return false
+    return this.destroyed
   }
   setWindowOpenHandler(fn: (d: { url: string }) => { action: string }): void {
     this.windowOpenHandler = fn
@@ -53,6 +54,12 @@ export class FakeWindow extends EventEmitter {
     return Promise.resolve()
   }
   show(): void {}
+  /** Closing a window: its page goes away, as Electron reports it. */
+  destroy(): void {
+    recorded.windows.splice(recorded.windows.indexOf(this), 1)
+    this.webContents.destroyed = true
+    this.webContents.emit('destroyed')
+  }
   maximize(): void {}
   isMaximized(): boolean {
     return false

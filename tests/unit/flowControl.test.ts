@@ -1,8 +1,11 @@
-import { describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it } from 'vitest'
+import type { WebSocket } from 'ws'
 import { createIpcTransport, type NumberedBatch } from '../../src/main/ipc/ipcTransport'
-import { ClientSession, PRESSURE_HIGH } from '../../src/main/service/session'
-import { PayloadStore } from '../../src/main/core/payloadStore'
-import type { MessageEvent } from '../../src/shared/events'
+import { PRESSURE_HIGH, type SessionTransport } from '../../src/main/service/session'
+import type { MessageEvent, SockEvent } from '../../src/shared/events'
+import { startWsServer } from '../helpers/servers'
+import { newTestService } from '../helpers/service'
+import { sleepReal, until } from '../helpers/time'
 
 const msg = (seq: number, size: number): MessageEvent => ({
   type: 'message',
@@ -14,6 +17,34 @@ const msg = (seq: number, size: number): MessageEvent => ({
   size,
   data: 'x'.repeat(size)
 })
+
+const cleanups: Array<() => unknown> = []
+afterEach(async () => {
+  while (cleanups.length) await cleanups.pop()!()
+})
+
+/** A server that sends 16 KiB messages as fast as its socket takes them, with at most 64 not yet written. */
+async function floodServer() {
+  const chunk = 'f'.repeat(16 * 1024)
+  const state = { written: 0, inflight: 0, ws: null as WebSocket | null }
+  const server = await startWsServer({
+    onConnection: (ws) => {
+      state.ws = ws
+      const pump = (): void => {
+        while (ws.readyState === ws.OPEN && state.inflight < 64) {
+          state.inflight++
+          ws.send(chunk, () => {
+            state.inflight--
+            state.written++
+            pump()
+          })
+        }
+      }
+      pump()
+    }
+  })
+  return { server, state }
+}
 
 describe('flow control', () => {
   it('the IPC transport counts what is sent and not yet acknowledged', () => {
@@ -32,20 +63,44 @@ describe('flow control', () => {
     expect(t.pending!()).toBe(0)
   })
 
-  it('a session pauses its connections when the page falls behind and resumes once it caught up', async () => {
-    const sent: NumberedBatch[] = []
-    const t = createIpcTransport((p) => sent.push(p))
-    const s = new ClientSession('w', new PayloadStore(), t, { intervalMs: 1, maxBytes: 1024 * 1024 })
-    const calls: boolean[] = []
-    s.onCongestion = (paused) => calls.push(paused)
-    s.own('c')
-    let seq = 0
-    while (t.pending!() <= PRESSURE_HIGH) s.push(msg(++seq, 64 * 1024))
-    s.push(msg(seq + 1, 64 * 1024)) // the flush after the threshold reports congestion
-    expect(calls).toEqual([true])
-    for (const b of sent) t.ack(b.n)
-    await new Promise((r) => setTimeout(r, 30))
-    expect(calls).toEqual([true, false])
-    s.dispose()
+  it('a page that falls behind stops its socket being read, so the server backs up; reading resumes once it caught up', async () => {
+    const { server, state } = await floodServer()
+    cleanups.push(server.close)
+    const svc = newTestService()
+    cleanups.push(svc.dispose)
+    // The page's backlog, as the transport reports it: the test decides when the page is behind.
+    let behind = false
+    let received = 0
+    /** Each throttle event, with how many messages had arrived before it (events keep their order). */
+    const throttles: Array<{ on: boolean; received: number }> = []
+    const transport: SessionTransport = {
+      deliver: (batch: SockEvent[]) => {
+        for (const e of batch) {
+          if (e.type === 'message' && e.dir === 'in') received++
+          if (e.type === 'throttle') throttles.push({ on: e.on, received })
+        }
+      },
+      pending: () => (behind ? PRESSURE_HIGH + 1 : 0)
+    }
+    const session = svc.service.openSession('flow', transport)
+    await svc.service.call(session, 'connect', [{ url: server.url, perMessageDeflate: false }])
+
+    await until(() => received > 200, 'the flood to arrive')
+    expect(throttles).toEqual([])
+
+    behind = true
+    await until(() => throttles.length === 1, 'reading to stop')
+    expect(throttles[0].on).toBe(true)
+    // Nobody reads the socket: the kernel buffers fill and the server's writes stop completing.
+    await until(() => state.inflight === 64 && (state.ws?.bufferedAmount ?? 0) >= 60 * 16 * 1024, 'the server to back up')
+    const writtenThen = state.written
+    await sleepReal(100) // a window in which nothing may move
+    expect(received).toBe(throttles[0].received) // not one message read since reading stopped
+    expect(state.written).toBe(writtenThen)
+
+    behind = false
+    await until(() => throttles.length === 2, 'reading to resume')
+    expect(throttles.map((t) => t.on)).toEqual([true, false])
+    await until(() => received > throttles[0].received + 200 && state.written > writtenThen + 200, 'the flood to flow again')
   })
 })

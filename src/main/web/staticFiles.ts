@@ -1,6 +1,6 @@
 /** Serves the built renderer from one folder, never outside it. */
 import { createReadStream, statSync } from 'node:fs'
-import { extname, join, normalize, sep } from 'node:path'
+import { extname, join, normalize, resolve, sep } from 'node:path'
 import type { ServerResponse } from 'node:http'
 
 const TYPES: Record<string, string> = {
@@ -25,9 +25,12 @@ export function resolveStatic(root: string, urlPath: string): string | null {
     return null
   }
   if (decoded.includes('\0')) return null
-  const rel = decoded === '/' ? 'index.html' : decoded.replace(/^\/+/, '')
-  const full = normalize(join(root, rel))
-  if (full !== root && !full.startsWith(root.endsWith(sep) ? root : root + sep)) return null
+  // A backslash is a separator on Windows only: treat it as one everywhere, so `..%5c` is refused the same way on
+  // every platform instead of depending on where the app runs.
+  const rel = decoded === '/' ? 'index.html' : decoded.replace(/\\/g, '/').replace(/^\/+/, '')
+  const base = resolve(root)
+  const full = normalize(join(base, rel))
+  if (!full.startsWith(base.endsWith(sep) ? base : base + sep)) return null
   try {
     return statSync(full).isFile() ? full : null
   } catch {
