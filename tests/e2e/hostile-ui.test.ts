@@ -59,7 +59,8 @@ describe('hostile servers, as the user sees them', () => {
     const detail = page.getByRole('complementary', { name: 'Message detail' })
     await detail.getByText('HTTP 401').waitFor()
     await detail.getByText('{"error":"bad token"}').waitFor()
-    await page.waitForTimeout(800)
+    // The engine decides on a reconnect as the attempt closes, in the same batch: once Disconnected shows, it has.
+    await page.getByRole('status', { name: 'Connection state' }).filter({ hasText: 'Disconnected' }).waitFor()
     expect(
       await log(page)
         .getByText(/Reconnect attempt/)

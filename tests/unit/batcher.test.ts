@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { EventBatcher, type FlushReason } from '../../src/main/core/batcher'
 import { PayloadStore } from '../../src/main/core/payloadStore'
 import type { MessageEvent, SockEvent } from '../../src/shared/events'
+import { until } from '../helpers/time'
 
 const msg = (seq: number, data: string | Uint8Array = `m${seq}`): MessageEvent => ({
   type: 'message',
@@ -33,7 +34,7 @@ describe('event batcher', () => {
       for (let i = 0; i < 700 && seq < 100_000; i++) b.push(msg(++seq))
       await new Promise((r) => setImmediate(r))
     }
-    await new Promise((r) => setTimeout(r, 40))
+    await until(() => got.length === 100_000, 'the last timer flush')
     const elapsed = performance.now() - t0
     expect(got).toHaveLength(100_000)
     got.forEach((e, i) => expect(e.seq).toBe(i + 1))
