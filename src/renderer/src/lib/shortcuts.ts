@@ -10,6 +10,8 @@ export const SHORTCUTS: Shortcut[] = [
   { keys: 'Ctrl/Cmd+Shift+C', what: 'Connect / disconnect', command: 'toggle-connection' },
   { keys: 'Ctrl/Cmd+T', what: 'New connection tab', command: 'new-connection' },
   { keys: 'Ctrl/Cmd+W', what: 'Close the connection tab', command: 'close-tab' },
+  // Handled by the desktop menu (a window is its own session); browsers keep this key for themselves.
+  { keys: 'Ctrl/Cmd+Shift+N', what: 'New window (desktop app)', command: '' },
   { keys: 'Ctrl/Cmd+F', what: 'Focus the message filter', command: 'focus-filter' },
   { keys: 'Ctrl/Cmd+K', what: 'Clear the log', command: 'clear-log' },
   { keys: 'Ctrl/Cmd+L', what: 'Focus the URL', command: 'focus-url' },
