@@ -44,7 +44,8 @@ export function createMainWindow(dataDir: string, uiUrl: string): BrowserWindow 
   win.once('ready-to-show', () => win.show())
   const remember = (): void => {
     try {
-      saveWindowState(dataDir, { ...win.getNormalBounds(), maximized: win.isMaximized() })
+      const problem = saveWindowState(dataDir, { ...win.getNormalBounds(), maximized: win.isMaximized() })
+      if (problem) console.error(`sockscope: ${problem}`) // the window is closing: the log is where this can go
     } catch {
       // Not worth interrupting a close for: the next launch uses the default size.
     }

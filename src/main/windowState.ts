@@ -1,7 +1,7 @@
 /** Remembers the window's size and position across launches. Electron-free: plain JSON in the data folder. */
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import writeFileAtomic from 'write-file-atomic'
+import { writeFileSafely } from './store/safeWrite'
 
 export interface WindowBounds {
   x?: number
@@ -31,6 +31,12 @@ export function loadWindowState(dataDir: string): WindowBounds {
   }
 }
 
-export function saveWindowState(dataDir: string, b: WindowBounds): void {
-  writeFileAtomic.sync(file(dataDir), JSON.stringify(b), { mode: 0o600 })
+/** Writes the bounds safely; a failure (full disk) is returned, not thrown: the window still closes. */
+export function saveWindowState(dataDir: string, b: WindowBounds): string | null {
+  try {
+    writeFileSafely(file(dataDir), JSON.stringify(b), { verify: (text) => void JSON.parse(text) })
+    return null
+  } catch (err) {
+    return (err as Error).message
+  }
 }

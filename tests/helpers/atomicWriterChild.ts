@@ -11,6 +11,6 @@ let n = 0
 process.send?.('ready')
 for (;;) {
   const profiles = Array.from({ length: 400 }, (_, i) => ({ name: `writer ${id} version ${n} profile ${i} ${'x'.repeat(40)}` }))
-  file.writeNow({ version: `${id}/${n}`, profiles, check: profiles.length })
+  file.write({ version: `${id}/${n}`, profiles, check: profiles.length })
   n++
 }

@@ -16,7 +16,7 @@ export interface TestService {
 
 export function newTestService(): TestService {
   const dir = mkdtempSync(join(tmpdir(), 'sockscope-service-'))
-  const profiles = new ProfileStore(dir, NO_ENCRYPTION, 'browser', 0)
+  const profiles = new ProfileStore(dir, NO_ENCRYPTION, 'browser')
   profiles.load()
   const recordings = new RecordingStore(join(dir, 'recordings'))
   const service = new SockscopeService({

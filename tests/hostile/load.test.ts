@@ -109,7 +109,7 @@ describe('row 16: 20 connections at 1,000 msg/s each', () => {
     cleanups.push(server.close)
     const dataDir = mkdtempSync(join(tmpdir(), 'sockscope-load-'))
     cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }))
-    const profiles = new ProfileStore(dataDir, NO_ENCRYPTION, 'browser', 0)
+    const profiles = new ProfileStore(dataDir, NO_ENCRYPTION, 'browser')
     const recordings = new RecordingStore(join(dataDir, 'recordings'))
     const service = new SockscopeService({
       appInfo: { mode: 'browser', version: 't', dataDir, platform: process.platform },

@@ -39,7 +39,7 @@ const fakeKeychain: EncryptionBackend = {
 function setup(mode: 'desktop' | 'browser', backend: EncryptionBackend = fakeKeychain) {
   const dataDir = mkdtempSync(join(tmpdir(), 'sockscope-data-'))
   dirs.push(dataDir)
-  const profiles = new ProfileStore(dataDir, backend, mode, 0)
+  const profiles = new ProfileStore(dataDir, backend, mode)
   profiles.load()
   const recordings = new RecordingStore(join(dataDir, 'recordings'))
   stores.push(recordings)
@@ -109,7 +109,7 @@ describe('secrets canary', () => {
       expect(logged.join('\n')).not.toContain(CANARY)
       // The keychain file exists and round-trips on the next start.
       expect(readdirSync(dataDir)).toContain('secrets.json')
-      const again = new ProfileStore(dataDir, fakeKeychain, 'desktop', 0)
+      const again = new ProfileStore(dataDir, fakeKeychain, 'desktop')
       again.load()
       expect(again.state().profiles[0].options.headers?.[1].value).toBe(CANARY)
       // Exporting with secrets is an explicit choice.
@@ -127,7 +127,7 @@ describe('secrets canary', () => {
     const s = (await call<{ secrets: { persisted: boolean; note: string } }>('profilesState')).secrets
     expect(s.persisted).toBe(false)
     expect(s.note).toMatch(/Browser mode has no OS keychain/)
-    const restarted = new ProfileStore(dataDir, NO_ENCRYPTION, 'browser', 0)
+    const restarted = new ProfileStore(dataDir, NO_ENCRYPTION, 'browser')
     restarted.load()
     expect(restarted.state().missingSecrets['p-canary'].sort()).toEqual(['options.auth.token', 'options.headers.1.value'])
     restarted.provideSecrets({ 'profile:p-canary:options.auth.token': 'typed-again' })

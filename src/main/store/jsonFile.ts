@@ -1,20 +1,27 @@
 /**
- * One JSON document on disk with one owner: validated on load, migrated, written atomically (temp file,
- * fsync, rename via write-file-atomic) and debounced, with a `.bak` of the last good version. A corrupt or
- * schema-invalid file is moved aside as `*.corrupt-<timestamp>` (never wiped) and the document starts from the
- * `.bak`, or empty. Write failures (read-only folder, full disk) are reported and the in-memory state is kept.
+ * One JSON document on disk with one owner: validated on load, migrated, replaced safely (see safeWrite.ts)
+ * with a `.bak` of the last good version. A corrupt or schema-invalid file is moved aside as
+ * `*.corrupt-<timestamp>` (never wiped) and the document starts from the `.bak`, or empty. A write that fails
+ * (full disk, read-only folder) is reported with the file's path; the document stays in memory and is written
+ * again every few seconds until a write succeeds. Ours rather than a library: the quarantine, the `.bak` and
+ * the verified write are the whole point, and no package does all three.
  */
-import { copyFileSync, existsSync, readFileSync, renameSync } from 'node:fs'
-import writeFileAtomic from 'write-file-atomic'
+import { existsSync, readFileSync, renameSync } from 'node:fs'
+import { removeStaleTemps, writeFileSafely, type SafeWriteFs } from './safeWrite'
 
 export interface JsonFileOptions<T> {
   path: string
   /** Returns the document or throws with a message saying what is wrong. */
   parse(raw: unknown): T
   empty(): T
+  /** Delay of `save()`, for writes nobody is waiting for (user actions use `write()`). */
   debounceMs?: number
-  /** Problems for the user: quarantined files, failed writes. */
+  /** How often a failed write is tried again. */
+  retryMs?: number
+  /** Problems for the user that are not the current write state: quarantined files. */
   report?(problem: string): void
+  /** File-system calls for the write (tests inject a full disk). */
+  fs?: SafeWriteFs
 }
 
 export interface LoadResult<T> {
@@ -24,8 +31,11 @@ export interface LoadResult<T> {
 }
 
 export class JsonFile<T> {
-  private timer: NodeJS.Timeout | null = null
+  private debounce: NodeJS.Timeout | null = null
+  private retry: NodeJS.Timeout | null = null
+  /** The newest document not yet on disk: scheduled, or kept after a failed write to try again. */
   private pending: T | null = null
+  /** Why the newest document is not on disk, or null when it is. */
   lastError: string | null = null
 
   constructor(private readonly o: JsonFileOptions<T>) {}
@@ -34,74 +44,87 @@ export class JsonFile<T> {
     return this.o.path
   }
 
-  private read(path: string): T {
-    return this.o.parse(JSON.parse(readFileSync(path, 'utf8')))
+  private parseText(text: string): T {
+    return this.o.parse(JSON.parse(text))
+  }
+
+  private isGood = (text: string): boolean => {
+    try {
+      this.parseText(text)
+      return true
+    } catch {
+      return false
+    }
   }
 
   load(): LoadResult<T> {
     const { path } = this.o
+    removeStaleTemps(path)
     if (!existsSync(path)) return { doc: this.o.empty(), source: 'empty' }
     try {
-      return { doc: this.read(path), source: 'file' }
+      return { doc: this.parseText(readFileSync(path, 'utf8')), source: 'file' }
     } catch (err) {
-      const quarantined = `${path}.corrupt-${new Date().toISOString().replace(/[:.]/g, '-')}`
-      renameSync(path, quarantined)
       const why = (err as Error).message
+      let quarantined = `${path}.corrupt-${new Date().toISOString().replace(/[:.]/g, '-')}`
+      try {
+        renameSync(path, quarantined)
+      } catch {
+        quarantined = path // a read-only folder: leave it where it is, still never overwritten unverified
+      }
       let result: LoadResult<T>
       try {
-        result = { doc: this.read(`${path}.bak`), source: 'backup', quarantined }
+        result = { doc: this.parseText(readFileSync(`${path}.bak`, 'utf8')), source: 'backup', quarantined }
       } catch {
         result = { doc: this.o.empty(), source: 'empty', quarantined }
       }
       this.o.report?.(
-        `${path} could not be read (${why}). It was moved aside to ${quarantined}; started from ${result.source === 'backup' ? 'the last good backup' : 'an empty list'}.`
+        `${path} could not be read (${why}). ${quarantined === path ? 'It was left in place' : `It was moved aside to ${quarantined}`}; started from ${result.source === 'backup' ? 'the last good backup' : 'an empty list'}.`
       )
       return result
     }
   }
 
-  /** Schedules a write of `doc`; the last one within the debounce window wins. */
+  /** Schedules a write of `doc` for writes nobody waits for; the last one within the debounce window wins. */
   save(doc: T): void {
     this.pending = doc
-    if (this.timer) return
-    this.timer = setTimeout(() => void this.flush(), this.o.debounceMs ?? 200)
+    if (this.debounce) return
+    this.debounce = setTimeout(() => {
+      this.debounce = null
+      this.attempt()
+    }, this.o.debounceMs ?? 200)
   }
 
-  /** Writes now. Resolves to the error message, or null when written. */
+  /** Writes `doc` now. Returns null once it is on disk, or the error (the document is kept and retried). */
+  write(doc: T): string | null {
+    this.pending = doc
+    return this.attempt()
+  }
+
+  /** Writes whatever is pending now. Resolves to the error message, or null when nothing is left unwritten. */
   async flush(): Promise<string | null> {
-    if (this.timer) clearTimeout(this.timer)
-    this.timer = null
-    const doc = this.pending
-    this.pending = null
-    if (doc === null) return null
-    return this.writeNow(doc)
+    return this.attempt()
   }
 
-  writeNow(doc: T): string | null {
-    const { path } = this.o
+  private attempt(): string | null {
+    if (this.debounce) clearTimeout(this.debounce)
+    this.debounce = null
+    if (this.retry) clearTimeout(this.retry)
+    this.retry = null
+    const doc = this.pending
+    if (doc === null) return this.lastError
     try {
-      // Keep the current file as the last good version before replacing it.
-      if (existsSync(path)) {
-        try {
-          this.read(path)
-          copyFileSync(path, `${path}.bak`)
-        } catch {
-          // The current file is not good: leave the older .bak alone.
-        }
-      }
-      writeFileAtomic.sync(path, JSON.stringify(doc, null, 2) + '\n', { mode: 0o600, fsync: true })
+      writeFileSafely(this.o.path, JSON.stringify(doc, null, 2) + '\n', {
+        verify: (text) => void this.parseText(text),
+        backup: { isGood: this.isGood },
+        ...(this.o.fs ? { fs: this.o.fs } : {})
+      })
+      if (this.pending === doc) this.pending = null
       this.lastError = null
       return null
     } catch (err) {
-      const e = err as NodeJS.ErrnoException
-      const why =
-        e.code === 'EACCES' || e.code === 'EPERM' || e.code === 'EROFS'
-          ? 'the folder is read-only'
-          : e.code === 'ENOSPC'
-            ? 'the disk is full'
-            : e.message
-      this.lastError = `Could not save ${path}: ${why}. Your changes are kept in memory; fix the problem and change anything to retry.`
-      this.o.report?.(this.lastError)
+      this.lastError = `${(err as Error).message} Your changes are kept in memory and written as soon as that works again.`
+      this.retry = setTimeout(() => this.attempt(), this.o.retryMs ?? 5000)
+      this.retry.unref?.()
       return this.lastError
     }
   }

@@ -16,11 +16,18 @@ import {
   injectEnvironmentSecrets,
   injectProfileSecrets,
   profileSecretKey,
-  environmentSecretKey
+  environmentSecretKey,
+  environmentSecretPaths
 } from '../../shared/secrets'
 import { ValidationError } from '../../shared/schema'
 import { JsonFile } from './jsonFile'
 import { SecretsStore, type EncryptionBackend } from './secrets'
+import type { SafeWriteFs } from './safeWrite'
+
+/** A change that is kept in memory but could not be written yet; the message says which file and why. */
+export class SaveFailed extends Error {
+  readonly code = 'SAVE_FAILED'
+}
 import type { ProfilesState } from '../../shared/storeTypes'
 
 export class ProfileStore {
@@ -29,15 +36,15 @@ export class ProfileStore {
   readonly secrets: SecretsStore
   private readonly problems: string[] = []
 
-  constructor(dataDir: string, backend: EncryptionBackend, mode: 'desktop' | 'browser', debounceMs = 200) {
+  constructor(dataDir: string, backend: EncryptionBackend, mode: 'desktop' | 'browser', fs?: SafeWriteFs) {
     this.file = new JsonFile({
       path: join(dataDir, 'profiles.json'),
       parse: parseProfilesDoc,
       empty: emptyProfilesDoc,
-      debounceMs,
-      report: (p) => this.problems.push(p)
+      report: (p) => this.problems.push(p),
+      ...(fs ? { fs } : {})
     })
-    this.secrets = new SecretsStore(join(dataDir, 'secrets.json'), backend, () => this.doc.settings.persistInsecureSecrets, mode)
+    this.secrets = new SecretsStore(join(dataDir, 'secrets.json'), backend, () => this.doc.settings.persistInsecureSecrets, mode, fs)
   }
 
   load(): void {
@@ -58,7 +65,7 @@ export class ProfileStore {
       if (r.missing.length) missingSecrets[e.id] = r.missing
       return r.environment
     })
-    const writeProblem = this.file.lastError ? [this.file.lastError] : []
+    const writeProblem = [this.file.lastError, this.secrets.lastError].filter((p): p is string => !!p)
     return {
       folders: this.doc.folders,
       profiles,
@@ -71,18 +78,21 @@ export class ProfileStore {
     }
   }
 
+  /**
+   * A change the user made is on disk before the call returns (a debounce lost saves to a SIGKILL). When a write
+   * fails the change stays in memory, is retried, and the caller is told with the file's path.
+   */
   private commit(): void {
-    this.file.save(structuredClone(this.doc))
-    const err = this.secrets.save()
-    if (err) this.problems.push(err)
+    const problem = [this.file.write(structuredClone(this.doc)), this.secrets.save()].filter(Boolean).join(' ')
+    if (problem) throw new SaveFailed(problem)
   }
 
   saveProfile(input: unknown): Profile {
     const r = v.safeParse(profileSchema, input)
     if (!r.success) throw new ValidationError(`profile.${v.getDotPath(r.issues[0]) ?? ''}: ${r.issues[0].message}`, 'profile')
     const { clean, secrets } = extractProfileSecrets(r.output as Profile)
-    this.secrets.dropPrefix(profileSecretKey(clean.id, ''))
-    this.secrets.setMany(secrets)
+    const stillSecret = new Set((clean.secretPaths ?? []).map((path) => profileSecretKey(clean.id, path)))
+    this.secrets.replacePrefix(profileSecretKey(clean.id, ''), secrets, stillSecret)
     const i = this.doc.profiles.findIndex((p) => p.id === clean.id)
     if (i >= 0) this.doc.profiles[i] = clean
     else this.doc.profiles.push(clean)
@@ -101,8 +111,8 @@ export class ProfileStore {
     const r = v.safeParse(environmentSchema, input)
     if (!r.success) throw new ValidationError(`environment.${v.getDotPath(r.issues[0]) ?? ''}: ${r.issues[0].message}`, 'environment')
     const { clean, secrets } = extractEnvironmentSecrets(r.output as Environment)
-    this.secrets.dropPrefix(environmentSecretKey(clean.id, ''))
-    this.secrets.setMany(secrets)
+    const stillSecret = new Set(environmentSecretPaths(clean).map((path) => environmentSecretKey(clean.id, path)))
+    this.secrets.replacePrefix(environmentSecretKey(clean.id, ''), secrets, stillSecret)
     const i = this.doc.environments.findIndex((e) => e.id === clean.id)
     if (i >= 0) this.doc.environments[i] = clean
     else this.doc.environments.push(clean)
@@ -131,7 +141,9 @@ export class ProfileStore {
     this.secrets.setMany(entries)
   }
 
-  flush(): Promise<string | null> {
-    return this.file.flush()
+  /** Writes anything still unwritten (after a failure); resolves to the problem, or null when all is on disk. */
+  async flush(): Promise<string | null> {
+    const problem = [await this.file.flush(), this.secrets.save()].filter(Boolean).join(' ')
+    return problem || null
   }
 }

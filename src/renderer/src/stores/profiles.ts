@@ -36,14 +36,24 @@ export const useProfiles = defineStore('profiles', () => {
     sessionStorage.setItem(ACTIVE_ENV_KEY, id)
   }
 
+  /**
+   * Runs a change and shows the state after it whatever happened: a write that failed (full disk) is kept in
+   * memory by main and listed among the problems, and the error still reaches the caller to show where it acted.
+   */
+  async function changing(run: () => Promise<unknown>): Promise<void> {
+    try {
+      await run()
+    } finally {
+      await refresh()
+    }
+  }
+
   async function save(p: Profile): Promise<void> {
-    await api.profileSave(p)
-    await refresh()
+    await changing(() => api.profileSave(p))
   }
 
   async function remove(p: Profile): Promise<void> {
-    await api.profileDelete(p.id)
-    await refresh()
+    await changing(() => api.profileDelete(p.id))
     undo.value = { label: `Deleted profile “${p.name}”.`, run: () => save(p) }
   }
 
@@ -52,14 +62,12 @@ export const useProfiles = defineStore('profiles', () => {
   }
 
   async function saveEnvironment(e: Environment): Promise<void> {
-    await api.environmentSave(e)
-    await refresh()
+    await changing(() => api.environmentSave(e))
   }
 
   async function removeEnvironment(e: Environment): Promise<void> {
-    await api.environmentDelete(e.id)
     if (activeEnvironmentId.value === e.id) setActiveEnvironment('')
-    await refresh()
+    await changing(() => api.environmentDelete(e.id))
     undo.value = { label: `Deleted environment “${e.name}”.`, run: () => saveEnvironment(e) }
   }
 
