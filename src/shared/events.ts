@@ -143,6 +143,8 @@ export type ErrorClass =
   | 'send'
   /** A bug in Sockscope itself, caught before it could take the app down; the connection was closed. */
   | 'internal'
+  /** The connection's recording could not be written (full disk, read-only folder); the events are counted. */
+  | 'recording'
 
 export interface ErrorEvent extends EventBase {
   type: 'error'

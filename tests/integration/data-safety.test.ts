@@ -14,6 +14,10 @@ import { loadWindowState, saveWindowState } from '../../src/main/windowState'
 import type { SafeWriteFs } from '../../src/main/store/safeWrite'
 import type { Profile } from '../../src/shared/profiles'
 import { mountTmpfs, type Tmpfs } from '../helpers/tmpfs'
+import { startWsServer } from '../helpers/servers'
+import { until } from '../helpers/time'
+import type { SockEvent } from '../../src/shared/events'
+import type { WebSocket } from 'ws'
 
 const cleanups: Array<() => void> = []
 afterEach(() => {
@@ -151,6 +155,72 @@ describe('issue 11 item 1: a full disk or a read-only folder never costs a good 
     expect(loadWindowState(t.dir)).toMatchObject({ width: 1000, height: 700 })
     free()
     expect(secrets.save()).toBeNull()
+  })
+})
+
+describe('issue 11 item 2: a recording that cannot be written says so, with what was lost', () => {
+  async function recordedService(dataDir: string) {
+    const { SockscopeService } = await import('../../src/main/service/service')
+    const { RecordingStore } = await import('../../src/main/store/recordings')
+    const recordings = new RecordingStore(join(dataDir, 'recordings'))
+    const profiles = new ProfileStore(dataDir, NO_ENCRYPTION, 'browser')
+    const service = new SockscopeService({
+      appInfo: { mode: 'browser', version: 't', dataDir, platform: process.platform },
+      data: { profiles, recordings, version: 't' }
+    })
+    const events: SockEvent[] = []
+    const session = service.openSession('s', (b) => events.push(...b))
+    cleanups.push(() => service.dispose())
+    return { service, session, events, recordings }
+  }
+  const burstServer = async (count: number, size: number) => {
+    const server = await startWsServer({
+      onConnection: (ws: WebSocket) =>
+        ws.once('message', () => {
+          for (let i = 0; i < count; i++) ws.send(`${i}:${'r'.repeat(size)}`)
+        })
+    })
+    cleanups.push(() => void server.close())
+    return server
+  }
+
+  it('item 2: on a full disk the connection shows the recording failed and how many events were lost; the file keeps a whole prefix', async (ctx) => {
+    const t = tmpfsOrSkip(ctx, 1024)
+    const server = await burstServer(80, 8 * 1024)
+    const { service, session, events, recordings } = await recordedService(t.dir)
+    const free = t.fill(64 * 1024)
+    cleanups.push(free)
+    const { id } = (await service.call(session, 'connect', [{ url: server.url }])) as { id: string }
+    await until(() => events.some((e) => e.type === 'state' && e.state === 'open'), 'open')
+    await service.call(session, 'send', [id, { kind: 'text', data: 'go' }])
+    await until(() => events.filter((e) => e.type === 'message' && e.dir === 'in').length === 80, '80 messages in the log')
+    await until(() => events.some((e) => e.type === 'error' && e.code === 'RECORDING_FAILED'), 'the failure on the connection')
+    const err = events.find((e) => e.type === 'error' && e.code === 'RECORDING_FAILED') as Extract<SockEvent, { type: 'error' }>
+    // Before the fix the writer swallowed the error: 17 of 80 messages were missing and nobody was told.
+    expect(err.class).toBe('recording')
+    expect(err.message).toMatch(/Recording to .*\.ndjson failed: the disk is full\. \d+ event\(s\) could not be saved/)
+    const lost = Number(/(\d+) event\(s\)/.exec(err.message)![1])
+    expect(lost).toBeGreaterThan(0)
+    const file = readFileSync(join(recordings.dir, recordings.recordingOf(id)!), 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .slice(1)
+    const seqs = file.map((l) => (JSON.parse(l) as { seq: number }).seq)
+    expect(seqs).toEqual(seqs.map((_, i) => i + 1)) // a whole prefix, no torn line
+    expect(seqs.length + lost).toBeLessThanOrEqual(err.seq)
+  })
+
+  it('item 2: in a read-only recordings folder the connection says it is not recorded, and still works', async (ctx) => {
+    const t = tmpfsOrSkip(ctx, 1024)
+    const server = await burstServer(3, 10)
+    const { service, session, events } = await recordedService(t.dir)
+    t.readOnly(true)
+    const { id } = (await service.call(session, 'connect', [{ url: server.url }])) as { id: string }
+    await until(() => events.some((e) => e.type === 'error' && e.code === 'RECORDING_FAILED'), 'the failure on the connection')
+    expect((events.find((e) => e.type === 'error') as { message: string }).message).toMatch(/the folder is read-only/)
+    await until(() => events.some((e) => e.type === 'state' && e.state === 'open'), 'open anyway')
+    await service.call(session, 'send', [id, { kind: 'text', data: 'go' }])
+    await until(() => events.filter((e) => e.type === 'message' && e.dir === 'in').length === 3, 'messages still arrive')
   })
 })
 

@@ -102,6 +102,11 @@ export class Connection {
     }
   }
 
+  /** An error found outside the connection (its recording failed): shown on it, nothing else changes. */
+  report(c: Classified): void {
+    this.emit({ type: 'error', class: c.class, message: c.message, ...(c.code ? { code: c.code } : {}), next: c.next })
+  }
+
   /** Runs a socket callback for the current attempt only, with any throw turned into an internal error. */
   private guarded<A extends unknown[]>(ws: WebSocket, where: string, fn: (...args: A) => void): (...args: A) => void {
     return (...args: A) => {

@@ -4,6 +4,7 @@ import type { ConnectionInfo, SockEvent } from '../../shared/events'
 import type { OutgoingMessage } from '../../shared/options'
 import { closeRequestSchema, parseOrThrow, validateConnectionOptions, validateOutgoing, ValidationError } from '../../shared/schema'
 import { Connection } from './connection'
+import type { Classified } from './classify'
 
 export type EventSink = (e: SockEvent) => void
 
@@ -88,6 +89,11 @@ export class ConnectionManager {
   /** The timers still pending for a connection (tests check none is left once it is closed). */
   pendingTimers(id: string): string[] {
     return this.connections.get(id)?.pendingTimers() ?? []
+  }
+
+  /** Shows an error that belongs to a connection but not to its socket (its recording failed). */
+  report(id: string, c: Classified): void {
+    this.connections.get(id)?.report(c)
   }
 
   /** Reports an error found outside the connection's own callbacks (the process-level handler) and ends it. */

@@ -13,6 +13,7 @@ import type { BatcherOptions } from '../core/batcher'
 import { ClientSession, type SessionTransport } from './session'
 import { dataMethods, type DataDeps } from './dataMethods'
 import { replayPlan, runReplay } from './replay'
+import { recordingFailedError } from '../store/recordingWriter'
 
 export class ForbiddenError extends Error {
   readonly code = 'FORBIDDEN'
@@ -35,6 +36,7 @@ export class SockscopeService {
 
   constructor(private readonly options: ServiceOptions) {
     this.manager = new ConnectionManager((e) => this.route(e))
+    options.data.recordings.onFailure = (id, f) => this.manager.report(id, recordingFailedError(f))
   }
 
   private route(e: SockEvent): void {

@@ -2,24 +2,13 @@
  * Every connection records to disk as NDJSON: a header line, then every event with its full payload (binary
  * as base64). Lines are buffered and appended in batches. Retention by count and total size prunes whole files.
  */
-import {
-  closeSync,
-  createWriteStream,
-  existsSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  readSync,
-  readdirSync,
-  statSync,
-  unlinkSync,
-  type WriteStream
-} from 'node:fs'
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, readdirSync, statSync, unlinkSync } from 'node:fs'
 import { join } from 'node:path'
 import type { SockEvent } from '../../shared/events'
 import { eventsFromWire } from '../../shared/wire'
 import { eventJson } from '../eventJson'
 import type { RecordingInfo } from '../../shared/storeTypes'
+import { RecordingWriter, type RecordingFailure } from './recordingWriter'
 
 export interface RecordingHeader {
   type: 'sockscope-recording'
@@ -34,54 +23,13 @@ export interface RecordingLimits {
   maxBytes: number
 }
 
-const FLUSH_MS = 50
-const FLUSH_BYTES = 1 << 20
-
-class Writer {
-  private lines: string[] = []
-  private bytes = 0
-  private timer: NodeJS.Timeout | null = null
-  readonly stream: WriteStream
-
-  constructor(path: string, header: RecordingHeader) {
-    this.stream = createWriteStream(path, { flags: 'a', mode: 0o600 })
-    this.stream.on('error', () => undefined) // surfaced by a missing file in the listing; capture must not crash
-    this.push(JSON.stringify(header))
-  }
-
-  push(line: string): void {
-    this.lines.push(line)
-    this.bytes += line.length
-    if (this.bytes >= FLUSH_BYTES) this.flush()
-    else if (!this.timer) this.timer = setTimeout(() => this.flush(), FLUSH_MS)
-  }
-
-  flush(): void {
-    if (this.timer) clearTimeout(this.timer)
-    this.timer = null
-    if (!this.lines.length) return
-    this.stream.write(this.lines.join('\n') + '\n')
-    this.lines = []
-    this.bytes = 0
-  }
-
-  end(): Promise<void> {
-    this.flush()
-    return new Promise((r) => this.stream.end(r))
-  }
-
-  /** Resolves once everything pushed so far is in the file. */
-  settled(): Promise<void> {
-    this.flush()
-    return new Promise((r) => this.stream.write('', () => r()))
-  }
-}
-
 export const recordingFileName = (startedAt: Date, connectionId: string): string =>
   `${startedAt.toISOString().replace(/[:.]/g, '-')}_${connectionId.slice(0, 8)}.ndjson`
 
 export class RecordingStore {
-  private readonly writers = new Map<string, { id: string; writer: Writer }>()
+  private readonly writers = new Map<string, { id: string; writer: RecordingWriter }>()
+  /** Told when a recording cannot be written, so the connection can say so (the service wires it). */
+  onFailure: (connectionId: string, f: RecordingFailure) => void = () => undefined
   /** Writers being closed: a read right after a connection is removed must wait for their last lines. */
   private readonly ending = new Set<Promise<void>>()
 
@@ -93,16 +41,15 @@ export class RecordingStore {
   }
 
   start(connectionId: string, url: string): string {
-    this.prune(1)
+    try {
+      this.prune(1)
+    } catch {
+      // Pruning is housekeeping: a folder we cannot prune must not stop a connection (its writer reports why).
+    }
     const startedAt = new Date()
     const id = recordingFileName(startedAt, connectionId)
-    const writer = new Writer(join(this.dir, id), {
-      type: 'sockscope-recording',
-      version: 1,
-      url,
-      startedAt: startedAt.toISOString(),
-      connectionId
-    })
+    const header: RecordingHeader = { type: 'sockscope-recording', version: 1, url, startedAt: startedAt.toISOString(), connectionId }
+    const writer = new RecordingWriter(join(this.dir, id), JSON.stringify(header), (f) => this.onFailure(connectionId, f))
     this.writers.set(connectionId, { id, writer })
     return id
   }
