@@ -2,6 +2,7 @@
 import * as v from 'valibot'
 import type { KeyValue, OutgoingMessage, ConnectionOptions } from './options'
 import { connectionOptionsObject, keyValueSchema, outgoingMessageSchema } from './schema'
+import { PROFILE_SECRET_PATH } from './secrets'
 
 export const PROFILES_SCHEMA_VERSION = 2
 
@@ -49,7 +50,13 @@ export const profileSchema = v.strictObject({
   options: profileOptionsSchema,
   savedMessages: v.array(v.strictObject({ name: v.pipe(v.string(), v.minLength(1)), message: outgoingMessageSchema })),
   environmentId: v.optional(v.string()),
-  secretPaths: v.optional(v.array(v.string())),
+  // Paths read back from disk reach the secret setter: keep only the ones a profile can have (never `__proto__`).
+  secretPaths: v.optional(
+    v.pipe(
+      v.array(v.string()),
+      v.transform((paths) => paths.filter((p) => PROFILE_SECRET_PATH.test(p)))
+    )
+  ),
   updatedAt: v.string()
 })
 

@@ -122,7 +122,7 @@ export class Connection {
   info(): ConnectionInfo {
     return {
       id: this.id,
-      url: this.built.url,
+      url: this.built.displayUrl, // secrets masked: this reaches listings, recordings' headers and the renderer
       state: this.state,
       attempt: this.attempt,
       reconnectPending: this.timers.has('reconnect'),
