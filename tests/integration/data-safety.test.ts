@@ -326,7 +326,7 @@ describe('issue 11 item 6: a secret passes no door', () => {
     const { RecordingStore } = await import('../../src/main/store/recordings')
     const keychain: EncryptionBackend = {
       kind: 'os',
-      encrypt: (s) => Buffer.from(s).map((b) => b ^ 0x5a),
+      encrypt: (s) => Buffer.from(Buffer.from(s).map((b) => b ^ 0x5a)),
       decrypt: (b) => Buffer.from(b.map((x) => x ^ 0x5a)).toString()
     }
     const profiles = new ProfileStore(dataDir, keychain, 'desktop')
