@@ -85,6 +85,11 @@ export function secretLabel(p: Profile, path: string): string {
   return fixed[path] ?? path
 }
 
+/** Of the secret paths a profile misses, those still empty in `options` (the user may have typed some in). */
+export function unfilledSecrets(options: Profile['options'], paths: string[]): string[] {
+  return paths.filter((path) => !getPath({ options }, path))
+}
+
 export const profileSecretKey = (id: string, path: string): string => `profile:${id}:${path}`
 export const environmentSecretKey = (id: string, path: string): string => `environment:${id}:${path}`
 

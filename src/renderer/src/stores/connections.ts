@@ -10,6 +10,8 @@ import { useProfiles } from './profiles'
 import { resolveDeep, unresolvedMessage } from '../../../shared/variables'
 import type { HostNotice, LinkState, SyncState } from '../../../shared/api'
 import { missedEntry, newConnectionId } from '../lib/resync'
+import { secretLabel, unfilledSecrets } from '../../../shared/secrets'
+import type { ConnectionOptions } from '../../../shared/options'
 
 export type { ConnectionTab } from './connectionTab'
 
@@ -72,6 +74,11 @@ export const useConnections = defineStore('connections', () => {
       tab.problem = unresolvedMessage(missing, 'This connection')
       return
     }
+    const secretsProblem = missingSecretsProblem(tab, options)
+    if (secretsProblem) {
+      tab.problem = secretsProblem
+      return
+    }
     // Our own id, registered before the call: events can arrive before its reply (IPC does not order them).
     const id = newConnectionId()
     tab.connId = id
@@ -87,6 +94,16 @@ export const useConnections = defineStore('connections', () => {
       tab.state = 'closed'
       tab.problem = (err as Error).message
     }
+  }
+
+  /** A profile whose secrets are not held (browser mode, a refused keychain) must not connect with empty values. */
+  function missingSecretsProblem(tab: ConnectionTab, options: ConnectionOptions): string | null {
+    const profiles = useProfiles()
+    const profile = tab.profileId ? profiles.profiles.find((p) => p.id === tab.profileId) : undefined
+    const missing = profile ? unfilledSecrets(options, profiles.state?.missingSecrets[profile.id] ?? []) : []
+    if (!profile || !missing.length) return null
+    const names = missing.map((path) => secretLabel(profile, path))
+    return `Not connected: this profile's secrets are not held here (${names.join(', ')}). Enter them above, or in the settings, then connect.`
   }
 
   async function disconnect(tab: ConnectionTab, code?: number, reason?: string): Promise<void> {

@@ -1,0 +1,63 @@
+/** Issue 11 in the real renderer: what the user sees when data or secrets are not where they should be. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { Browser } from 'playwright-core'
+import { launchChromium, openApp, startHost, type Host } from './harness'
+import { startWsServer, type RunningWs } from '../helpers/servers'
+
+let browser: Browser
+let echo: RunningWs
+const dataDir = mkdtempSync(join(tmpdir(), 'sockscope-e2e-data-'))
+
+beforeAll(async () => {
+  ;[browser, echo] = await Promise.all([launchChromium(), startWsServer()])
+})
+afterAll(async () => {
+  await browser?.close()
+  await echo?.close()
+  rmSync(dataDir, { recursive: true, force: true })
+})
+
+describe('issue 11 in Chromium', () => {
+  it('item 7: a profile whose secrets are not held refuses to connect, naming them as the user sees them; once entered it connects', async () => {
+    let host: Host = await startHost(dataDir, false)
+    let { page } = await openApp(browser, host)
+    await page.getByRole('textbox', { name: 'URL' }).fill(`${echo.url}/keyed`)
+    await page.getByRole('tab', { name: 'Headers' }).click()
+    await page.getByRole('button', { name: 'Add header' }).click()
+    await page.getByLabel('Header 1 name').fill('X-Api-Secret')
+    await page.getByLabel('Header 1 value').fill('s3cr3t-value')
+    await page.getByLabel('Header 1 is secret').check()
+    await page.getByRole('button', { name: 'Save profile' }).click()
+    const dialog = page.getByRole('dialog', { name: 'Save profile' })
+    await dialog.getByLabel('Name').fill('Keyed')
+    await dialog.getByRole('button', { name: 'Save', exact: true }).click()
+    await page.getByRole('list', { name: 'Profiles' }).getByRole('listitem').filter({ hasText: 'Keyed' }).waitFor()
+    await page.context().close()
+    await host.stop()
+
+    // Browser mode keeps secrets in memory only: after a restart this one is not held.
+    host = await startHost(dataDir, false)
+    ;({ page } = await openApp(browser, host))
+    await page.getByRole('list', { name: 'Profiles' }).getByRole('button', { name: 'Keyed', exact: true }).click()
+    const banner = page.getByRole('form', { name: 'Missing secrets' })
+    await banner.getByText('the value of header “X-Api-Secret”').waitFor()
+    const before = echo.requests.length
+    await page.getByRole('button', { name: 'Connect', exact: true }).click()
+    // Before the fix it connected and sent `x-api-secret: ""`.
+    await page
+      .getByRole('alert')
+      .filter({ hasText: "Not connected: this profile's secrets are not held here (the value of header “X-Api-Secret”)" })
+      .waitFor()
+    expect(echo.requests.length).toBe(before)
+    await banner.getByLabel('Secret: the value of header “X-Api-Secret”').fill('typed-again')
+    await banner.getByRole('button', { name: 'Use' }).click()
+    await page.getByRole('button', { name: 'Connect', exact: true }).click()
+    await page.getByRole('status', { name: 'Connection state' }).filter({ hasText: 'Connected' }).waitFor()
+    expect(echo.requests.at(-1)!.headers['x-api-secret']).toBe('typed-again')
+    await page.context().close()
+    await host.stop()
+  })
+})
