@@ -14,6 +14,10 @@ import { menuTemplate } from './menu'
 import { ProfileStore } from './store/profileStore'
 import { RecordingStore } from './store/recordings'
 import { dialogFiles, safeStorageBackend } from './desktopData'
+import { DataLock } from './store/dataLock'
+
+/** How long quitting waits for recordings and profiles to reach the disk. */
+const SHUTDOWN_BOUND_MS = 3000
 
 const devUrl = !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined
 const uiUrl = devUrl ?? `${APP_ORIGIN}/index.html`
@@ -27,6 +31,8 @@ if (!app.requestSingleInstanceLock()) {
 } else {
   const windows = new Set<WebContents>()
   let service: SockscopeService | null = null
+  const lock = new DataLock(dataDir, 'desktop')
+  let quitting = false
 
   const openWindow = (): BrowserWindow => {
     const win = createMainWindow(dataDir, uiUrl)
@@ -47,11 +53,15 @@ if (!app.requestSingleInstanceLock()) {
   void app.whenReady().then(() => {
     mkdirSync(dataDir, { recursive: true, mode: 0o700 })
     // safeStorage is usable only once the app is ready.
-    const profiles = new ProfileStore(dataDir, safeStorageBackend(), 'desktop')
+    // Browser mode may have this folder open: one writer at a time (the other opens read-only and says so).
+    lock.acquire()
+    const profiles = new ProfileStore(dataDir, safeStorageBackend(), 'desktop', undefined, lock)
     profiles.load()
+    const recordings = new RecordingStore(join(dataDir, 'recordings'))
+    recordings.mayPrune = () => lock.isHeld
     service = new SockscopeService({
       appInfo: { mode: 'desktop', version: app.getVersion(), dataDir, platform: process.platform },
-      data: { profiles, recordings: new RecordingStore(join(dataDir, 'recordings')), files: dialogFiles, version: app.getVersion() }
+      data: { profiles, recordings, files: dialogFiles, version: app.getVersion() }
     })
     installCrashGuard({ service, logDir: dataDir })
     installGuards(uiUrl)
@@ -68,5 +78,18 @@ if (!app.requestSingleInstanceLock()) {
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin') app.quit()
   })
-  app.on('before-quit', () => service?.dispose())
+  // Electron quits as soon as `before-quit` returns unless it is prevented: hold it until the recordings and
+  // profiles are on disk (bounded, so a stuck disk cannot keep the app from quitting), then quit for real.
+  app.on('before-quit', (event) => {
+    if (quitting || !service) return
+    event.preventDefault()
+    quitting = true
+    void service
+      .shutdown(SHUTDOWN_BOUND_MS)
+      .catch(() => undefined)
+      .finally(() => {
+        lock.release()
+        app.quit()
+      })
+  })
 }

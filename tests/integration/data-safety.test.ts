@@ -410,3 +410,40 @@ describe('issue 11 item 6: a secret passes no door', () => {
     expect(store.state().profiles[0].secretPaths).toEqual(['options.auth.token'])
   })
 })
+
+describe('issue 11 item 4: two processes on one data folder', () => {
+  it('item 4: the second is told who holds the folder and opens read-only, overwriting nothing; once the first is gone it writes', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sockscope-two-'))
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }))
+    const child = spawn(process.execPath, ['--import', 'tsx', resolve(__dirname, '..', 'fixtures', 'lockHolderChild.ts'), dir], {
+      stdio: ['pipe', 'pipe', 'inherit']
+    })
+    cleanups.push(() => void child.kill('SIGKILL'))
+    let out = ''
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()))
+    await until(() => out.includes('ready'), 'the first process to hold the folder', 20_000)
+    const { DataLock } = await import('../../src/main/store/dataLock')
+    const lock = new DataLock(dir, 'desktop')
+    const second = new ProfileStore(dir, NO_ENCRYPTION, 'desktop', undefined, lock)
+    second.load()
+    expect(second.state().problems.join(' ')).toMatch(
+      new RegExp(`in use by Sockscope in browser mode \\(process ${child.pid}\\).*read-only`)
+    )
+    child.stdin.write('C\n') // the first keeps working after the second loaded
+    await until(() => out.includes('saved C'), 'the first to save C')
+    // Before the fix this save silently replaced the file: C, saved by the other process, was gone.
+    expect(() => second.saveProfile(profile('B', 'From the second'))).toThrow(/read-only/)
+    const onDisk = (): string[] =>
+      (JSON.parse(readFileSync(join(dir, 'profiles.json'), 'utf8')) as { profiles: Profile[] }).profiles.map((p) => p.id)
+    expect(onDisk()).toEqual(['A', 'C'])
+    // The first one dies without cleaning up: its lock is stale, and the second takes over.
+    child.kill('SIGKILL')
+    await new Promise((r) => child.once('exit', r))
+    const third = new ProfileStore(dir, NO_ENCRYPTION, 'desktop', undefined, lock)
+    third.load()
+    third.saveProfile(profile('B', 'Now it can'))
+    expect(onDisk()).toEqual(['A', 'C', 'B'])
+    expect(third.state().problems).toEqual([])
+    lock.release()
+  }, 40_000)
+})

@@ -3,7 +3,7 @@
  * module, and the window settings, IPC handlers and guards it installs are checked.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { METHOD_NAMES, type MethodName } from '../../src/shared/api'
@@ -25,7 +25,7 @@ beforeAll(async () => {
   win = recorded.windows[0]
 })
 afterAll(() => {
-  for (const fn of recorded.appEvents.get('before-quit') ?? []) fn()
+  for (const fn of recorded.appEvents.get('before-quit') ?? []) fn({ preventDefault: () => undefined })
   rmSync(dataDir, { recursive: true, force: true })
 })
 
@@ -292,5 +292,30 @@ describe('desktop shell (built main bundle, mocked electron)', () => {
 
   it('installs an application menu with the standard edit roles', () => {
     expect(menuItems().some((m) => m.role === 'editMenu')).toBe(true)
+  })
+
+  // Last: this quits the app.
+  it('item 9: quitting holds the quit until every recording and profile is on disk, then quits', async () => {
+    const echo = await startWsServer()
+    try {
+      const { id } = (await h('connect')(trustedEvent(), { url: echo.url })) as { id: string }
+      await until(() => eventsOf(win).some((e) => e.id === id && e.type === 'state' && e.state === 'open'), 'open')
+      for (let i = 0; i < 200; i++) await h('send')(trustedEvent(), id, { kind: 'text', data: `before quit ${i}` })
+      let prevented = 0
+      const quitsBefore = recorded.quits
+      for (const fn of recorded.appEvents.get('before-quit') ?? []) fn({ preventDefault: () => void prevented++ })
+      // Electron would have quit as soon as the handler returned; it must have been held.
+      expect(prevented).toBe(1)
+      expect(recorded.quits).toBe(quitsBefore)
+      await until(() => recorded.quits === quitsBefore + 1, 'the real quit once everything is written')
+      const dir = join(dataDir, 'recordings')
+      const file = readdirSync(dir).find((f) => readFileSync(join(dir, f), 'utf8').includes(id))!
+      const lines = readFileSync(join(dir, file), 'utf8').trim().split('\n')
+      // Before the fix the last buffered lines (up to 50 ms of them) were lost to the quit.
+      expect(lines.filter((l) => l.includes('"dir":"out"') && l.includes('before quit')).length).toBe(200)
+      expect(existsSync(join(dataDir, 'sockscope.lock'))).toBe(false) // released for the next process
+    } finally {
+      await echo.close()
+    }
   })
 })

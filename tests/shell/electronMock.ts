@@ -13,6 +13,7 @@ export const recorded = {
   schemes: [] as unknown[],
   protocolHandlers: new Map<string, (req: Request) => Promise<Response>>(),
   openExternal: [] as string[],
+  quits: 0,
   menu: null as unknown
 }
 
@@ -83,7 +84,7 @@ export function electronModule(): Record<string, unknown> {
       getPath: () => process.env.SOCKSCOPE_DATA_DIR,
       getVersion: () => '0.0.0-test',
       requestSingleInstanceLock: () => true,
-      quit: () => undefined,
+      quit: () => void recorded.quits++,
       whenReady: () => Promise.resolve(),
       on: (event: string, fn: (...a: unknown[]) => void) => {
         recorded.appEvents.set(event, [...(recorded.appEvents.get(event) ?? []), fn])

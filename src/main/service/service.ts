@@ -188,10 +188,25 @@ export class SockscopeService {
     )
   }
 
-  dispose(): void {
+  /**
+   * Closes every session and connection, then waits until the recordings and profiles are on disk, for at most
+   * `boundMs` (quitting must not hang on a stuck disk). Resolves to what happened.
+   */
+  async shutdown(boundMs = 3000): Promise<'done' | 'timed-out'> {
     for (const key of [...this.sessions.keys()]) this.closeSession(key)
     this.manager.dispose()
-    void this.options.data.recordings.endAll()
-    void this.options.data.profiles.flush()
+    const work = Promise.all([this.options.data.recordings.endAll(), this.options.data.profiles.flush()]).then(() => 'done' as const)
+    let timer: NodeJS.Timeout | null = null
+    const bound = new Promise<'timed-out'>((r) => (timer = setTimeout(() => r('timed-out'), boundMs)))
+    try {
+      return await Promise.race([work, bound])
+    } finally {
+      if (timer) clearTimeout(timer)
+    }
+  }
+
+  /** As `shutdown`, without waiting. */
+  dispose(): void {
+    void this.shutdown()
   }
 }

@@ -23,6 +23,7 @@ import { ValidationError } from '../../shared/schema'
 import { JsonFile } from './jsonFile'
 import { SecretsStore, type EncryptionBackend } from './secrets'
 import type { SafeWriteFs } from './safeWrite'
+import { lockedMessage, type DataLock } from './dataLock'
 
 /** A change that is kept in memory but could not be written yet; the message says which file and why. */
 export class SaveFailed extends Error {
@@ -36,7 +37,14 @@ export class ProfileStore {
   readonly secrets: SecretsStore
   private readonly problems: string[] = []
 
-  constructor(dataDir: string, backend: EncryptionBackend, mode: 'desktop' | 'browser', fs?: SafeWriteFs) {
+  constructor(
+    private readonly dataDir: string,
+    backend: EncryptionBackend,
+    mode: 'desktop' | 'browser',
+    fs?: SafeWriteFs,
+    /** The data folder's lock: without it the profiles are read-only (another process writes them). */
+    private readonly lock?: DataLock
+  ) {
     this.file = new JsonFile({
       path: join(dataDir, 'profiles.json'),
       parse: parseProfilesDoc,
@@ -65,7 +73,10 @@ export class ProfileStore {
       if (r.missing.length) missingSecrets[e.id] = r.missing
       return r.environment
     })
-    const writeProblem = [this.file.lastError, this.secrets.lastError].filter((p): p is string => !!p)
+    const holder = this.lock && !this.lock.isHeld ? this.lock.acquire() : null
+    const writeProblem = [holder ? lockedMessage(this.dataDir, holder) : null, this.file.lastError, this.secrets.lastError].filter(
+      (p): p is string => !!p
+    )
     return {
       folders: this.doc.folders,
       profiles,
@@ -83,6 +94,8 @@ export class ProfileStore {
    * fails the change stays in memory, is retried, and the caller is told with the file's path.
    */
   private commit(): void {
+    const holder = this.lock?.acquire()
+    if (holder) throw new SaveFailed(lockedMessage(this.dataDir, holder))
     const problem = [this.file.write(structuredClone(this.doc)), this.secrets.save()].filter(Boolean).join(' ')
     if (problem) throw new SaveFailed(problem)
   }

@@ -28,6 +28,8 @@ export const recordingFileName = (startedAt: Date, connectionId: string): string
 
 export class RecordingStore {
   private readonly writers = new Map<string, { id: string; writer: RecordingWriter }>()
+  /** Only the data folder's lock holder prunes: another process's live recordings are not ours to delete. */
+  mayPrune: () => boolean = () => true
   /** Told when a recording cannot be written, so the connection can say so (the service wires it). */
   onFailure: (connectionId: string, f: RecordingFailure) => void = () => undefined
   /** Writers being closed: a read right after a connection is removed must wait for their last lines. */
@@ -130,6 +132,7 @@ export class RecordingStore {
 
   /** Removes the oldest finished recordings beyond the count and size limits, leaving `room` for new ones. */
   prune(room = 0): string[] {
+    if (!this.mayPrune()) return []
     const active = new Set([...this.writers.values()].map((w) => w.id))
     const all = this.list().reverse() // oldest first
     let count = all.length

@@ -12,6 +12,7 @@ import { join } from 'node:path'
 import { ProfileStore } from '../store/profileStore'
 import { RecordingStore } from '../store/recordings'
 import { NO_ENCRYPTION } from '../store/secrets'
+import { DataLock, lockedMessage } from '../store/dataLock'
 
 export interface WebHostOptions {
   port: number
@@ -53,9 +54,13 @@ export async function startWebHost(o: WebHostOptions): Promise<WebHost> {
   const log = o.log ?? ((l: string) => console.warn(l))
   const token = randomBytes(16).toString('hex')
   // Browser mode has no OS keychain: secrets stay in memory (see SecretsStore).
-  const profiles = new ProfileStore(o.dataDir, NO_ENCRYPTION, 'browser')
+  const lock = new DataLock(o.dataDir, 'browser')
+  const holder = lock.acquire()
+  if (holder) log(`sockscope web: ${lockedMessage(o.dataDir, holder)}`)
+  const profiles = new ProfileStore(o.dataDir, NO_ENCRYPTION, 'browser', undefined, lock)
   profiles.load()
   const recordings = new RecordingStore(join(o.dataDir, 'recordings'))
+  recordings.mayPrune = () => lock.isHeld
   const service = new SockscopeService({
     appInfo: { mode: 'browser', version: o.version, dataDir: o.dataDir, platform: process.platform },
     data: { profiles, recordings, version: o.version }
@@ -111,9 +116,8 @@ export async function startWebHost(o: WebHostOptions): Promise<WebHost> {
     service,
     close: async () => {
       bridges.dispose()
-      service.dispose()
-      await recordings.endAll()
-      await profiles.flush()
+      await service.shutdown()
+      lock.release()
       for (const c of wss.clients) c.terminate()
       wss.close()
       server.closeAllConnections()
