@@ -61,3 +61,30 @@ describe('issue 11 in Chromium', () => {
     await host.stop()
   })
 })
+
+describe('issue 11 item 12 in Chromium', () => {
+  it('item 12: "Replay this message" sends a captured message as captured, {{braces}} and all', async () => {
+    const received: string[] = []
+    const server = await startWsServer({
+      onConnection: (ws) => {
+        ws.send('literal {{token}} from the server')
+        ws.on('message', (d) => received.push(d.toString()))
+      }
+    })
+    const host = await startHost()
+    const { page } = await openApp(browser, host)
+    try {
+      await page.getByRole('textbox', { name: 'URL' }).fill(server.url)
+      await page.getByRole('button', { name: 'Connect', exact: true }).click()
+      const log = page.getByRole('log', { name: 'Message log' })
+      await log.getByText('literal {{token}} from the server').click()
+      await page.getByRole('complementary', { name: 'Message detail' }).getByRole('button', { name: 'Replay this message' }).click()
+      // Before the fix it ran through {{variable}} substitution: refused as an unresolved variable (or rewritten).
+      await expect.poll(() => received).toEqual(['literal {{token}} from the server'])
+    } finally {
+      await page.context().close()
+      await host.stop()
+      await server.close()
+    }
+  })
+})

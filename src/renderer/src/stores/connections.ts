@@ -117,13 +117,17 @@ export const useConnections = defineStore('connections', () => {
     }
   }
 
-  async function send(tab: ConnectionTab, msg: OutgoingMessage): Promise<boolean> {
+  /**
+   * Sends a message. What the user composed goes through `{{variable}}` substitution; a captured message sent
+   * again (`verbatim`) goes exactly as it was captured: its bytes are data, not a template.
+   */
+  async function send(tab: ConnectionTab, msg: OutgoingMessage, opts: { verbatim?: boolean } = {}): Promise<boolean> {
     tab.problem = null
     if (!tab.connId) {
       tab.problem = 'Not connected: press Connect first.'
       return false
     }
-    const { value, missing } = resolveDeep(msg, useProfiles().variables)
+    const { value, missing } = opts.verbatim ? { value: msg, missing: [] } : resolveDeep(msg, useProfiles().variables)
     if (missing.length) {
       tab.problem = unresolvedMessage(missing, 'This message')
       return false

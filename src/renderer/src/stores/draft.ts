@@ -1,6 +1,7 @@
 /** The editable form of connection settings, and its conversion to the contract's ConnectionOptions. */
 import type { AuthOptions, ConnectionOptions, KeyValue, OutgoingMessage } from '../../../shared/options'
 import { DEFAULTS } from '../../../shared/options'
+import { optionsToDraftFields } from './draftFromOptions'
 
 export interface Draft {
   url: string
@@ -14,11 +15,19 @@ export interface Draft {
   handshakeTimeoutMs: number
   closeTimeoutMs: number
   maxPayloadBytes: number
+  maxFragments: number
+  maxBufferedChunks: number
   perMessageDeflate: boolean
   followRedirects: boolean
+  maxRedirects: number
   heartbeat: { intervalSec: number; payload: string; pongTimeoutMs: number; autoPong: boolean }
-  reconnect: { enabled: boolean; baseMs: number; capMs: number; maxAttempts: number }
+  reconnect: { enabled: boolean; baseMs: number; capMs: number; maxAttempts: number; stableMs: number }
   preamble: string
+  /**
+   * The options this form was opened from (a profile): what the form leaves as it showed them is saved exactly
+   * as it was, so nothing it cannot show (a multi-line preamble message, an unset default) is lost or rewritten.
+   */
+  base?: ConnectionOptions
 }
 
 export function newDraft(url = 'ws://127.0.0.1:8080'): Draft {
@@ -34,10 +43,19 @@ export function newDraft(url = 'ws://127.0.0.1:8080'): Draft {
     handshakeTimeoutMs: DEFAULTS.handshakeTimeoutMs,
     closeTimeoutMs: DEFAULTS.closeTimeoutMs,
     maxPayloadBytes: DEFAULTS.maxPayloadBytes,
+    maxFragments: DEFAULTS.maxFragments,
+    maxBufferedChunks: DEFAULTS.maxBufferedChunks,
     perMessageDeflate: true,
     followRedirects: false,
+    maxRedirects: DEFAULTS.maxRedirects,
     heartbeat: { intervalSec: 0, payload: '', pongTimeoutMs: DEFAULTS.pongTimeoutMs, autoPong: true },
-    reconnect: { enabled: false, baseMs: DEFAULTS.reconnectBaseMs, capMs: DEFAULTS.reconnectCapMs, maxAttempts: 0 },
+    reconnect: {
+      enabled: false,
+      baseMs: DEFAULTS.reconnectBaseMs,
+      capMs: DEFAULTS.reconnectCapMs,
+      maxAttempts: 0,
+      stableMs: DEFAULTS.reconnectStableMs
+    },
     preamble: ''
   }
 }
@@ -57,16 +75,31 @@ export function splitPem(text: string): string[] {
   return text.match(/-----BEGIN [^-]+-----[\s\S]+?-----END [^-]+-----/g) ?? (text.trim() ? [text.trim()] : [])
 }
 
-/** One preamble message per non-empty line. */
+/**
+ * One preamble message per non-empty line: `hex:0a0b` and `base64:AAE=` are binary, `text:` keeps a line that
+ * would look like those as text, anything else is text.
+ */
 export function preambleMessages(text: string): OutgoingMessage[] {
   return text
     .split('\n')
     .map((l) => l.trim())
     .filter(Boolean)
-    .map((data) => ({ kind: 'text', data }))
+    .map((line): OutgoingMessage => {
+      const m = /^(hex|base64|text):(.*)$/.exec(line)
+      if (!m) return { kind: 'text', data: line }
+      return m[1] === 'text' ? { kind: 'text', data: m[2] } : { kind: 'binary', encoding: m[1] as 'hex' | 'base64', data: m[2].trim() }
+    })
 }
 
-export function draftToOptions(d: Draft): ConnectionOptions {
+/** The preamble as the form shows it (the reverse of preambleMessages). */
+export function preambleText(messages: OutgoingMessage[]): string {
+  return messages
+    .map((m) => (m.kind === 'binary' ? `${m.encoding}:${m.data}` : /^(hex|base64|text):/.test(m.data) ? `text:${m.data}` : m.data))
+    .join('\n')
+}
+
+/** The options the form shows, whatever it was opened from. */
+function formOptions(d: Draft): ConnectionOptions {
   const o: ConnectionOptions = {
     url: d.url.trim(),
     handshakeTimeoutMs: d.handshakeTimeoutMs,
@@ -84,6 +117,9 @@ export function draftToOptions(d: Draft): ConnectionOptions {
   if (subs.length) o.subprotocols = subs
   if (d.origin.trim()) o.origin = d.origin.trim()
   if (d.auth.type !== 'none') o.auth = { ...d.auth }
+  if (d.maxFragments !== DEFAULTS.maxFragments) o.maxFragments = d.maxFragments
+  if (d.maxBufferedChunks !== DEFAULTS.maxBufferedChunks) o.maxBufferedChunks = d.maxBufferedChunks
+  if (d.maxRedirects !== DEFAULTS.maxRedirects) o.maxRedirects = d.maxRedirects
   const t = d.tls
   const tls: NonNullable<ConnectionOptions['tls']> = {}
   if (t.ca.trim()) tls.ca = splitPem(t.ca)
@@ -97,9 +133,33 @@ export function draftToOptions(d: Draft): ConnectionOptions {
   if (d.proxy.type !== 'none') o.proxy = { type: d.proxy.type, url: d.proxy.url.trim() }
   o.heartbeat = { intervalSec: d.heartbeat.intervalSec || 0, pongTimeoutMs: d.heartbeat.pongTimeoutMs, autoPong: d.heartbeat.autoPong }
   if (d.heartbeat.payload) o.heartbeat.payload = d.heartbeat.payload
-  if (d.reconnect.enabled)
-    o.reconnect = { enabled: true, baseMs: d.reconnect.baseMs, capMs: d.reconnect.capMs, maxAttempts: d.reconnect.maxAttempts }
+  if (d.reconnect.enabled) {
+    const r = d.reconnect
+    o.reconnect = { enabled: true, baseMs: r.baseMs, capMs: r.capMs, maxAttempts: r.maxAttempts }
+    if (r.stableMs !== DEFAULTS.reconnectStableMs) o.reconnect.stableMs = r.stableMs
+  }
   const pre = preambleMessages(d.preamble)
   if (pre.length) o.preamble = pre
   return o
+}
+
+const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b)
+
+/**
+ * The form's options. Opened from a profile, every setting the user left as the form first showed it keeps its
+ * saved value exactly (including settings the form cannot show); only what they changed is replaced.
+ */
+export function draftToOptions(d: Draft): ConnectionOptions {
+  const fresh = formOptions(d)
+  if (!d.base) return fresh
+  const shown = formOptions(optionsToDraftFields(d.base))
+  const out: Record<string, unknown> = { ...d.base }
+  const keys = new Set([...Object.keys(fresh), ...Object.keys(shown)]) as Set<keyof ConnectionOptions>
+  for (const k of keys) {
+    if (same(fresh[k], shown[k])) continue // untouched: the saved value (or its absence) stands
+    if (fresh[k] === undefined) delete out[k]
+    else out[k] = fresh[k]
+  }
+  // Plain data: the base may be a reactive proxy, which structured clone (Electron IPC) refuses.
+  return JSON.parse(JSON.stringify(out)) as ConnectionOptions
 }

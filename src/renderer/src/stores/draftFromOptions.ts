@@ -1,8 +1,14 @@
 /** The reverse of draftToOptions: a saved profile's options back into the editable form. */
 import type { ConnectionOptions } from '../../../shared/options'
-import { newDraft, type Draft } from './draft'
+import { newDraft, preambleText, type Draft } from './draft'
 
+/** A profile's options in the form, remembering them as the form's base (see draftToOptions). */
 export function optionsToDraft(o: ConnectionOptions): Draft {
+  return { ...optionsToDraftFields(o), base: structuredClone(o) }
+}
+
+/** The form fields for these options, without a base. */
+export function optionsToDraftFields(o: ConnectionOptions): Draft {
   const d = newDraft(o.url)
   d.query = (o.query ?? []).map((x) => ({ ...x }))
   d.headers = (o.headers ?? []).map((x) => ({ ...x }))
@@ -23,10 +29,13 @@ export function optionsToDraft(o: ConnectionOptions): Draft {
   if (o.handshakeTimeoutMs) d.handshakeTimeoutMs = o.handshakeTimeoutMs
   if (o.closeTimeoutMs) d.closeTimeoutMs = o.closeTimeoutMs
   if (o.maxPayloadBytes) d.maxPayloadBytes = o.maxPayloadBytes
+  if (o.maxFragments) d.maxFragments = o.maxFragments
+  if (o.maxBufferedChunks) d.maxBufferedChunks = o.maxBufferedChunks
+  if (o.maxRedirects !== undefined) d.maxRedirects = o.maxRedirects
   if (o.perMessageDeflate !== undefined) d.perMessageDeflate = o.perMessageDeflate
   if (o.followRedirects !== undefined) d.followRedirects = o.followRedirects
   if (o.heartbeat) d.heartbeat = { ...d.heartbeat, ...o.heartbeat, payload: o.heartbeat.payload ?? '' }
   if (o.reconnect) d.reconnect = { ...d.reconnect, ...o.reconnect, enabled: o.reconnect.enabled }
-  d.preamble = (o.preamble ?? []).map((m) => (m.kind === 'text' ? m.data : '')).join('\n')
+  d.preamble = preambleText(o.preamble ?? [])
   return d
 }
