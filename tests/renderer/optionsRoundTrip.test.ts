@@ -14,11 +14,22 @@ import { optionsToDraft } from '../../src/renderer/src/stores/draftFromOptions'
 const token = fc.stringMatching(/^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,12}$/)
 const value = fc.string({ maxLength: 20 }).filter((s) => !/[\r\n\0]/.test(s))
 const kv = (name: fc.Arbitrary<string>): fc.Arbitrary<KeyValue> =>
-  fc.record({ name, value, secret: fc.option(fc.boolean(), { nil: undefined }), enabled: fc.option(fc.boolean(), { nil: undefined }) }, { requiredKeys: ['name', 'value'] })
+  fc.record(
+    { name, value, secret: fc.option(fc.boolean(), { nil: undefined }), enabled: fc.option(fc.boolean(), { nil: undefined }) },
+    { requiredKeys: ['name', 'value'] }
+  )
 const message: fc.Arbitrary<OutgoingMessage> = fc.oneof(
   fc.record({ kind: fc.constant('text' as const), data: fc.string({ maxLength: 30 }) }),
-  fc.record({ kind: fc.constant('binary' as const), encoding: fc.constant('hex' as const), data: fc.stringMatching(/^([0-9a-f]{2}){0,8}$/) }),
-  fc.record({ kind: fc.constant('binary' as const), encoding: fc.constant('base64' as const), data: fc.constantFrom('', 'AAEC', 'aGVsbG8=') })
+  fc.record({
+    kind: fc.constant('binary' as const),
+    encoding: fc.constant('hex' as const),
+    data: fc.stringMatching(/^([0-9a-f]{2}){0,8}$/)
+  }),
+  fc.record({
+    kind: fc.constant('binary' as const),
+    encoding: fc.constant('base64' as const),
+    data: fc.constantFrom('', 'AAEC', 'aGVsbG8=')
+  })
 )
 const PEM = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----'
 const count = (min: number, max: number) => fc.integer({ min, max })
@@ -26,9 +37,14 @@ const count = (min: number, max: number) => fc.integer({ min, max })
 const options: fc.Arbitrary<ConnectionOptions> = fc
   .record(
     {
-      url: fc.tuple(fc.constantFrom('ws', 'wss'), fc.constantFrom('', 'user@', 'user:pa55@'), fc.domain(), fc.stringMatching(/^(\/[a-z0-9]{0,6}){0,3}$/)).map(
-        ([s, userinfo, host, path]) => `${s}://${userinfo}${host}${path}`
-      ),
+      url: fc
+        .tuple(
+          fc.constantFrom('ws', 'wss'),
+          fc.constantFrom('', 'user@', 'user:pa55@'),
+          fc.domain(),
+          fc.stringMatching(/^(\/[a-z0-9]{0,6}){0,3}$/)
+        )
+        .map(([s, userinfo, host, path]) => `${s}://${userinfo}${host}${path}`),
       query: fc.array(kv(fc.stringMatching(/^[a-z]{1,6}$/)), { maxLength: 3 }),
       headers: fc.array(kv(token), { maxLength: 3 }),
       subprotocols: fc.uniqueArray(fc.stringMatching(/^[a-z][a-z0-9.]{0,8}$/), { maxLength: 3 }),
@@ -40,10 +56,18 @@ const options: fc.Arbitrary<ConnectionOptions> = fc
         fc.record({ type: fc.constant('apiKey' as const), name: token, value, in: fc.constantFrom('header' as const, 'query' as const) })
       ),
       tls: fc.record(
-        { ca: fc.array(fc.constant(PEM), { maxLength: 2 }), passphrase: value, servername: fc.domain(), allowInvalidCertificates: fc.boolean() },
+        {
+          ca: fc.array(fc.constant(PEM), { maxLength: 2 }),
+          passphrase: value,
+          servername: fc.domain(),
+          allowInvalidCertificates: fc.boolean()
+        },
         { requiredKeys: [] }
       ),
-      proxy: fc.record({ type: fc.constantFrom('http' as const, 'socks5' as const), url: fc.constantFrom('http://127.0.0.1:8080', 'socks5://u:p@127.0.0.1:1080') }),
+      proxy: fc.record({
+        type: fc.constantFrom('http' as const, 'socks5' as const),
+        url: fc.constantFrom('http://127.0.0.1:8080', 'socks5://u:p@127.0.0.1:1080')
+      }),
       handshakeTimeoutMs: count(1, 600_000),
       closeTimeoutMs: count(1, 600_000),
       maxPayloadBytes: count(1, 1 << 30),
@@ -56,11 +80,16 @@ const options: fc.Arbitrary<ConnectionOptions> = fc
         { intervalSec: count(0, 86_400), payload: fc.string({ maxLength: 10 }), pongTimeoutMs: count(0, 600_000), autoPong: fc.boolean() },
         { requiredKeys: ['intervalSec'] }
       ),
-      reconnect: fc
-        .record(
-          { enabled: fc.boolean(), baseMs: count(1, 1000), capMs: count(1000, 3_600_000), maxAttempts: count(0, 100), stableMs: count(0, 3_600_000) },
-          { requiredKeys: ['enabled'] }
-        ),
+      reconnect: fc.record(
+        {
+          enabled: fc.boolean(),
+          baseMs: count(1, 1000),
+          capMs: count(1000, 3_600_000),
+          maxAttempts: count(0, 100),
+          stableMs: count(0, 3_600_000)
+        },
+        { requiredKeys: ['enabled'] }
+      ),
       preamble: fc.array(message, { maxLength: 4 })
     },
     { requiredKeys: ['url'] }
@@ -88,16 +117,20 @@ describe('issue 11 item 12: options survive the settings form', () => {
   })
 
   it('item 12: an edit in the form changes only what was edited, and stays valid', () => {
-    const edits = fc.constantFrom('url', 'ping', 'preamble', 'fragments', 'header') as fc.Arbitrary<'url' | 'ping' | 'preamble' | 'fragments' | 'header'>
+    const edits = fc.constantFrom('url', 'ping', 'preamble', 'fragments', 'header') as fc.Arbitrary<
+      'url' | 'ping' | 'preamble' | 'fragments' | 'header'
+    >
     fc.assert(
       fc.property(options, edits, (o, edit) => {
         const d = optionsToDraft(o)
-        let key: keyof ConnectionOptions
-        if (edit === 'url') (d.url = 'ws://edited.example/x'), (key = 'url')
-        else if (edit === 'ping') (d.heartbeat.intervalSec = d.heartbeat.intervalSec === 7 ? 8 : 7), (key = 'heartbeat')
-        else if (edit === 'preamble') (d.preamble = `${d.preamble}\nhex:0a0b`), (key = 'preamble')
-        else if (edit === 'fragments') (d.maxFragments = d.maxFragments === 33 ? 34 : 33), (key = 'maxFragments')
-        else (d.headers.push({ name: 'X-Added', value: 'yes' }), (key = 'headers'))
+        const apply: Record<typeof edit, () => keyof ConnectionOptions> = {
+          url: () => ((d.url = 'ws://edited.example/x'), 'url'),
+          ping: () => ((d.heartbeat.intervalSec = d.heartbeat.intervalSec === 7 ? 8 : 7), 'heartbeat'),
+          preamble: () => ((d.preamble = `${d.preamble}\nhex:0a0b`), 'preamble'),
+          fragments: () => ((d.maxFragments = d.maxFragments === 33 ? 34 : 33), 'maxFragments'),
+          header: () => (d.headers.push({ name: 'X-Added', value: 'yes' }), 'headers')
+        }
+        const key = apply[edit]()
         const out = draftToOptions(d)
         expect(validateConnectionOptions(out)).toEqual(out)
         const rest = (x: ConnectionOptions): ConnectionOptions => ({ ...x, [key]: undefined })
@@ -113,7 +146,17 @@ describe('issue 11 item 12: options survive the settings form', () => {
     fc.assert(
       fc.property(options, (o) => {
         const { clean, secrets } = extractProfileSecrets(profileOf(o))
-        const stored = parseProfilesDoc(JSON.parse(JSON.stringify({ schemaVersion: 2, folders: [], profiles: [clean], environments: [], settings: { persistInsecureSecrets: false } })))
+        const stored = parseProfilesDoc(
+          JSON.parse(
+            JSON.stringify({
+              schemaVersion: 2,
+              folders: [],
+              profiles: [clean],
+              environments: [],
+              settings: { persistInsecureSecrets: false }
+            })
+          )
+        )
         const back = injectProfileSecrets(stored.profiles[0], (k) => secrets[k]).profile
         expect(back.options).toEqual(o)
         for (const k of Object.keys(secrets)) expect(k.startsWith(profileSecretKey('p1', 'options.'))).toBe(true)
