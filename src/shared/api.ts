@@ -71,7 +71,8 @@ export interface SockscopeMethods {
   /** Desktop: null opens a file dialog. Browser: the renderer passes the uploaded file. */
   importFile(file: { name: string; content: string } | null): Promise<ImportSummary>
   recordingsList(): Promise<RecordingInfo[]>
-  recordingRead(id: string): Promise<{ url: string; events: SockEvent[] }>
+  /** A recording's events (at most 200,000), with notes on lines skipped and events not loaded. */
+  recordingRead(id: string): Promise<{ url: string; events: SockEvent[]; notes: string[] }>
   recordingExport(id: string, format: 'ndjson' | 'har' | 'csv'): Promise<FileResult>
   /** Sends a recording's outgoing messages over a new connection (owned by this window). */
   replay(recordingId: string, options: ConnectionOptions, timing: ReplayTiming, id?: string): Promise<{ id: string }>

@@ -88,3 +88,41 @@ describe('issue 11 item 12 in Chromium', () => {
     }
   })
 })
+
+describe('issue 11 item 11 in Chromium', () => {
+  it('item 11: a malformed NDJSON import opens read-only with the good events, and the bad lines named by number', async () => {
+    const host = await startHost()
+    const { page, errors } = await openApp(browser, host)
+    try {
+      const lines = [
+        JSON.stringify({
+          type: 'sockscope-recording',
+          version: 1,
+          url: 'ws://example.test/',
+          startedAt: new Date(0).toISOString(),
+          connectionId: 'c'
+        }),
+        JSON.stringify({ type: 'message', id: 'c', seq: 1, ts: 1, dir: 'in', kind: 'text', size: 9, data: 'good line' }),
+        // Before the fix these broke the view: a RangeError in toHex, a TypeError in eventToEntry.
+        JSON.stringify({ type: 'message', id: 'c', seq: 2, ts: 2, dir: 'in', kind: 'binary', size: 3, data: 'not bytes' }),
+        JSON.stringify({ type: 'message' }),
+        'not json at all',
+        JSON.stringify({ type: 'message', id: 'c', seq: 3, ts: 3, dir: 'out', kind: 'text', size: 10, data: 'still read' })
+      ]
+      await page
+        .getByLabel('File to import')
+        .setInputFiles({ name: 'broken.ndjson', mimeType: 'application/x-ndjson', buffer: Buffer.from(lines.join('\n')) })
+      const log = page.getByRole('log', { name: 'Message log' })
+      await log.getByText('good line').waitFor()
+      await log.getByText('still read').waitFor()
+      await page
+        .getByRole('alert')
+        .filter({ hasText: /3 line\(s\) were skipped \(line 3: .*; line 4: .*; line 5: not JSON\)/ })
+        .waitFor()
+      expect(errors).toEqual([])
+    } finally {
+      await page.context().close()
+      await host.stop()
+    }
+  })
+})

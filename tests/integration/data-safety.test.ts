@@ -15,6 +15,8 @@ import type { SafeWriteFs } from '../../src/main/store/safeWrite'
 import type { Profile } from '../../src/shared/profiles'
 import { mountTmpfs, type Tmpfs } from '../helpers/tmpfs'
 import { startWsServer } from '../helpers/servers'
+import { newTestService } from '../helpers/service'
+import type { ImportSummary } from '../../src/shared/storeTypes'
 import { until } from '../helpers/time'
 import type { SockEvent } from '../../src/shared/events'
 import type { WebSocket } from 'ws'
@@ -446,4 +448,31 @@ describe('issue 11 item 4: two processes on one data folder', () => {
     expect(third.state().problems).toEqual([])
     lock.release()
   }, 40_000)
+})
+
+describe('issue 11 item 11: imports are validated whole, then committed whole', () => {
+  it('item 11: a bad profile in an import is named and left out; nothing is half written; the rest arrives in one write', async () => {
+    const t = newTestService()
+    cleanups.push(() => void t.dispose())
+    const session = t.service.openSession('s', () => undefined)
+    const path = join(t.dir, 'profiles.json')
+    const doc = {
+      format: 'sockscope-profiles',
+      version: 1,
+      environments: [{ id: 'e', name: 'Prod', variables: [{ name: 'host', value: 'x' }] }],
+      profiles: [
+        profile('a', 'Good one'),
+        { ...profile('b', 'Bad'), options: { url: 'ws://x/', headers: [{ name: 'not a header name', value: 'v' }] } },
+        profile('c', 'Good two')
+      ]
+    }
+    // Before the fix the environment and the first profile were saved, then the bad one threw: half an import.
+    const r = (await t.service.call(session, 'importFile', [{ name: 'export.json', content: JSON.stringify(doc) }])) as ImportSummary
+    expect(r.profiles.map((p) => p.name)).toEqual(['Good one', 'Good two'])
+    expect(r.notes).toEqual([expect.stringMatching(/^Profile 2 “Bad” was skipped: options\.headers\.0\.name .*not a valid header name/)])
+    const onDisk = JSON.parse(readFileSync(path, 'utf8')) as { profiles: Profile[]; environments: unknown[] }
+    expect(onDisk.profiles.map((p) => p.name)).toEqual(['Good one', 'Good two'])
+    expect(onDisk.environments).toHaveLength(1)
+    expect(existsSync(`${path}.bak`)).toBe(false) // one write: a second would have kept the first as .bak
+  })
 })

@@ -8,6 +8,7 @@ import type { RecordingStore } from '../store/recordings'
 import { eventsToHar } from '../store/har'
 import { eventsToCsv } from '../store/csv'
 import { importContent } from '../store/importers'
+import { describeProblems } from '../store/ndjson'
 
 /** Desktop only: native dialogs. The main side writes only where the user chose in a dialog. */
 export interface FileAccess {
@@ -42,6 +43,9 @@ async function deliver(files: FileAccess | undefined, name: string, mime: string
   const saved = await files.save(name, content)
   return saved ? { saved } : { cancelled: true }
 }
+
+/** Events a read-only view loads at most (the log keeps 100,000 by default). */
+const READ_LIMIT = 200_000
 
 const stamp = (): string => new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-')
 
@@ -85,8 +89,10 @@ export function dataMethods(d: DataDeps): Pick<SockscopeMethods, DataMethodNames
       const f = file ?? (d.files ? await d.files.open() : null)
       if (!f) return { format: 'sockscope', profiles: [], environments: [], recordings: [], sessions: [], notes: ['Nothing was imported.'] }
       const r = importContent(f.name, f.content)
-      for (const e of r.environments) p.saveEnvironment(e)
-      for (const x of r.profiles) p.saveProfile(x)
+      const taken = p.importAll(r.environments, r.profiles)
+      r.profiles = taken.profiles
+      r.environments = taken.environments
+      r.notes.push(...taken.skipped)
       const recordings: string[] = []
       if (r.format === 'har') {
         for (const s of r.sessions) {
@@ -101,8 +107,13 @@ export function dataMethods(d: DataDeps): Pick<SockscopeMethods, DataMethodNames
     },
     recordingsList: async () => d.recordings.list(),
     recordingRead: async (id) => {
-      const r = await d.recordings.read(id)
-      return { url: r.header?.url ?? '', events: r.events }
+      const r = await d.recordings.read(id, READ_LIMIT)
+      const notes = r.problems.length ? [describeProblems(r.problems)] : []
+      if (r.more)
+        notes.push(
+          `Showing the first ${r.events.length.toLocaleString('en')} events; ${r.more.toLocaleString('en')} more are in the file (export it to see them all).`
+        )
+      return { url: r.header?.url ?? '', events: r.events, notes }
     },
     recordingExport: async (id, format) => {
       await d.recordings.settled()

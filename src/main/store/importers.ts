@@ -8,7 +8,7 @@ import type { Environment, Profile, SavedMessage } from '../../shared/profiles'
 import type { AuthOptions, KeyValue } from '../../shared/options'
 import type { SockEvent } from '../../shared/events'
 import { harEntryToEvents, harWebSocketEntries } from './har'
-import { parseNdjson } from './recordings'
+import { describeProblems, parseNdjson } from './ndjson'
 
 export interface ImportedSession {
   url: string
@@ -39,8 +39,10 @@ function kv(list: unknown): KeyValue[] {
 }
 
 function fromSockscope(doc: Any): ImportResult {
-  const profiles = ((doc.profiles as Profile[]) ?? []).map((p) => ({ ...p, id: randomUUID(), updatedAt: now() }))
-  const environments = ((doc.environments as Environment[]) ?? []).map((e) => ({ ...e, id: randomUUID() }))
+  // Shapes are checked when the store takes them (validate whole, then commit whole); here only lists are lists.
+  const list = (x: unknown): Any[] => (Array.isArray(x) ? (x as Any[]).filter((i) => i && typeof i === 'object') : [])
+  const profiles = list(doc.profiles).map((p) => ({ ...p, id: randomUUID(), updatedAt: now() }) as unknown as Profile)
+  const environments = list(doc.environments).map((e) => ({ ...e, id: randomUUID() }) as unknown as Environment)
   return { format: 'sockscope', profiles, environments, sessions: [], notes: [] }
 }
 
@@ -124,14 +126,14 @@ function fromHar(doc: unknown): ImportResult {
 export function importContent(name: string, content: string): ImportResult {
   const trimmed = content.trimStart()
   if (name.endsWith('.ndjson') || /^\{"type":"sockscope-recording"/.test(trimmed)) {
-    const { header, events, skipped } = parseNdjson(content)
+    const { header, events, problems } = parseNdjson(content)
     if (!header && !events.length) throw new Error(`${name} is not a Sockscope recording (no readable lines).`)
     return {
       format: 'ndjson',
       profiles: [],
       environments: [],
       sessions: [{ url: header?.url ?? '', events }],
-      notes: skipped ? [`${skipped} unreadable line(s) were skipped.`] : []
+      notes: problems.length ? [describeProblems(problems)] : []
     }
   }
   let doc: Any

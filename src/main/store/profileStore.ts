@@ -114,6 +114,43 @@ export class ProfileStore {
     return clean
   }
 
+  /**
+   * Takes imported environments and profiles all at once: each is validated first, the invalid ones are named
+   * and left out, and the valid ones are committed in one write (nothing is half imported). Returns the notes.
+   */
+  importAll(environments: unknown[], profiles: unknown[]): { environments: Environment[]; profiles: Profile[]; skipped: string[] } {
+    const skipped: string[] = []
+    const check = <T>(schema: v.GenericSchema<unknown, T>, what: string, items: unknown[]): T[] =>
+      items.flatMap((item, i) => {
+        const r = v.safeParse(schema, item)
+        if (r.success) return [r.output]
+        const name = (item as { name?: unknown })?.name
+        skipped.push(
+          `${what} ${i + 1}${typeof name === 'string' ? ` “${name}”` : ''} was skipped: ${v.getDotPath(r.issues[0]) ?? ''} ${r.issues[0].message}`.trim()
+        )
+        return []
+      })
+    const envs = check(environmentSchema, 'Environment', environments) as Environment[]
+    const profs = check(profileSchema, 'Profile', profiles) as Profile[]
+    const doc = structuredClone(this.doc)
+    const pendingSecrets: Array<[string, Record<string, string>, Set<string>]> = []
+    for (const e of envs) {
+      const { clean, secrets } = extractEnvironmentSecrets(e)
+      doc.environments.push(clean)
+      pendingSecrets.push([environmentSecretKey(clean.id, ''), secrets, new Set()])
+    }
+    for (const p of profs) {
+      const { clean, secrets } = extractProfileSecrets(p)
+      doc.profiles.push(clean)
+      if (clean.folder && !doc.folders.includes(clean.folder)) doc.folders.push(clean.folder)
+      pendingSecrets.push([profileSecretKey(clean.id, ''), secrets, new Set()])
+    }
+    this.doc = doc
+    for (const [prefix, secrets, keep] of pendingSecrets) this.secrets.replacePrefix(prefix, secrets, keep)
+    this.commit()
+    return { environments: envs, profiles: profs, skipped }
+  }
+
   deleteProfile(id: string): void {
     this.doc.profiles = this.doc.profiles.filter((p) => p.id !== id)
     this.secrets.dropPrefix(profileSecretKey(id, ''))

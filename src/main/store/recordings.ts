@@ -5,18 +5,13 @@
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, readdirSync, statSync, unlinkSync } from 'node:fs'
 import { join } from 'node:path'
 import type { SockEvent } from '../../shared/events'
-import { eventsFromWire } from '../../shared/wire'
+import { readNdjsonFile, type ParsedRecording, type RecordingHeader } from './ndjson'
 import { eventJson } from '../eventJson'
 import type { RecordingInfo } from '../../shared/storeTypes'
 import { RecordingWriter, type RecordingFailure } from './recordingWriter'
 
-export interface RecordingHeader {
-  type: 'sockscope-recording'
-  version: 1
-  url: string
-  startedAt: string
-  connectionId: string
-}
+export type { RecordingHeader } from './ndjson'
+export { parseNdjson } from './ndjson'
 
 export interface RecordingLimits {
   maxCount: number
@@ -125,9 +120,10 @@ export class RecordingStore {
     return path
   }
 
-  async read(id: string): Promise<{ header: RecordingHeader | null; events: SockEvent[] }> {
+  /** Streams a recording in (never one string); at most `maxEvents` events are kept, the rest counted. */
+  async read(id: string, maxEvents = Infinity): Promise<ParsedRecording> {
     await this.settled()
-    return parseNdjson(readFileSync(this.pathOf(id), 'utf8'))
+    return readNdjsonFile(this.pathOf(id), maxEvents)
   }
 
   /** Removes the oldest finished recordings beyond the count and size limits, leaving `room` for new ones. */
@@ -160,22 +156,4 @@ function firstLine(path: string): string {
   } finally {
     closeSync(fd)
   }
-}
-
-/** Parses a recording; lines that are not JSON are skipped and counted, not fatal. */
-export function parseNdjson(text: string): { header: RecordingHeader | null; events: SockEvent[]; skipped: number } {
-  let header: RecordingHeader | null = null
-  const raw: unknown[] = []
-  let skipped = 0
-  for (const line of text.split('\n')) {
-    if (!line.trim()) continue
-    try {
-      const o = JSON.parse(line) as { type?: string }
-      if (o.type === 'sockscope-recording') header = o as RecordingHeader
-      else raw.push(o)
-    } catch {
-      skipped++
-    }
-  }
-  return { header, events: eventsFromWire(raw), skipped }
 }

@@ -233,14 +233,23 @@ export const useConnections = defineStore('connections', () => {
     if (!tabs.value.length) addTab()
   }
 
-  /** Shows recorded or imported events read-only in a new tab. */
-  function openReadOnly(title: string, url: string, events: SockEvent[]): void {
+  /** Shows recorded or imported events read-only in a new tab; an event that cannot be shown is counted, not fatal. */
+  function openReadOnly(title: string, url: string, events: SockEvent[], notes: string[] = []): void {
     const tab = addTab(url)
     tab.readOnly = true
     tab.title = title
-    for (const e of events) applyEvent(tab, e)
+    let broken = 0
+    for (const e of events) {
+      try {
+        applyEvent(tab, e)
+      } catch {
+        broken++
+      }
+    }
     tab.state = 'closed'
     tab.reconnectAt = null
+    const all = broken ? [...notes, `${broken} event(s) could not be shown.`] : notes
+    tab.problem = all.length ? all.join(' ') : null
     bump()
   }
 

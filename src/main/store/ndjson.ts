@@ -1,0 +1,92 @@
+/**
+ * Reading Sockscope NDJSON recordings: a header line, then one event per line. Lines are untrusted (an import,
+ * a file cut short by a crash): each is parsed and checked on its own, and a bad one is reported by its line
+ * number and skipped, never fatal. Files are read as a stream, line by line, never as one string: recordings
+ * grow to gigabytes, and a string cannot hold more than about 512 MiB.
+ */
+import { createReadStream } from 'node:fs'
+import { createInterface } from 'node:readline'
+import type { SockEvent } from '../../shared/events'
+import { eventsFromWire } from '../../shared/wire'
+import { checkEvent } from '../../shared/eventSchema'
+
+export interface RecordingHeader {
+  type: 'sockscope-recording'
+  version: 1
+  url: string
+  startedAt: string
+  connectionId: string
+}
+
+export interface LineProblem {
+  line: number
+  why: string
+}
+
+export interface ParsedRecording {
+  header: RecordingHeader | null
+  events: SockEvent[]
+  /** Lines that are not events, by number (1-based). */
+  problems: LineProblem[]
+  /** Events not returned because the reader's limit was reached. */
+  more: number
+}
+
+class LineReader {
+  readonly out: ParsedRecording = { header: null, events: [], problems: [], more: 0 }
+  private n = 0
+
+  constructor(private readonly maxEvents: number) {}
+
+  line(text: string): void {
+    this.n++
+    if (!text.trim()) return
+    let o: unknown
+    try {
+      o = JSON.parse(text)
+    } catch {
+      this.out.problems.push({ line: this.n, why: 'not JSON' })
+      return
+    }
+    if ((o as { type?: unknown } | null)?.type === 'sockscope-recording') {
+      this.out.header = o as RecordingHeader
+      return
+    }
+    let checked: ReturnType<typeof checkEvent>
+    try {
+      checked = checkEvent(eventsFromWire([o])[0])
+    } catch {
+      checked = { ok: false, why: 'not a Sockscope event' }
+    }
+    if (!checked.ok) this.out.problems.push({ line: this.n, why: checked.why })
+    else if (this.out.events.length < this.maxEvents) this.out.events.push(checked.event)
+    else this.out.more++
+  }
+}
+
+/** Parses NDJSON text already in memory (an uploaded import). */
+export function parseNdjson(text: string, maxEvents = Infinity): ParsedRecording {
+  const r = new LineReader(maxEvents)
+  let start = 0
+  while (start <= text.length) {
+    const end = text.indexOf('\n', start)
+    r.line(text.slice(start, end < 0 ? text.length : end))
+    if (end < 0) break
+    start = end + 1
+  }
+  return r.out
+}
+
+/** Streams a recording file line by line; keeps at most `maxEvents` events and counts the rest. */
+export async function readNdjsonFile(path: string, maxEvents = Infinity): Promise<ParsedRecording> {
+  const r = new LineReader(maxEvents)
+  const lines = createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Infinity })
+  for await (const line of lines) r.line(line)
+  return r.out
+}
+
+/** "line 7: not JSON; line 9: …" for a note the user sees. */
+export function describeProblems(problems: LineProblem[], max = 5): string {
+  const shown = problems.slice(0, max).map((p) => `line ${p.line}: ${p.why}`)
+  return `${problems.length} line(s) were skipped (${shown.join('; ')}${problems.length > max ? '; …' : ''}).`
+}
