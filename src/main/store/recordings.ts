@@ -2,7 +2,7 @@
  * Every connection records to disk as NDJSON: a header line, then every event with its full payload (binary
  * as base64). Lines are buffered and appended in batches. Retention by count and total size prunes whole files.
  */
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, readdirSync, statSync, unlinkSync } from 'node:fs'
+import { closeSync, existsSync, mkdirSync, openSync, readSync, readdirSync, statSync, unlinkSync } from 'node:fs'
 import { join } from 'node:path'
 import type { SockEvent } from '../../shared/events'
 import { readNdjsonFile, type ParsedRecording, type RecordingHeader } from './ndjson'
