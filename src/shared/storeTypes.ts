@@ -34,7 +34,12 @@ export interface RecordingInfo {
 }
 
 /** Desktop: the main side wrote the file where the user chose in a dialog. Browser: the renderer downloads it. */
-export type FileResult = { saved: string } | { download: { name: string; mime: string; content: string } } | { cancelled: true }
+/** Where an export went: saved by a dialog, a download for the page (its text, or a one-time URL for big files), or nowhere. */
+export type FileResult =
+  | { saved: string }
+  | { download: { name: string; mime: string; content: string } }
+  | { download: { name: string; mime: string; url: string } }
+  | { cancelled: true }
 
 export interface ImportSummary {
   format: 'sockscope' | 'insomnia' | 'postman' | 'har' | 'ndjson'

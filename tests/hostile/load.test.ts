@@ -133,7 +133,7 @@ describe('row 16: 20 connections at 1,000 msg/s each', () => {
     for (const { id } of ids) expect(received.get(id)).toBe(seconds * 1000)
     for (const { id } of ids) await service.call(session, 'remove', [id])
     await recordings.endAll()
-    const files = recordings.list()
+    const files = await recordings.list()
     expect(files).toHaveLength(20)
     let total = 0
     for (const f of files) total += (await recordings.read(f.id)).events.filter((e) => e.type === 'message' && e.dir === 'in').length

@@ -205,7 +205,7 @@ describe('issue 10 defects in the engine', () => {
       10_000
     )
     expect(of('error')).toHaveLength(1)
-  })
+  }, 60_000) // it waits for kernel buffers to fill and drain: slower on a loaded two-core machine
 
   it('a ping flood we can answer is answered, pong for ping (RFC 6455 §5.5.2)', async () => {
     const raw = await startRawWsServer((s) => {

@@ -177,11 +177,9 @@ export async function runScenario(sc: Scenario): Promise<void> {
       page.startSync()
       page.resync(await call<SyncState>('sync', page.since()))
       await t.recordings.settled()
+      const listed = await t.recordings.list()
       recorded = new Map(
-        ids.map((id) => [
-          id,
-          readRecording(t.recordings.dir, t.recordings.recordingOf(id) ?? findRecording(t.recordings.dir, t.recordings.list(), id))
-        ])
+        ids.map((id) => [id, readRecording(t.recordings.dir, t.recordings.recordingOf(id) ?? findRecording(t.recordings.dir, listed, id))])
       )
       const behind = ids.some((id) => !removed.has(id) && (recorded.get(id)!.at(-1)?.seq ?? 0) > (page.views.get(id)?.lastSeq ?? 0))
       if (!behind) break

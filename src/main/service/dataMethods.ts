@@ -1,25 +1,37 @@
 /** The contract's data methods: profiles, environments, secrets, import/export and recordings. */
-import { readFileSync } from 'node:fs'
+import { existsSync } from 'node:fs'
+import { readFile, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { randomUUID } from 'node:crypto'
 import type { SockscopeMethods } from '../../shared/api'
 import type { FileResult } from '../../shared/storeTypes'
 import { redactProfile } from '../../shared/secrets'
 import type { ProfileStore } from '../store/profileStore'
 import type { RecordingStore } from '../store/recordings'
-import { eventsToHar } from '../store/har'
-import { eventsToCsv } from '../store/csv'
+import { EXPORT_MIME, exportRecording } from '../store/recordingExport'
 import { importContent } from '../store/importers'
 import { describeProblems } from '../store/ndjson'
 
 /** Desktop only: native dialogs. The main side writes only where the user chose in a dialog. */
 export interface FileAccess {
   save(defaultName: string, content: string): Promise<string | null>
+  /** Asks where, then lets `write` produce the file there (exports too large for one string). */
+  saveWith?(defaultName: string, write: (path: string) => Promise<void>): Promise<string | null>
   open(): Promise<{ name: string; content: string } | null>
+}
+
+/** Browser mode: a file written on the host, offered once at a URL the page downloads. */
+export interface DownloadOffers {
+  readonly dir: string
+  offer(path: string, name: string, mime: string): string
 }
 
 export interface DataDeps {
   profiles: ProfileStore
   recordings: RecordingStore
   files?: FileAccess
+  downloads?: DownloadOffers
   version: string
 }
 
@@ -44,8 +56,8 @@ async function deliver(files: FileAccess | undefined, name: string, mime: string
   return saved ? { saved } : { cancelled: true }
 }
 
-/** Events a read-only view loads at most (the log keeps 100,000 by default). */
-const READ_LIMIT = 200_000
+/** What a read-only view loads at most: the log keeps 100,000 rows by default, and the page has to hold them. */
+const READ_LIMIT = { events: 200_000, bytes: 64 * 1024 * 1024 }
 
 const stamp = (): string => new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-')
 
@@ -107,7 +119,7 @@ export function dataMethods(d: DataDeps): Pick<SockscopeMethods, DataMethodNames
     },
     recordingsList: async () => d.recordings.list(),
     recordingRead: async (id) => {
-      const r = await d.recordings.read(id, READ_LIMIT)
+      const r = await d.recordings.read(id, READ_LIMIT.events, READ_LIMIT.bytes)
       const notes = r.problems.length ? [describeProblems(r.problems)] : []
       if (r.more)
         notes.push(
@@ -117,17 +129,27 @@ export function dataMethods(d: DataDeps): Pick<SockscopeMethods, DataMethodNames
     },
     recordingExport: async (id, format) => {
       await d.recordings.settled()
-      const base = id.replace(/\.ndjson$/, '')
-      if (format === 'ndjson') return deliver(d.files, id, 'application/x-ndjson', readFileSync(d.recordings.pathOf(id), 'utf8'))
-      const { header, events } = await d.recordings.read(id)
-      if (format === 'har')
-        return deliver(
-          d.files,
-          `${base}.har`,
-          'application/json',
-          JSON.stringify(eventsToHar(header?.url ?? '', events, d.version), null, 2)
-        )
-      return deliver(d.files, `${base}.csv`, 'text/csv', eventsToCsv(events))
+      const source = d.recordings.pathOf(id)
+      if (!existsSync(source)) throw new Error(`No recording ${id}; it may have been pruned.`)
+      const name = format === 'ndjson' ? id : `${id.replace(/\.ndjson$/, '')}.${format}`
+      const write = (dest: string): Promise<void> => exportRecording(source, format, dest, d.version)
+      if (d.files?.saveWith) {
+        const saved = await d.files.saveWith(name, write)
+        return saved ? { saved } : { cancelled: true }
+      }
+      if (d.downloads) {
+        const tmp = join(d.downloads.dir, `${randomUUID()}.${format}`)
+        await write(tmp)
+        return { download: { name, mime: EXPORT_MIME[format], url: d.downloads.offer(tmp, name, EXPORT_MIME[format]) } }
+      }
+      // Without either (tests), the export as text.
+      const tmp = join(tmpdir(), `sockscope-export-${randomUUID()}`)
+      try {
+        await write(tmp)
+        return deliver(d.files, name, EXPORT_MIME[format], await readFile(tmp, 'utf8'))
+      } finally {
+        await rm(tmp, { force: true })
+      }
     }
   }
 }

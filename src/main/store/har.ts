@@ -48,6 +48,59 @@ export interface Har {
 
 const MASK = '••••••'
 
+/**
+ * The same HAR, written piece by piece as events stream by (recordings of any size): one entry per attempt that
+ * opened, its messages written one at a time. `write` receives the JSON text in order.
+ */
+export class HarWriter {
+  private entries = 0
+  private messages = -1 // -1: no entry open
+  private firstTs: number | null = null
+
+  constructor(
+    private readonly url: string,
+    version: string,
+    private readonly write: (text: string) => void
+  ) {
+    write(`{"log":{"version":"1.2","creator":${JSON.stringify({ name: 'Sockscope', version })},"pages":[],"entries":[`)
+  }
+
+  event(e: SockEvent): void {
+    this.firstTs ??= e.ts
+    if (e.type === 'state' && e.state === 'connecting') this.firstTs = e.ts
+    if (e.type === 'handshake') this.open(entryFor(e, this.firstTs))
+    else if (e.type === 'message' && this.messages >= 0) {
+      const data = typeof e.data === 'string' ? e.data : base64.encode(e.data)
+      const m: HarWebSocketMessage = {
+        type: e.dir === 'out' ? 'send' : 'receive',
+        time: e.ts / 1000,
+        opcode: e.kind === 'text' ? 1 : 2,
+        data
+      }
+      this.write(`${this.messages++ ? ',' : ''}${JSON.stringify(m)}`)
+    }
+  }
+
+  private open(entry: HarEntry): void {
+    this.closeEntry()
+    const json = JSON.stringify(entry)
+    // `_webSocketMessages` is the last field and empty: leave its array open for the messages that follow.
+    this.write(`${this.entries++ ? ',' : ''}${json.slice(0, -'[]}'.length)}[`)
+    this.messages = 0
+  }
+
+  private closeEntry(): void {
+    if (this.messages >= 0) this.write(']}')
+    this.messages = -1
+  }
+
+  end(): void {
+    this.closeEntry()
+    if (!this.entries && this.url) this.write(JSON.stringify(entryFor(null, this.firstTs ?? Date.now(), this.url)))
+    this.write(']}}')
+  }
+}
+
 /** One HAR entry per connection attempt that opened (a reconnect starts a new entry). */
 export function eventsToHar(url: string, events: SockEvent[], version: string): Har {
   const entries: HarEntry[] = []

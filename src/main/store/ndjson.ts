@@ -35,8 +35,12 @@ export interface ParsedRecording {
 class LineReader {
   readonly out: ParsedRecording = { header: null, events: [], problems: [], more: 0 }
   private n = 0
+  private bytes = 0
 
-  constructor(private readonly maxEvents: number) {}
+  constructor(
+    private readonly maxEvents: number,
+    private readonly maxBytes = Infinity
+  ) {}
 
   line(text: string): void {
     this.n++
@@ -59,8 +63,10 @@ class LineReader {
       checked = { ok: false, why: 'not a Sockscope event' }
     }
     if (!checked.ok) this.out.problems.push({ line: this.n, why: checked.why })
-    else if (this.out.events.length < this.maxEvents) this.out.events.push(checked.event)
-    else this.out.more++
+    else if (this.out.events.length < this.maxEvents && this.bytes + text.length <= this.maxBytes) {
+      this.bytes += text.length
+      this.out.events.push(checked.event)
+    } else this.out.more++
   }
 }
 
@@ -77,12 +83,39 @@ export function parseNdjson(text: string, maxEvents = Infinity): ParsedRecording
   return r.out
 }
 
-/** Streams a recording file line by line; keeps at most `maxEvents` events and counts the rest. */
-export async function readNdjsonFile(path: string, maxEvents = Infinity): Promise<ParsedRecording> {
-  const r = new LineReader(maxEvents)
+/** Streams a recording file line by line; keeps at most `maxEvents` events (and `maxBytes` of them), counts the rest. */
+export async function readNdjsonFile(path: string, maxEvents = Infinity, maxBytes = Infinity): Promise<ParsedRecording> {
+  const r = new LineReader(maxEvents, maxBytes)
   const lines = createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Infinity })
   for await (const line of lines) r.line(line)
   return r.out
+}
+
+/** Streams a recording's events one at a time (for exports of any size); bad lines are counted in `problems`. */
+export async function* streamEvents(path: string, problems: LineProblem[] = []): AsyncGenerator<SockEvent> {
+  const r = new LineReader(1)
+  const lines = createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Infinity })
+  for await (const line of lines) {
+    r.line(line)
+    const e = r.out.events.pop()
+    if (e) yield e
+    if (r.out.problems.length) problems.push(...r.out.problems.splice(0))
+  }
+}
+
+/** The header of a recording (its first line), or null. */
+export async function readHeader(path: string): Promise<RecordingHeader | null> {
+  const lines = createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Infinity })
+  for await (const line of lines) {
+    lines.close()
+    try {
+      const o = JSON.parse(line) as RecordingHeader
+      return o.type === 'sockscope-recording' ? o : null
+    } catch {
+      return null
+    }
+  }
+  return null
 }
 
 /** "line 7: not JSON; line 9: …" for a note the user sees. */

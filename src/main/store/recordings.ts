@@ -1,8 +1,11 @@
 /**
  * Every connection records to disk as NDJSON: a header line, then every event with its full payload (binary
- * as base64). Lines are buffered and appended in batches. Retention by count and total size prunes whole files.
+ * as base64). Lines are buffered and appended in batches (recordingWriter.ts). Retention by count and total size
+ * prunes whole files. The list of recordings is an index kept in memory, built once from the folder and then
+ * kept up to date, so a connect never re-reads 500 files; all file work here is asynchronous.
  */
-import { closeSync, existsSync, mkdirSync, openSync, readSync, readdirSync, statSync, unlinkSync } from 'node:fs'
+import { mkdirSync } from 'node:fs'
+import { open, readdir, stat, unlink } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { SockEvent } from '../../shared/events'
 import { readNdjsonFile, type ParsedRecording, type RecordingHeader } from './ndjson'
@@ -21,14 +24,30 @@ export interface RecordingLimits {
 export const recordingFileName = (startedAt: Date, connectionId: string): string =>
   `${startedAt.toISOString().replace(/[:.]/g, '-')}_${connectionId.slice(0, 8)}.ndjson`
 
+/** The header line only: recordings grow to gigabytes, and listing must not read them whole. */
+async function header(path: string): Promise<Partial<RecordingHeader>> {
+  const fd = await open(path, 'r')
+  try {
+    const buf = Buffer.alloc(16 * 1024)
+    const { bytesRead } = await fd.read(buf, 0, buf.length, 0)
+    return JSON.parse(buf.subarray(0, bytesRead).toString('utf8').split('\n', 1)[0]) as RecordingHeader
+  } catch {
+    return {} // a damaged header still lists the file, so it can be exported or removed
+  } finally {
+    await fd.close()
+  }
+}
+
 export class RecordingStore {
   private readonly writers = new Map<string, { id: string; writer: RecordingWriter }>()
+  /** Writers being closed: a read right after a connection is removed must wait for their last lines. */
+  private readonly ending = new Set<Promise<void>>()
+  /** Every recording on disk by id, once built. */
+  private index: Promise<Map<string, Omit<RecordingInfo, 'active'>>> | null = null
   /** Only the data folder's lock holder prunes: another process's live recordings are not ours to delete. */
   mayPrune: () => boolean = () => true
   /** Told when a recording cannot be written, so the connection can say so (the service wires it). */
   onFailure: (connectionId: string, f: RecordingFailure) => void = () => undefined
-  /** Writers being closed: a read right after a connection is removed must wait for their last lines. */
-  private readonly ending = new Set<Promise<void>>()
 
   constructor(
     readonly dir: string,
@@ -37,17 +56,32 @@ export class RecordingStore {
     mkdirSync(dir, { recursive: true, mode: 0o700 })
   }
 
+  private entries(): Promise<Map<string, Omit<RecordingInfo, 'active'>>> {
+    this.index ??= (async () => {
+      const map = new Map<string, Omit<RecordingInfo, 'active'>>()
+      for (const id of (await readdir(this.dir)).filter((f) => f.endsWith('.ndjson'))) {
+        try {
+          const path = join(this.dir, id)
+          const [h, s] = await Promise.all([header(path), stat(path)])
+          map.set(id, { id, url: h.url ?? '', startedAt: h.startedAt ?? '', bytes: s.size })
+        } catch {
+          // Gone between the listing and the stat: not a recording any more.
+        }
+      }
+      return map
+    })()
+    return this.index
+  }
+
   start(connectionId: string, url: string): string {
-    try {
-      this.prune(1)
-    } catch {
-      // Pruning is housekeeping: a folder we cannot prune must not stop a connection (its writer reports why).
-    }
     const startedAt = new Date()
     const id = recordingFileName(startedAt, connectionId)
-    const header: RecordingHeader = { type: 'sockscope-recording', version: 1, url, startedAt: startedAt.toISOString(), connectionId }
-    const writer = new RecordingWriter(join(this.dir, id), JSON.stringify(header), (f) => this.onFailure(connectionId, f))
+    const head: RecordingHeader = { type: 'sockscope-recording', version: 1, url, startedAt: startedAt.toISOString(), connectionId }
+    const writer = new RecordingWriter(join(this.dir, id), JSON.stringify(head), (f) => this.onFailure(connectionId, f))
     this.writers.set(connectionId, { id, writer })
+    void this.entries().then((m) => m.set(id, { id, url, startedAt: head.startedAt, bytes: 0 }))
+    // Housekeeping off the connect path: a folder we cannot prune must not stop a connection.
+    void this.prune().catch(() => undefined)
     return id
   }
 
@@ -82,6 +116,7 @@ export class RecordingStore {
     this.ending.add(done)
     await done
     this.ending.delete(done)
+    await this.refresh(w.id)
   }
 
   async endAll(): Promise<void> {
@@ -93,67 +128,58 @@ export class RecordingStore {
     await Promise.all([...this.writers.values()].map((w) => w.writer.settled()).concat([...this.ending]))
   }
 
-  list(): RecordingInfo[] {
+  private async refresh(id: string): Promise<void> {
+    const m = await this.entries()
+    const e = m.get(id)
+    if (!e) return
+    try {
+      e.bytes = (await stat(join(this.dir, id))).size
+    } catch {
+      m.delete(id)
+    }
+  }
+
+  /** Newest first; sizes of live recordings as of now. */
+  async list(): Promise<RecordingInfo[]> {
+    await Promise.all([...this.writers.values()].map((w) => this.refresh(w.id)))
     const active = new Set([...this.writers.values()].map((w) => w.id))
-    return readdirSync(this.dir)
-      .filter((f) => f.endsWith('.ndjson'))
-      .map((id) => {
-        const path = join(this.dir, id)
-        let url = ''
-        let startedAt = ''
-        try {
-          const h = JSON.parse(firstLine(path)) as RecordingHeader
-          url = h.url
-          startedAt = h.startedAt
-        } catch {
-          // A damaged header still lists the file, so it can be exported or removed.
-        }
-        return { id, url, startedAt, bytes: statSync(path).size, active: active.has(id) }
-      })
-      .sort((a, b) => b.id.localeCompare(a.id))
+    return [...(await this.entries()).values()].map((r) => ({ ...r, active: active.has(r.id) })).sort((a, b) => b.id.localeCompare(a.id))
   }
 
   pathOf(id: string): string {
     if (!/^[\w.-]+\.ndjson$/.test(id) || id.includes('..')) throw new Error(`Not a recording name: ${id}`)
-    const path = join(this.dir, id)
-    if (!existsSync(path)) throw new Error(`No recording ${id}; it may have been pruned.`)
-    return path
+    return join(this.dir, id)
   }
 
-  /** Streams a recording in (never one string); at most `maxEvents` events are kept, the rest counted. */
-  async read(id: string, maxEvents = Infinity): Promise<ParsedRecording> {
+  /** Streams a recording in (never one string); at most `maxEvents` events and `maxBytes` are kept, the rest counted. */
+  async read(id: string, maxEvents = Infinity, maxBytes = Infinity): Promise<ParsedRecording> {
     await this.settled()
-    return readNdjsonFile(this.pathOf(id), maxEvents)
+    try {
+      return await readNdjsonFile(this.pathOf(id), maxEvents, maxBytes)
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new Error(`No recording ${id}; it may have been pruned.`, { cause: err })
+      throw err
+    }
   }
 
   /** Removes the oldest finished recordings beyond the count and size limits, leaving `room` for new ones. */
-  prune(room = 0): string[] {
+  async prune(room = 0): Promise<string[]> {
     if (!this.mayPrune()) return []
     const active = new Set([...this.writers.values()].map((w) => w.id))
-    const all = this.list().reverse() // oldest first
+    const m = await this.entries()
+    const all = [...m.values()].sort((a, b) => a.id.localeCompare(b.id)) // oldest first
     let count = all.length
     let bytes = all.reduce((s, r) => s + r.bytes, 0)
     const removed: string[] = []
     for (const r of all) {
       if (count + room <= this.limits.maxCount && bytes <= this.limits.maxBytes) break
       if (active.has(r.id)) continue
-      unlinkSync(join(this.dir, r.id))
+      await unlink(join(this.dir, r.id)).catch(() => undefined)
+      m.delete(r.id)
       removed.push(r.id)
       count--
       bytes -= r.bytes
     }
     return removed
-  }
-}
-
-/** The header line only: recordings grow to hundreds of megabytes, and listing must not read them whole. */
-function firstLine(path: string): string {
-  const fd = openSync(path, 'r')
-  try {
-    const buf = Buffer.alloc(16 * 1024)
-    const n = readSync(fd, buf, 0, buf.length, 0)
-    return buf.subarray(0, n).toString('utf8').split('\n', 1)[0]
-  } finally {
-    closeSync(fd)
   }
 }

@@ -6,6 +6,7 @@ import { WebSocketServer } from 'ws'
 import { CONTENT_SECURITY_POLICY } from '../../shared/csp'
 import { SockscopeService } from '../service/service'
 import { Bridges } from './bridge'
+import { Downloads } from './downloads'
 import { checkBridgeRequest, hostAllowed, type GuardConfig } from './guard'
 import { resolveStatic, sendFile } from './staticFiles'
 import { join } from 'node:path'
@@ -61,9 +62,10 @@ export async function startWebHost(o: WebHostOptions): Promise<WebHost> {
   profiles.load()
   const recordings = new RecordingStore(join(o.dataDir, 'recordings'))
   recordings.mayPrune = () => lock.isHeld
+  const downloads = new Downloads(join(o.dataDir, 'exports'))
   const service = new SockscopeService({
     appInfo: { mode: 'browser', version: o.version, dataDir: o.dataDir, platform: process.platform },
-    data: { profiles, recordings, version: o.version }
+    data: { profiles, recordings, downloads, version: o.version }
   })
   const cfg: GuardConfig = { port: 0, token, extraHosts: o.allowRemote ? [o.host] : [] }
   const bridges = new Bridges(service, { graceMs: o.reattachGraceMs ?? 30_000, log })
@@ -80,7 +82,9 @@ export async function startWebHost(o: WebHostOptions): Promise<WebHost> {
       res.writeHead(405, { Allow: 'GET, HEAD' }).end()
       return
     }
-    const file = resolveStatic(o.rendererDir, new URL(req.url ?? '/', 'http://x').pathname)
+    const pathname = new URL(req.url ?? '/', 'http://x').pathname
+    if (downloads.serve(pathname, res, SECURITY_HEADERS)) return
+    const file = resolveStatic(o.rendererDir, pathname)
     if (!file) {
       res.writeHead(404, { ...SECURITY_HEADERS, 'Content-Type': 'text/plain' }).end('Not found')
       return
@@ -116,6 +120,7 @@ export async function startWebHost(o: WebHostOptions): Promise<WebHost> {
     service,
     close: async () => {
       bridges.dispose()
+      downloads.dispose()
       await service.shutdown()
       lock.release()
       for (const c of wss.clients) c.terminate()

@@ -37,3 +37,11 @@ export function downloadText(name: string, text: string, type = 'application/jso
   a.click()
   setTimeout(() => URL.revokeObjectURL(url), 10_000)
 }
+
+/** Downloads a file the host offers at a one-time URL of its own origin (large exports in browser mode). */
+export function downloadUrl(url: string, name: string): void {
+  const a = document.createElement('a')
+  a.href = url
+  a.download = name
+  a.click()
+}

@@ -5,7 +5,7 @@ import type { Environment, Profile } from '../../../shared/profiles'
 import type { FileResult, ImportSummary, ProfilesState, RecordingInfo } from '../../../shared/storeTypes'
 import { variableMap } from '../../../shared/variables'
 import { getApi } from '../api'
-import { downloadText } from '../lib/exportLog'
+import { downloadText, downloadUrl } from '../lib/exportLog'
 
 const ACTIVE_ENV_KEY = 'sockscope.activeEnvironment'
 
@@ -79,8 +79,10 @@ export const useProfiles = defineStore('profiles', () => {
 
   /** Saves in a native dialog (desktop) or downloads (browser mode). */
   function deliver(r: FileResult): void {
-    if ('download' in r) downloadText(r.download.name, r.download.content, r.download.mime)
-    else if ('saved' in r) notice.value = `Saved to ${r.saved}`
+    if ('download' in r) {
+      if ('url' in r.download) downloadUrl(r.download.url, r.download.name)
+      else downloadText(r.download.name, r.download.content, r.download.mime)
+    } else if ('saved' in r) notice.value = `Saved to ${r.saved}`
   }
 
   async function exportProfiles(includeSecrets: boolean): Promise<void> {
