@@ -7,6 +7,7 @@ import type { ConnectionOptions, OutgoingMessage } from './options'
 import type { Environment, Profile, ProfilesDoc } from './profiles'
 import type { FileResult, ImportSummary, ProfilesState, RecordingInfo, ReplayTiming } from './storeTypes'
 import type { CallResult } from './wire'
+import type { SavedTab } from './tabs'
 
 export interface AppInfo {
   mode: 'desktop' | 'browser'
@@ -21,6 +22,8 @@ export interface SyncState {
   events: SockEvent[]
   /** Per connection id: how many events after the named `seq` the host no longer holds (shown as a marker). */
   missed: Record<string, number>
+  /** The page's tabs as it last saved them (`tabsSave`), or null for a new window. */
+  tabs: SavedTab[] | null
 }
 
 /** Something the host wants every window to know that belongs to no connection (e.g. an internal error). */
@@ -55,6 +58,8 @@ export interface SockscopeMethods {
   sync(since?: Record<string, number>): Promise<SyncState>
   /** The full payload behind a preview's `ref`, or null once it is no longer held. */
   fetchPayload(ref: string): Promise<string | Uint8Array | null>
+  /** Keeps the page's tabs (settings, composer, profile link) for this window, in memory, for a reload. */
+  tabsSave(tabs: SavedTab[]): Promise<void>
 
   /** Profiles, folders and environments, secrets put back where held, and any problem to show. */
   profilesState(): Promise<ProfilesState>
@@ -94,6 +99,7 @@ export const METHOD_NAMES = [
   'list',
   'sync',
   'fetchPayload',
+  'tabsSave',
   'profilesState',
   'profileSave',
   'profileDelete',

@@ -3,6 +3,7 @@ import * as v from 'valibot'
 import type { MethodName, SockscopeMethods } from './api'
 import { closeRequestSchema, connectionOptionsSchema, outgoingMessageSchema } from './schema'
 import { environmentSchema, profileSchema } from './profiles'
+import { savedTabsSchema } from './tabs'
 
 const id = v.pipe(v.string('must be a connection id'), v.minLength(1), v.maxLength(100))
 /** A connection id the caller chose (see `connect`). */
@@ -29,6 +30,7 @@ export const METHOD_ARGS: { [K in MethodName]: ArgsSchema<K> } = {
   list: v.strictTuple([]),
   sync: v.strictTuple([v.optional(v.record(id, v.pipe(v.number(), v.integer(), v.minValue(0))))]),
   fetchPayload: v.strictTuple([v.pipe(v.string(), v.uuid('must be a payload reference'))]),
+  tabsSave: v.strictTuple([savedTabsSchema]),
   profilesState: v.strictTuple([]),
   profileSave: v.strictTuple([profileSchema]),
   profileDelete: v.strictTuple([id]),

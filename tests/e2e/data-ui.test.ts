@@ -126,3 +126,75 @@ describe('issue 11 item 11 in Chromium', () => {
     }
   })
 })
+
+describe('issue 11 item 8 in Chromium', () => {
+  it('item 8: a reload brings every tab back as it was: settings, composer, profile link, connection and the read-only recording', async () => {
+    const host = await startHost()
+    const { page, errors } = await openApp(browser, host)
+    const tabs = page.getByRole('tablist', { name: 'Connections' }).getByRole('tab')
+    const composer = page.getByRole('textbox', { name: 'Message' })
+    try {
+      // Tab 1: connected, with a header, a composed draft.
+      await page.getByRole('textbox', { name: 'URL' }).fill(`${echo.url}/first`)
+      await page.getByRole('tab', { name: 'Headers' }).click()
+      await page.getByRole('button', { name: 'Add header' }).click()
+      await page.getByLabel('Header 1 name').fill('X-Kept')
+      await page.getByLabel('Header 1 value').fill('across reloads')
+      await page.getByRole('button', { name: 'Connect', exact: true }).click()
+      await page.getByRole('status', { name: 'Connection state' }).filter({ hasText: 'Connected' }).waitFor()
+      await composer.click()
+      await composer.fill('hello before the reload')
+      await page.getByRole('button', { name: 'Send', exact: true }).click()
+      await page.getByRole('log', { name: 'Message log' }).getByText('hello before the reload').first().waitFor()
+      await composer.fill('an unsent draft')
+      await page.getByRole('button', { name: 'Save profile' }).click()
+      const dialog = page.getByRole('dialog', { name: 'Save profile' })
+      await dialog.getByLabel('Name').fill('Kept link')
+      await dialog.getByRole('button', { name: 'Save', exact: true }).click()
+      await tabs.filter({ hasText: 'Kept link' }).waitFor()
+      // Tab 2: not connected, bearer auth, a JSON draft.
+      await page.getByRole('button', { name: 'New connection' }).click()
+      await page.getByRole('textbox', { name: 'URL' }).fill(`${echo.url}/second`)
+      await page.getByRole('tab', { name: 'Auth' }).click()
+      await page.locator('#auth-type').selectOption('bearer')
+      await page.getByLabel('Token').fill('tok-123')
+      await page.getByRole('tab', { name: 'JSON' }).click()
+      await composer.click()
+      await composer.fill('{"kept": true}')
+      // Tab 3: tab 1's recording, read-only.
+      await page.getByRole('button', { name: 'Recordings…' }).click()
+      await page
+        .getByRole('dialog', { name: 'Recordings' })
+        .getByRole('button', { name: /^Open recording / })
+        .first()
+        .click()
+      await page.getByRole('log', { name: 'Message log' }).getByText('hello before the reload').first().waitFor()
+      expect(await tabs.count()).toBe(3)
+      await page.waitForTimeout(600) // the page saves its tabs a moment after the last change
+
+      await page.reload()
+      await page.getByRole('textbox', { name: 'URL' }).waitFor()
+      // Before the fix: connections and logs came back, every tab's settings, composer and the recording tab did not.
+      await expect.poll(() => tabs.count()).toBe(3)
+      expect(await tabs.nth(0).textContent()).toContain('Kept link')
+      await tabs.nth(0).click()
+      expect(await page.getByRole('textbox', { name: 'URL' }).inputValue()).toBe(`${echo.url}/first`)
+      await page.getByRole('status', { name: 'Connection state' }).filter({ hasText: 'Connected' }).waitFor()
+      await page.getByRole('tab', { name: 'Headers' }).click()
+      expect(await page.getByLabel('Header 1 value').inputValue()).toBe('across reloads')
+      expect(await composer.textContent()).toBe('an unsent draft')
+      await tabs.nth(1).click()
+      expect(await page.getByRole('textbox', { name: 'URL' }).inputValue()).toBe(`${echo.url}/second`)
+      await page.getByRole('tab', { name: 'Auth' }).click()
+      expect(await page.getByLabel('Token').inputValue()).toBe('tok-123')
+      expect(await composer.textContent()).toBe('{"kept": true}')
+      await tabs.nth(2).click()
+      await page.getByText(/Read-only: Recording /).waitFor()
+      await page.getByRole('log', { name: 'Message log' }).getByText('hello before the reload').first().waitFor()
+      expect(errors).toEqual([])
+    } finally {
+      await page.context().close()
+      await host.stop()
+    }
+  }, 90_000)
+})

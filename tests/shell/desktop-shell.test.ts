@@ -114,6 +114,7 @@ describe('desktop shell (built main bundle, mocked electron)', () => {
       cancelReconnect: [{}],
       remove: [],
       fetchPayload: ['not-a-uuid'],
+      tabsSave: [[{ connId: 5 }]],
       appInfo: ['extra'],
       list: ['extra'],
       sync: [1],
@@ -292,6 +293,24 @@ describe('desktop shell (built main bundle, mocked electron)', () => {
 
   it('installs an application menu with the standard edit roles', () => {
     expect(menuItems().some((m) => m.role === 'editMenu')).toBe(true)
+  })
+
+  it('item 8: a reloaded window gets back the tabs its page saved (kept in memory for that window only)', async () => {
+    const tabs = [
+      {
+        connId: null,
+        draft: { url: 'ws://kept.example/' },
+        composer: { mode: 'json', text: '{"a":1}', binaryEncoding: 'hex', history: [], saved: [] },
+        profileId: null,
+        title: 'Kept',
+        recordingId: null,
+        active: true
+      }
+    ]
+    await h('tabsSave')(trustedEvent(), tabs)
+    // A reload asks for a sync first (same webContents): the tabs come back with it.
+    const synced = (await h('sync')(trustedEvent())) as { tabs: unknown }
+    expect(synced.tabs).toEqual(tabs)
   })
 
   // Last: this quits the app.

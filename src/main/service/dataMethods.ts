@@ -106,7 +106,8 @@ export function dataMethods(d: DataDeps): Pick<SockscopeMethods, DataMethodNames
       r.environments = taken.environments
       r.notes.push(...taken.skipped)
       const recordings: string[] = []
-      if (r.format === 'har') {
+      // Imported sessions become recordings too, so their read-only tabs come back after a reload.
+      if (r.format === 'har' || r.format === 'ndjson') {
         for (const s of r.sessions) {
           const cid = s.events[0]?.id ?? 'har'
           const id = d.recordings.start(cid, s.url)

@@ -140,7 +140,10 @@ export class SockscopeService {
       sync: async (since) => {
         const connections = m.list().filter((c) => session.connections.has(c.id))
         const lastSeq = (id: string): number => connections.find((c) => c.id === id)?.lastSeq ?? 0
-        return { connections, ...session.resync(lastSeq, since) }
+        return { connections, ...session.resync(lastSeq, since), tabs: session.tabs }
+      },
+      tabsSave: async (tabs) => {
+        session.tabs = tabs
       },
       fetchPayload: async (ref) => {
         const owner = this.payloads.ownerOf(ref)

@@ -5,6 +5,7 @@
  */
 import type { SockEvent } from '../../shared/events'
 import type { HostNotice, SyncState } from '../../shared/api'
+import type { SavedTab } from '../../shared/tabs'
 import { EventBatcher, eventWeight, type BatcherOptions } from '../core/batcher'
 import type { PayloadStore } from '../core/payloadStore'
 import { Ring } from './ring'
@@ -36,6 +37,8 @@ export class ClientSession {
   private target: SessionTransport | null
   private congested = false
   private drainTimer: NodeJS.Timeout | null = null
+  /** The page's tabs as it last saved them: memory only, for a reload of this window. */
+  tabs: SavedTab[] | null = null
   /** Called with true when the renderer falls behind (pause reading) and false once it caught up. */
   onCongestion: (paused: boolean) => void = () => undefined
 

@@ -1,6 +1,7 @@
 /** Composer state per connection tab: draft text, mode, history and saved messages. */
 import { reactive } from 'vue'
 import type { ComposerMode } from '../lib/composer'
+import type { SavedComposer } from '../../../shared/tabs'
 
 export interface SavedMessage {
   name: string
@@ -62,6 +63,29 @@ export function useComposer(tabKey: string): ComposerState {
   }) as ComposerState
   states.set(tabKey, s)
   return s
+}
+
+/** What a reload needs of a tab's composer (a picked file is not kept: pick it again). */
+export function composerSnapshot(tabKey: string): SavedComposer {
+  const s = useComposer(tabKey)
+  return {
+    mode: s.mode === 'file' ? 'text' : s.mode,
+    text: s.text,
+    binaryEncoding: s.binaryEncoding,
+    history: [...s.history],
+    saved: s.saved.map((m) => ({ ...m }))
+  }
+}
+
+export function restoreComposer(tabKey: string, saved: SavedComposer): void {
+  const s = useComposer(tabKey)
+  Object.assign(s, { mode: saved.mode, text: saved.text, binaryEncoding: saved.binaryEncoding, history: [...saved.history] })
+  s.saved = saved.saved.map((m) => ({ ...m }))
+}
+
+/** A closed tab's composer goes with it. */
+export function freeComposer(tabKey: string): void {
+  states.delete(tabKey)
 }
 
 /** Put text into a tab's composer (Edit and send). */

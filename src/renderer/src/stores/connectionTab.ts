@@ -34,6 +34,8 @@ export interface ConnectionTab {
   profileId: string | null
   /** An imported or recorded session shown for offline viewing: no connecting. */
   readOnly: boolean
+  /** The recording a read-only tab shows (read again after a reload). */
+  recordingId: string | null
   title: string | null
 }
 
@@ -57,6 +59,7 @@ export function createTab(key: string, url?: string): ConnectionTab {
     pausedAt: 0,
     profileId: null,
     readOnly: false,
+    recordingId: null,
     title: null
   }
 }
@@ -105,4 +108,20 @@ export function applyEvent(tab: ConnectionTab, e: SockEvent): void {
       tab.lastError = markRaw(e)
       break
   }
+}
+
+/** A read-only tab's events, applied one by one: one that cannot be shown is counted, never fatal. */
+export function showEvents(tab: ConnectionTab, events: SockEvent[], notes: string[]): void {
+  let broken = 0
+  for (const e of events) {
+    try {
+      applyEvent(tab, e)
+    } catch {
+      broken++
+    }
+  }
+  tab.state = 'closed'
+  tab.reconnectAt = null
+  const all = broken ? [...notes, `${broken} event(s) could not be shown.`] : notes
+  tab.problem = all.length ? all.join(' ') : null
 }

@@ -1,16 +1,18 @@
 /** Open connection tabs, their logs and state, fed by the event stream. Logs stay outside deep reactivity. */
 import { defineStore } from 'pinia'
-import { computed, reactive, ref, shallowRef, type Ref } from 'vue'
+import { computed, reactive, ref, shallowRef, watch, type Ref } from 'vue'
 import type { SockEvent } from '../../../shared/events'
 import type { OutgoingMessage } from '../../../shared/options'
 import { getApi } from '../api'
 import { draftToOptions } from './draft'
-import { applyEvent, createTab, forgetConnection, type ConnectionTab } from './connectionTab'
+import { applyEvent, createTab, showEvents, type ConnectionTab } from './connectionTab'
 import { useProfiles } from './profiles'
 import { resolveDeep, unresolvedMessage } from '../../../shared/variables'
-import type { HostNotice, LinkState, SyncState } from '../../../shared/api'
-import { missedEntry, newConnectionId } from '../lib/resync'
-import { secretLabel, unfilledSecrets } from '../../../shared/secrets'
+import { debouncedSaver, snapshotTabs } from './tabMemory'
+import { createHostLink } from './hostLink'
+import { freeComposer } from '../composables/useComposer'
+import { newConnectionId } from '../lib/resync'
+import { unheldSecretsProblem } from '../lib/secretsProblem'
 import type { ConnectionOptions } from '../../../shared/options'
 
 export type { ConnectionTab } from './connectionTab'
@@ -26,11 +28,8 @@ export const useConnections = defineStore('connections', () => {
   const logVersion = shallowRef(0)
   const byConn = new Map<string, ConnectionTab>()
   let frameQueued = false
-  /** The bridge to the host: 'down' while it is lost, 'taken' once another page took this session. */
-  const link = ref<LinkState>('up')
-  const notices = ref<HostNotice[]>([])
   /** Batches that arrive while a re-sync is in flight wait for it, so rows are applied in `seq` order. */
-  let held: SockEvent[][] | null = null
+  const pending: { held: SockEvent[][] | null } = { held: null }
 
   const active = computed(() => tabs.value.find((t) => t.key === activeKey.value) ?? null)
 
@@ -51,8 +50,8 @@ export const useConnections = defineStore('connections', () => {
   }
 
   function onBatch(batch: SockEvent[]): void {
-    if (held) {
-      held.push(batch)
+    if (pending.held) {
+      pending.held.push(batch)
       return
     }
     for (const e of batch) {
@@ -96,14 +95,13 @@ export const useConnections = defineStore('connections', () => {
     }
   }
 
-  /** A profile whose secrets are not held (browser mode, a refused keychain) must not connect with empty values. */
   function missingSecretsProblem(tab: ConnectionTab, options: ConnectionOptions): string | null {
     const profiles = useProfiles()
-    const profile = tab.profileId ? profiles.profiles.find((p) => p.id === tab.profileId) : undefined
-    const missing = profile ? unfilledSecrets(options, profiles.state?.missingSecrets[profile.id] ?? []) : []
-    if (!profile || !missing.length) return null
-    const names = missing.map((path) => secretLabel(profile, path))
-    return `Not connected: this profile's secrets are not held here (${names.join(', ')}). Enter them above, or in the settings, then connect.`
+    return unheldSecretsProblem(
+      profiles.profiles.find((p) => p.id === tab.profileId),
+      profiles.state?.missingSecrets ?? {},
+      options
+    )
   }
 
   async function disconnect(tab: ConnectionTab, code?: number, reason?: string): Promise<void> {
@@ -158,6 +156,7 @@ export const useConnections = defineStore('connections', () => {
     }
     const i = tabs.value.findIndex((t) => t.key === tab.key)
     tabs.value.splice(i, 1)
+    freeComposer(tab.key)
     if (activeKey.value === tab.key) activeKey.value = tabs.value[Math.min(i, tabs.value.length - 1)]?.key ?? null
     if (!tabs.value.length) addTab()
   }
@@ -167,89 +166,41 @@ export const useConnections = defineStore('connections', () => {
     bump()
   }
 
-  /**
-   * Adopts the connections main holds for this page and their events after what each tab already shows;
-   * tabs whose connection the host no longer knows are reset; what could not be recovered gets a marker row.
-   */
-  async function resync(): Promise<void> {
-    const since: Record<string, number> = {}
-    for (const t of tabs.value) if (t.connId && t.lastSeq) since[t.connId] = t.lastSeq
-    held ??= []
-    let s: SyncState
-    try {
-      s = await api.sync(since)
-    } catch {
-      const waiting = held
-      held = null
-      for (const b of waiting) onBatch(b)
-      return // the host went away again; the next 'up' retries
-    }
-    const known = new Set(s.connections.map((c) => c.id))
-    for (const c of s.connections) {
-      let tab = byConn.get(c.id)
-      if (!tab) {
-        tab = addTab(c.url.replace(/\?.*$/, ''))
-        tab.connId = c.id
-        byConn.set(c.id, tab)
-      }
-      tab.state = c.state
-      tab.attempt = c.attempt
-      tab.unknown = false
-      const missed = s.missed[c.id]
-      if (missed) tab.log.push(missedEntry(missed, tab.lastSeq + 1, Date.now(), 'resync'))
-      // The marker covers the gap: the first held event continues from there.
-      if (missed) tab.lastSeq += missed
-    }
-    for (const t of tabs.value) {
-      if (!t.connId || known.has(t.connId)) continue
-      byConn.delete(t.connId)
-      forgetConnection(t, 'The Sockscope host restarted and no longer has this connection. Press Connect to open it again.')
-    }
-    const waiting = [s.events, ...held]
-    held = null
-    for (const b of waiting) onBatch(b)
-  }
-
-  function onLink(state: LinkState): void {
-    link.value = state
-    if (state === 'up') {
-      void resync()
-      return
-    }
-    for (const t of tabs.value) if (t.connId) t.unknown = true
-  }
-
-  function onNotice(n: HostNotice): void {
-    notices.value = [...notices.value.slice(-4), n]
-  }
-
   /** On start (and after a reload): adopt the connections main still holds for us, with their recent events. */
+  const host = createHostLink({
+    api,
+    tabs,
+    activeKey,
+    byConn,
+    pending,
+    addTab,
+    onBatch,
+    reopen: (tab, events, notes) => fillReadOnly(tab, events, notes)
+  })
+
   async function init(): Promise<void> {
     api.onEvents(onBatch)
-    api.onNotice(onNotice)
-    await resync()
+    api.onNotice(host.onNotice)
+    await host.resync(true)
     // Registered after the first sync: a reconnected bridge re-syncs the tabs it finds.
-    api.onLink(onLink)
+    api.onLink(host.onLink)
     if (!tabs.value.length) addTab()
+    // From now on the host keeps what the tabs hold, for the next reload (started after the restore, not before it).
+    const save = debouncedSaver((t) => api.tabsSave(t))
+    watch(() => snapshotTabs(tabs.value, activeKey.value), save, { deep: true })
   }
 
   /** Shows recorded or imported events read-only in a new tab; an event that cannot be shown is counted, not fatal. */
-  function openReadOnly(title: string, url: string, events: SockEvent[], notes: string[] = []): void {
+  function openReadOnly(title: string, url: string, events: SockEvent[], notes: string[] = [], recordingId: string | null = null): void {
     const tab = addTab(url)
     tab.readOnly = true
     tab.title = title
-    let broken = 0
-    for (const e of events) {
-      try {
-        applyEvent(tab, e)
-      } catch {
-        broken++
-      }
-    }
-    tab.state = 'closed'
-    tab.reconnectAt = null
-    const all = broken ? [...notes, `${broken} event(s) could not be shown.`] : notes
-    tab.problem = all.length ? all.join(' ') : null
+    tab.recordingId = recordingId
+    fillReadOnly(tab, events, notes)
+  }
+
+  function fillReadOnly(tab: ConnectionTab, events: SockEvent[], notes: string[]): void {
+    showEvents(tab, events, notes)
     bump()
   }
 
@@ -279,8 +230,8 @@ export const useConnections = defineStore('connections', () => {
 
   return {
     tabs,
-    link,
-    notices,
+    link: host.link,
+    notices: host.notices,
     activeKey,
     active,
     logVersion,

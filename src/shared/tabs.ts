@@ -1,0 +1,51 @@
+/**
+ * A window's tabs as the page last had them, kept by the host in memory for that window's session (never on
+ * disk: drafts may hold secrets), so a reload, desktop or browser, brings every tab back as it was.
+ */
+import * as v from 'valibot'
+
+export interface SavedComposer {
+  mode: 'text' | 'json' | 'binary' | 'file'
+  text: string
+  binaryEncoding: 'hex' | 'base64'
+  history: string[]
+  saved: Array<{ name: string; mode: 'text' | 'json' | 'binary' | 'file'; text: string }>
+}
+
+export interface SavedTab {
+  /** The connection the tab shows, if any. */
+  connId: string | null
+  /** The settings form (the renderer's Draft), merged over defaults on restore. */
+  draft: Record<string, unknown>
+  composer: SavedComposer
+  profileId: string | null
+  title: string | null
+  /** A read-only tab shows a recording; it is read again on restore. */
+  recordingId: string | null
+  active: boolean
+}
+
+const mode = v.picklist(['text', 'json', 'binary', 'file'])
+const MAX_BYTES = 8 * 1024 * 1024
+
+export const savedTabsSchema = v.pipe(
+  v.array(
+    v.object({
+      connId: v.nullable(v.pipe(v.string(), v.maxLength(100))),
+      draft: v.record(v.string(), v.unknown()),
+      composer: v.object({
+        mode,
+        text: v.string(),
+        binaryEncoding: v.picklist(['hex', 'base64']),
+        history: v.pipe(v.array(v.string()), v.maxLength(200)),
+        saved: v.array(v.object({ name: v.string(), mode, text: v.string() }))
+      }),
+      profileId: v.nullable(v.string()),
+      title: v.nullable(v.string()),
+      recordingId: v.nullable(v.pipe(v.string(), v.regex(/^[\w.-]+\.ndjson$/))),
+      active: v.boolean()
+    })
+  ),
+  v.maxLength(200, 'at most 200 tabs'),
+  v.check((tabs) => JSON.stringify(tabs).length <= MAX_BYTES, 'the tabs are too large to keep (8 MiB)')
+)
