@@ -12,8 +12,12 @@ export function registerAppScheme(): void {
   protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }])
 }
 
-export function serveRenderer(rendererDir: string): void {
-  protocol.handle(APP_SCHEME, async (req) => {
+/**
+ * The app:// handler: only files whose real path is inside `rendererDir` (a symlink leading out is a 404, as in
+ * browser mode), each with the CSP.
+ */
+export function rendererHandler(rendererDir: string): (req: Request) => Promise<Response> {
+  return async (req) => {
     const url = new URL(req.url)
     const file = url.host === 'sockscope' ? resolveStatic(rendererDir, url.pathname) : null
     if (!file) return new Response('Not found', { status: 404 })
@@ -22,5 +26,9 @@ export function serveRenderer(rendererDir: string): void {
     headers.set('Content-Security-Policy', CONTENT_SECURITY_POLICY)
     headers.set('X-Content-Type-Options', 'nosniff')
     return new Response(res.body, { status: res.status, headers })
-  })
+  }
+}
+
+export function serveRenderer(rendererDir: string): void {
+  protocol.handle(APP_SCHEME, rendererHandler(rendererDir))
 }

@@ -25,6 +25,16 @@ export const dialogFiles: FileAccess = {
     await writeFile(r.filePath, content, { mode: 0o600 })
     return r.filePath
   },
+  // Large exports (a recording of any size) are written straight to the chosen file, never held as one string.
+  async saveWith(defaultName, write) {
+    const win = BrowserWindow.getFocusedWindow()
+    const r = win
+      ? await dialog.showSaveDialog(win, { defaultPath: defaultName })
+      : await dialog.showSaveDialog({ defaultPath: defaultName })
+    if (r.canceled || !r.filePath) return null
+    await write(r.filePath)
+    return r.filePath
+  },
   async open() {
     const opts = {
       properties: ['openFile' as const],

@@ -1,9 +1,15 @@
 /** The hardened BrowserWindow every Sockscope window is. */
-import { BrowserWindow, type WebPreferences } from 'electron'
+import { app, BrowserWindow, dialog, type RenderProcessGoneDetails, type WebPreferences } from 'electron'
 import { join } from 'node:path'
+import { IPC_NOTICE, type HostNotice } from '../shared/api'
 import { loadWindowState, saveWindowState, type WindowBounds } from './windowState'
 
 export const PRELOAD_FILE = join(import.meta.dirname, '..', 'preload', 'index.cjs')
+
+/** DevTools exist in development; in a packaged build only when asked for with SOCKSCOPE_DEVTOOLS=1. */
+export function devToolsAllowed(): boolean {
+  return !app.isPackaged || process.env.SOCKSCOPE_DEVTOOLS === '1'
+}
 
 export function secureWebPreferences(): WebPreferences {
   return {
@@ -17,7 +23,8 @@ export function secureWebPreferences(): WebPreferences {
     allowRunningInsecureContent: false,
     experimentalFeatures: false,
     webviewTag: false,
-    spellcheck: false
+    spellcheck: false,
+    devTools: devToolsAllowed()
   }
 }
 
@@ -27,6 +34,47 @@ function placement(dataDir: string): WindowBounds {
   if (!from) return loadWindowState(dataDir)
   const b = from.getNormalBounds()
   return { width: b.width, height: b.height, x: b.x + 24, y: b.y + 24 }
+}
+
+/** More page crashes than this within a minute is a loop: reloading again would only repeat it. */
+const CRASH_LIMIT = 3
+const CRASH_WINDOW_MS = 60_000
+
+/**
+ * The page's process died (crashed, killed, out of memory): reload it. The window's webContents lives on, so its
+ * session and connections do too (src/main/ipc closes them only on `destroyed`), and the reloaded page re-syncs by
+ * `seq`. The user is told once the new page can listen. A crash loop stops reloading and says so instead.
+ */
+function recoverFromCrashes(win: BrowserWindow): void {
+  const crashes: number[] = []
+  let closing = false
+  win.on('close', () => (closing = true))
+  win.webContents.on('render-process-gone', (_event, details: RenderProcessGoneDetails) => {
+    if (details.reason === 'clean-exit' || closing || win.isDestroyed()) return
+    const now = Date.now()
+    crashes.push(now)
+    while (crashes[0] < now - CRASH_WINDOW_MS) crashes.shift()
+    if (crashes.length > CRASH_LIMIT) {
+      dialog
+        .showMessageBox(win, {
+          type: 'error',
+          title: 'Sockscope',
+          message: 'This window keeps crashing, so it was not reloaded again.',
+          detail: `Last reason: ${details.reason} (exit code ${details.exitCode}). Its connections are still open: use View › Reload to try again, or close the window to close them.`
+        })
+        .catch(() => undefined)
+      return
+    }
+    const notice: HostNotice = {
+      level: 'warning',
+      message: `This window's page stopped (${details.reason}) and was reloaded. Your connections kept running; what they received meanwhile is in the log.`,
+      ts: now
+    }
+    win.webContents.once('did-finish-load', () => {
+      if (!win.isDestroyed()) win.webContents.send(IPC_NOTICE, notice)
+    })
+    win.webContents.reload()
+  })
 }
 
 export function createMainWindow(dataDir: string, uiUrl: string): BrowserWindow {
@@ -51,6 +99,7 @@ export function createMainWindow(dataDir: string, uiUrl: string): BrowserWindow 
     }
   }
   win.on('close', remember)
+  recoverFromCrashes(win)
   void win.loadURL(uiUrl)
   return win
 }

@@ -41,9 +41,19 @@ export interface HeaderEntry {
   secret?: boolean
 }
 
+/** One attribute of a certificate name, as shown: `\` doubled, control and bidi-format characters as `\XX` (UTF-8 bytes). */
+export interface DnField {
+  name: string
+  value: string
+}
+
 export interface CertificateInfo {
+  /** RFC 4514 string (most specific first, special characters escaped), e.g. `CN=x\, O=Google LLC,O=Real Org`. */
   subject: string
   issuer: string
+  /** The same names attribute by attribute, for display; absent in recordings made before they existed. */
+  subjectFields?: DnField[]
+  issuerFields?: DnField[]
   validFrom: string
   validTo: string
   subjectAltNames: string[]

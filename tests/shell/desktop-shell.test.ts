@@ -260,7 +260,7 @@ describe('desktop shell (built main bundle, mocked electron)', () => {
     expect(recorded.permissionCheck!({}, 'notifications')).toBe(false)
   })
 
-  it('blocks foreign navigation, webviews and new windows; opens only http(s) links externally', () => {
+  it('blocks foreign navigation, webviews and new windows; opens only http(s) links externally', async () => {
     const wc = win.webContents
     const nav = (url: string): boolean => {
       let prevented = false
@@ -273,9 +273,11 @@ describe('desktop shell (built main bundle, mocked electron)', () => {
     let webview = false
     wc.emit('will-attach-webview', { preventDefault: () => (webview = true) })
     expect(webview).toBe(true)
+    recorded.messageBoxResponse = 0 // the user confirms (desktop-security.test.ts covers the question itself)
     for (const url of ['https://docs.example/a', 'javascript:alert(1)', 'file:///etc/passwd', 'http://u:p@host/']) {
       expect(wc.windowOpenHandler!({ url })).toEqual({ action: 'deny' })
     }
+    await until(() => recorded.openExternal.length > 0, 'the confirmed link')
     expect(recorded.openExternal).toEqual(['https://docs.example/a'])
   })
 

@@ -14,7 +14,14 @@ export const recorded = {
   protocolHandlers: new Map<string, (req: Request) => Promise<Response>>(),
   openExternal: [] as string[],
   quits: 0,
-  menu: null as unknown
+  menu: null as unknown,
+  devicePermission: null as null | ((details: unknown) => boolean),
+  displayMediaRequest: null as null | ((request: unknown, cb: (streams: unknown) => void) => void),
+  sessionEvents: new Map<string, (...a: unknown[]) => void>(),
+  /** Every dialog.showMessageBox call: the window it was parented to (or null) and its options. */
+  messageBoxes: [] as Array<{ window: FakeWindow | null; options: Record<string, unknown> }>,
+  /** The button index the next message boxes answer with (1 = Cancel in Sockscope's link confirmation). */
+  messageBoxResponse: 1
 }
 
 let nextId = 1
@@ -37,6 +44,11 @@ export class FakeWebContents extends EventEmitter {
   }
   setWindowOpenHandler(fn: (d: { url: string }) => { action: string }): void {
     this.windowOpenHandler = fn
+  }
+  reloads = 0
+  /** Reloading: a new page, as after a crash; `did-finish-load` is left for the test to emit. */
+  reload(): void {
+    this.reloads++
   }
 }
 
@@ -68,6 +80,12 @@ export class FakeWindow extends EventEmitter {
   getNormalBounds(): object {
     return { x: 0, y: 0, width: 1280, height: 820 }
   }
+  isDestroyed(): boolean {
+    return this.webContents.destroyed
+  }
+  static fromWebContents(wc: unknown): FakeWindow | null {
+    return recorded.windows.find((w) => w.webContents === wc) ?? null
+  }
   static getAllWindows(): FakeWindow[] {
     return recorded.windows
   }
@@ -98,7 +116,10 @@ export function electronModule(): Record<string, unknown> {
     session: {
       defaultSession: {
         setPermissionRequestHandler: (fn: typeof recorded.permissionRequest) => (recorded.permissionRequest = fn),
-        setPermissionCheckHandler: (fn: typeof recorded.permissionCheck) => (recorded.permissionCheck = fn)
+        setPermissionCheckHandler: (fn: typeof recorded.permissionCheck) => (recorded.permissionCheck = fn),
+        setDevicePermissionHandler: (fn: typeof recorded.devicePermission) => (recorded.devicePermission = fn),
+        setDisplayMediaRequestHandler: (fn: typeof recorded.displayMediaRequest) => (recorded.displayMediaRequest = fn),
+        on: (event: string, fn: (...a: unknown[]) => void) => recorded.sessionEvents.set(event, fn)
       }
     },
     protocol: {
@@ -113,7 +134,15 @@ export function electronModule(): Record<string, unknown> {
       encryptString: (s: string) => Buffer.from(`enc:${s}`),
       decryptString: (b: Buffer) => b.toString().slice(4)
     },
-    dialog: { showSaveDialog: async () => ({ canceled: true }), showOpenDialog: async () => ({ canceled: true, filePaths: [] }) },
+    dialog: {
+      showSaveDialog: async () => ({ canceled: true }),
+      showOpenDialog: async () => ({ canceled: true, filePaths: [] }),
+      showMessageBox: async (...a: unknown[]) => {
+        const [window, options] = a[0] instanceof FakeWindow ? [a[0], a[1]] : [null, a[0]]
+        recorded.messageBoxes.push({ window, options: options as Record<string, unknown> })
+        return { response: recorded.messageBoxResponse, checkboxChecked: false }
+      }
+    },
     Menu: { buildFromTemplate: (t: unknown) => t, setApplicationMenu: (m: unknown) => (recorded.menu = m) }
   }
 }

@@ -5,7 +5,24 @@ export interface WebArgs {
   open: boolean
   dataDir?: string
   allowRemote: boolean
+  /** Set only when asked for: print WEB_HELP and exit. */
+  help?: true
 }
+
+export const WEB_HELP = `Usage: npm run web -- [options]
+
+Serves Sockscope to a browser on this machine and prints one line with the address to open (it carries a random
+access token; anyone with that address can use the app, so do not share it).
+
+  --port N         port to listen on (0 = any free port; default 0)
+  --host ADDR      address to bind (default 127.0.0.1; loopback only unless --allow-remote)
+  --allow-remote   allow binding a non-loopback address such as 0.0.0.0. Pages are then served only to requests
+                   whose Host header names this machine: the bind address, localhost, this machine's host name
+                   (also NAME.local) or one of its interface addresses. Other names, such as a DNS name that points
+                   here, are refused (403), because accepting them would allow DNS rebinding.
+  --no-open        do not open a browser (by default one opens through a one-time link that never shows the token)
+  --data-dir DIR   data folder (default: the desktop app's; or env SOCKSCOPE_DATA_DIR)
+  --help           this text`
 
 export class ArgsError extends Error {}
 
@@ -38,8 +55,12 @@ export function parseWebArgs(argv: string[]): WebArgs {
       case '--allow-remote':
         out.allowRemote = true
         break
+      case '--help':
+      case '-h':
+        out.help = true
+        break
       default:
-        throw new ArgsError(`unknown option ${a}; known: --port N, --host ADDR, --no-open, --data-dir DIR, --allow-remote`)
+        throw new ArgsError(`unknown option ${a}; known: --port N, --host ADDR, --no-open, --data-dir DIR, --allow-remote, --help`)
     }
   }
   return out

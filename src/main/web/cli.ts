@@ -4,10 +4,12 @@ import { mkdirSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { defaultDataDir } from '../dataDir'
-import { ArgsError, parseWebArgs } from './args'
+import { ArgsError, parseWebArgs, WEB_HELP } from './args'
 import { startWebHost } from './host'
+import { startOneTimeLink, type OneTimeLink } from './opener'
 import { installCrashGuard } from '../service/crashGuard'
 
+/** `url` ends up on the opener's (and maybe the browser's) command line: pass a one-time link, never the token. */
 function openBrowser(url: string): void {
   const cmd = process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'explorer' : 'xdg-open'
   try {
@@ -30,6 +32,10 @@ async function main(): Promise<void> {
     }
     throw e
   }
+  if (args.help) {
+    console.log(WEB_HELP)
+    return
+  }
   const here = dirname(fileURLToPath(import.meta.url))
   const dataDir = args.dataDir ?? defaultDataDir()
   mkdirSync(dataDir, { recursive: true, mode: 0o700 })
@@ -43,9 +49,18 @@ async function main(): Promise<void> {
   })
   installCrashGuard({ service: host.service, logDir: dataDir })
   console.log(`Sockscope (browser mode) is serving at ${host.url}`)
-  if (args.open) openBrowser(host.url)
+  let link: OneTimeLink | null = null
+  if (args.open) {
+    try {
+      // A wildcard bind is not an address a browser should be sent to (Chrome refuses 0.0.0.0): use loopback.
+      link = await startOneTimeLink(host.url.replace('//0.0.0.0:', '//127.0.0.1:').replace('//[::]:', '//[::1]:'))
+      openBrowser(link.url)
+    } catch (e) {
+      console.warn(`sockscope web: could not open a browser (${e instanceof Error ? e.message : String(e)}); open the address above.`)
+    }
+  }
   const stop = (): void => {
-    void host.close().then(() => process.exit(0))
+    void Promise.all([host.close(), link?.close()]).then(() => process.exit(0))
   }
   process.on('SIGINT', stop)
   process.on('SIGTERM', stop)

@@ -1,14 +1,37 @@
 /** Who may talk to the browser-mode host: loopback Host names only, our own Origin, the session token. */
 import { timingSafeEqual } from 'node:crypto'
 import type { IncomingMessage } from 'node:http'
+import { hostname, networkInterfaces } from 'node:os'
 
 const LOOPBACK_NAMES = new Set(['127.0.0.1', 'localhost', '[::1]'])
 
 export interface GuardConfig {
   port: number
   token: string
-  /** Extra host names allowed when bound beyond loopback by explicit choice. */
+  /**
+   * Set only when bound beyond loopback by explicit choice (--allow-remote): these names (the bind address), and then
+   * also the machine's own names and addresses (see `machineHostNames`), are accepted.
+   */
   extraHosts?: string[]
+}
+
+/**
+ * How other machines (and this one) reach us when bound beyond loopback: the host name, its `.local` mDNS form or
+ * short form, and every interface address (IPv6 in brackets, as a Host header writes it). Read per request, so an
+ * address the machine gains later works without a restart. A DNS name that merely points here is not among them:
+ * accepting any name is exactly what DNS rebinding needs.
+ */
+export function machineHostNames(): Set<string> {
+  const names = new Set<string>()
+  const h = hostname().toLowerCase()
+  if (h) {
+    names.add(h)
+    names.add(h.includes('.') ? h.slice(0, h.indexOf('.')) : `${h}.local`)
+  }
+  for (const list of Object.values(networkInterfaces())) {
+    for (const a of list ?? []) names.add(a.family === 'IPv6' ? `[${a.address.split('%')[0].toLowerCase()}]` : a.address)
+  }
+  return names
 }
 
 /** Rejects DNS-rebinding: the Host header must name us (loopback, or an explicitly allowed name) on our port. */
@@ -18,7 +41,9 @@ export function hostAllowed(host: string | undefined, cfg: GuardConfig): boolean
   if (!m) return false
   const [, name, port] = m
   if (Number(port ?? 80) !== cfg.port) return false
-  return LOOPBACK_NAMES.has(name) || (cfg.extraHosts ?? []).includes(name)
+  if (LOOPBACK_NAMES.has(name)) return true
+  const extra = cfg.extraHosts ?? []
+  return extra.length > 0 && (extra.includes(name) || machineHostNames().has(name))
 }
 
 export function originAllowed(origin: string | undefined, cfg: GuardConfig): boolean {

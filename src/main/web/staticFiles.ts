@@ -1,5 +1,5 @@
-/** Serves the built renderer from one folder, never outside it. */
-import { createReadStream, statSync } from 'node:fs'
+/** Serves the built renderer from one folder, never outside it (symlinks included). */
+import { closeSync, constants, createReadStream, fstatSync, openSync, realpathSync, statSync } from 'node:fs'
 import { extname, join, normalize, resolve, sep } from 'node:path'
 import type { ServerResponse } from 'node:http'
 
@@ -16,7 +16,14 @@ const TYPES: Record<string, string> = {
   '.map': 'application/json'
 }
 
-/** Resolves a URL path inside `root`, or null when it would escape it or does not exist. */
+const inside = (dir: string, path: string): boolean => path.startsWith(dir.endsWith(sep) ? dir : dir + sep)
+
+/**
+ * Resolves a URL path inside `root`, or null when it would escape it or does not exist. The answer is the file's
+ * real path: a symlink planted in the folder that leads outside it (to /etc/passwd, say) is refused, one that stays
+ * inside is followed. The root itself may be reached through a symlink. (Electron's fs resolves paths inside an
+ * app.asar archive too, so the same check holds for the packaged app:// handler.)
+ */
 export function resolveStatic(root: string, urlPath: string): string | null {
   let decoded: string
   try {
@@ -30,15 +37,31 @@ export function resolveStatic(root: string, urlPath: string): string | null {
   const rel = decoded === '/' ? 'index.html' : decoded.replace(/\\/g, '/').replace(/^\/+/, '')
   const base = resolve(root)
   const full = normalize(join(base, rel))
-  if (!full.startsWith(base.endsWith(sep) ? base : base + sep)) return null
+  if (!inside(base, full)) return null
   try {
-    return statSync(full).isFile() ? full : null
+    const real = realpathSync(full)
+    if (!inside(realpathSync(base), real)) return null
+    return statSync(real).isFile() ? real : null
   } catch {
     return null
   }
 }
 
+/** O_NOFOLLOW where the platform has it: a file swapped for a symlink after `resolveStatic` checked it is not read. */
+const READ_FLAGS = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0)
+
 export function sendFile(res: ServerResponse, file: string, headers: Record<string, string>): void {
+  let fd: number
+  try {
+    fd = openSync(file, READ_FLAGS)
+    if (!fstatSync(fd).isFile()) {
+      closeSync(fd)
+      throw new Error('not a file')
+    }
+  } catch {
+    res.writeHead(404, { ...headers, 'Content-Type': 'text/plain' }).end('Not found')
+    return
+  }
   res.writeHead(200, { ...headers, 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream' })
-  createReadStream(file).pipe(res)
+  createReadStream('', { fd }).pipe(res)
 }

@@ -5,6 +5,7 @@ import { createBridgeClient } from './bridgeClient'
 
 const TOKEN_KEY = 'sockscope.token'
 
+/** The token from `?token=` is kept in sessionStorage: it survives a reload of this tab and nothing else. */
 function bridgeUrl(): string {
   const fromUrl = new URLSearchParams(location.search).get('token')
   if (fromUrl) sessionStorage.setItem(TOKEN_KEY, fromUrl)
@@ -28,9 +29,29 @@ export function fromPreload(p: PreloadApi): SockscopeApi {
   }
 }
 
+/**
+ * Once the host accepted the token, take it out of the address bar and this tab's history (replaceState leaves no
+ * entry behind), so it is not shown, bookmarked or shared by accident; a reload reads it from sessionStorage.
+ * A refused token stays where the user can see it.
+ */
+function dropTokenFromAddress(): void {
+  const u = new URL(location.href)
+  if (!u.searchParams.has('token')) return
+  u.searchParams.delete('token')
+  history.replaceState(history.state, '', `${u.pathname}${u.search}${u.hash}`)
+}
+
 let api: SockscopeApi | null = null
 
 export function getApi(): SockscopeApi {
-  if (!api) api = window.sockscope ? fromPreload(window.sockscope) : createBridgeClient(bridgeUrl())
+  if (!api) {
+    if (window.sockscope) api = fromPreload(window.sockscope)
+    else {
+      api = createBridgeClient(bridgeUrl())
+      api.onLink((state) => {
+        if (state === 'up') dropTokenFromAddress()
+      })
+    }
+  }
   return api
 }
