@@ -34,6 +34,8 @@ export class DataLock {
   private readonly path: string
   private readonly me: LockOwner
   private held = false
+  /** Frees the lock if the process ends without calling release (a crash leaves a stale lock, taken over later). */
+  private readonly onExit = (): void => this.release()
 
   constructor(dataDir: string, mode: LockOwner['mode']) {
     this.path = join(dataDir, LOCK_FILE)
@@ -52,7 +54,7 @@ export class DataLock {
           closeSync(fd)
         }
         this.held = true
-        process.once('exit', () => this.release())
+        process.once('exit', this.onExit)
         return null
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== 'EEXIST') return null // cannot create files here: nothing to guard
@@ -92,6 +94,7 @@ export class DataLock {
   release(): void {
     if (!this.held) return
     this.held = false
+    process.off('exit', this.onExit)
     if (this.owner()?.token === this.me.token) rmSync(this.path, { force: true })
   }
 }
