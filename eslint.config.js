@@ -4,8 +4,16 @@ import pluginVue from 'eslint-plugin-vue'
 import prettier from 'eslint-config-prettier'
 import globals from 'globals'
 
+/** One config block per room, forbidding the imports that would break the architecture. */
+function rooms(spec) {
+  return Object.entries(spec).map(([files, [group, message]]) => ({
+    files: [files],
+    rules: { 'no-restricted-imports': ['error', { patterns: [{ group, message }] }] }
+  }))
+}
+
 export default tseslint.config(
-  { ignores: ['out/**', 'dist/**', 'node_modules/**', 'bench/results/**', 'coverage/**', 'test-results/**'] },
+  { ignores: ['out/**', 'dist/**', 'node_modules/**', '.ci/node24/**', 'bench/results/**', 'coverage/**', 'test-results/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   ...pluginVue.configs['flat/recommended'],
@@ -22,15 +30,40 @@ export default tseslint.config(
       'vue/no-mutating-props': 'off'
     }
   },
-  {
-    // The Electron-free layers must stay Electron-free.
-    files: ['src/main/core/**', 'src/main/store/**', 'src/shared/**', 'src/main/web/**'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        { paths: [{ name: 'electron', message: 'core, store, shared and web stay Electron-free; inject what they need.' }] }
-      ]
-    }
-  },
+  // Room boundaries: the architecture picture in the README, checked. Each room lists what it must not import;
+  // arrows only go downstream (shared ← core ← service ← ipc, web, desktop ← index), and nothing but the
+  // desktop shell, ipc and preload touches Electron. One block per room: a file belongs to exactly one.
+  ...rooms({
+    'src/shared/**': [
+      ['electron', 'node:*', '**/main/**', '**/renderer/**', '**/preload/**'],
+      'shared is the contract: types and pure functions that run in main, the renderer and workers alike.'
+    ],
+    'src/main/core/**': [
+      ['electron', '../service/*', '../store/*', '../ipc/*', '../web/*', '../desktop/*', '../index', '**/renderer/**', '**/preload/**'],
+      'core is the Electron-free engine: it imports shared only and takes an event sink.'
+    ],
+    'src/main/store/**': [
+      ['electron', '../core/*', '../service/*', '../ipc/*', '../web/*', '../desktop/*', '../index', '**/renderer/**', '**/preload/**'],
+      'store is Electron-free files on disk: it imports shared only (safeStorage and serializers are injected).'
+    ],
+    'src/main/service/**': [
+      ['electron', '../ipc/*', '../web/*', '../desktop/*', '../index', '**/renderer/**', '**/preload/**'],
+      'service implements the contract over core and store; the transports (ipc, web) and the shell sit above it.'
+    ],
+    'src/main/ipc/**': [
+      ['../web/*', '../desktop/*', '../index', '**/renderer/**', '**/preload/**'],
+      'ipc is the Electron transport over the service; it does not know the browser host or the shell.'
+    ],
+    'src/main/web/**': [
+      ['electron', '../ipc/*', '../desktop/*', '../index', '**/renderer/**', '**/preload/**'],
+      'web is the Electron-free browser-mode host over the service.'
+    ],
+    'src/main/desktop/**': [
+      ['../web/*', '!../web/staticFiles', '../index', '**/renderer/**', '**/preload/**'],
+      'desktop is the Electron shell; of the browser host it shares only the safe static file resolver.'
+    ],
+    'src/preload/**': [['node:*', '../main/*', '../renderer/*'], 'the preload is sandboxed: electron and shared only.'],
+    'src/renderer/**': [['electron', 'node:*', '**/main/**', '**/preload/**'], 'the renderer talks to main only through the contract (api/).']
+  }),
   prettier
 )

@@ -149,6 +149,9 @@ export function injectEnvironmentSecrets(
 
 export const SECRET_PLACEHOLDER = '<secret: not exported>'
 
+/** How a secret value shows where it must not be read: request headers in recordings, HAR and URLs. */
+export const SECRET_MASK = '••••••'
+
 /** For exports without secrets: every secret value replaced by a visible placeholder. */
 export function redactProfile(p: Profile): Profile {
   const clean = structuredClone(p)

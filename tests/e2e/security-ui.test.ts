@@ -55,7 +55,8 @@ describe('security findings in the browser', () => {
   it.skipIf(process.platform === 'win32')(
     'finding 3: the browser is opened through a one-time link, so the token is on no command line',
     async () => {
-      // Stand-ins for xdg-open (Linux) and open (macOS) that write down the arguments they were given.
+      // Stand-ins for the browser that write down the arguments they were given: the `open` package runs its own
+      // xdg-open, which hands the address to $BROWSER here (no desktop session); on macOS it runs `open` from PATH.
       const bin = mkdtempSync(join(tmpdir(), 'sockscope-opener-'))
       const data = mkdtempSync(join(tmpdir(), 'sockscope-opener-data-'))
       temps.push(bin, data)
@@ -64,7 +65,7 @@ describe('security findings in the browser', () => {
         writeFileSync(join(bin, name), `#!/bin/sh\nprintf '%s\\n' "$@" >> '${argvFile}'\n`, { mode: 0o755 })
       }
       const proc = spawn(process.execPath, [join(ROOT, 'out', 'main', 'web.js'), '--port', '0', '--data-dir', data], {
-        env: { ...process.env, PATH: `${bin}${delimiter}${process.env.PATH ?? ''}` },
+        env: { ...process.env, PATH: `${bin}${delimiter}${process.env.PATH ?? ''}`, BROWSER: join(bin, 'xdg-open') },
         stdio: ['ignore', 'pipe', 'pipe']
       })
       const output: string[] = []

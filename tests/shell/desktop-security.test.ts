@@ -158,7 +158,7 @@ describe('desktop security (built main bundle, mocked electron)', () => {
   })
 
   it('finding 1: app:// serves nothing that a symlink in the renderer folder leads to outside it', async () => {
-    const { rendererHandler } = await import('../../src/main/appProtocol')
+    const { rendererHandler } = await import('../../src/main/desktop/appProtocol')
     const handler = rendererHandler(plantSymlinkTrap(trapDir).dir)
     expect((await handler(new Request('app://sockscope/index.html'))).status).toBe(200)
     expect(await (await handler(new Request('app://sockscope/alias.js'))).text()).toBe('console.log(1)')

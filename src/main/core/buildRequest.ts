@@ -6,6 +6,7 @@ import { HttpsProxyAgent } from 'https-proxy-agent'
 import { SocksProxyAgent } from 'socks-proxy-agent'
 import { DEFAULTS, type ConnectionOptions, type KeyValue } from '../../shared/options'
 import type { HeaderEntry } from '../../shared/events'
+import { SECRET_MASK } from '../../shared/secrets'
 
 /** `ws` options that @types/ws does not describe yet. */
 export type WsClientOptions = ClientOptions & { closeTimeout?: number }
@@ -104,7 +105,7 @@ export function buildRequest(o: ConnectionOptions): BuiltRequest {
   return { url: full, displayUrl: redactUrl(full, secretQuery), protocols: o.subprotocols ?? [], headers, secretHeaders, secretQuery, ws }
 }
 
-export const MASK = '••••••'
+const MASK = SECRET_MASK
 
 /** The URL with secret query values (and any password) masked, for events, listings and recordings. */
 export function redactUrl(raw: string, secretQuery: Set<string>): string {

@@ -5,7 +5,7 @@ import { errorToWire, type CallResult } from '../../shared/wire'
 import { createIpcTransport, type IpcTransport } from './ipcTransport'
 import { ForbiddenError, type SockscopeService } from '../service/service'
 import type { ClientSession } from '../service/session'
-import { isOwnOrigin } from '../externalLinks'
+import { isOwnOrigin } from '../../shared/urls'
 
 export function sessionKey(contents: WebContents): string {
   return `window-${contents.id}`

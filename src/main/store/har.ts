@@ -1,52 +1,15 @@
 /** Sessions as HAR 1.2 with Chrome's `_webSocketMessages`, and back. */
+import type { Entry, Har } from 'har-format'
 import type { HandshakeEvent, SockEvent } from '../../shared/events'
 import { base64 } from '../../shared/wire'
+import { SECRET_MASK } from '../../shared/secrets'
 
-export interface HarWebSocketMessage {
-  type: 'send' | 'receive'
-  /** Seconds since the epoch, with fraction (as Chrome writes it). */
-  time: number
-  /** 1 = text, 2 = binary. */
-  opcode: number
-  /** Text as is, binary as base64. */
-  data: string
-}
+/** A message in Chrome's `_webSocketMessages` (time in seconds, opcode 1 text / 2 binary, binary as base64). */
+export type HarWebSocketMessage = NonNullable<Entry['_webSocketMessages']>[number]
 
-export interface HarEntry {
-  startedDateTime: string
-  time: number
-  request: {
-    method: string
-    url: string
-    httpVersion: string
-    headers: Array<{ name: string; value: string }>
-    queryString: Array<{ name: string; value: string }>
-    cookies: []
-    headersSize: number
-    bodySize: number
-  }
-  response: {
-    status: number
-    statusText: string
-    httpVersion: string
-    headers: Array<{ name: string; value: string }>
-    cookies: []
-    content: { size: number; mimeType: string }
-    redirectURL: string
-    headersSize: number
-    bodySize: number
-  }
-  cache: Record<string, never>
-  timings: { send: number; wait: number; receive: number }
-  _resourceType: 'websocket'
-  _webSocketMessages: HarWebSocketMessage[]
-}
-
-export interface Har {
-  log: { version: '1.2'; creator: { name: string; version: string }; pages: []; entries: HarEntry[] }
-}
-
-const MASK = '••••••'
+/** The HAR types are @types/har-format's; what we write always has the WebSocket fields. */
+export type HarEntry = Entry & { _resourceType: 'websocket'; _webSocketMessages: HarWebSocketMessage[] }
+export type { Har }
 
 /**
  * The same HAR, written piece by piece as events stream by (recordings of any size): one entry per attempt that
@@ -140,7 +103,7 @@ function entryFor(h: HandshakeEvent | null, startTs: number, fallbackUrl = ''): 
       method: 'GET',
       url,
       httpVersion: 'HTTP/1.1',
-      headers: (h?.requestHeaders ?? []).map((x) => ({ name: x.name, value: x.secret ? MASK : x.value })),
+      headers: (h?.requestHeaders ?? []).map((x) => ({ name: x.name, value: x.secret ? SECRET_MASK : x.value })),
       queryString,
       cookies: [],
       headersSize: -1,

@@ -9,7 +9,8 @@ import { open, readdir, stat, unlink } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { SockEvent } from '../../shared/events'
 import { readNdjsonFile, type ParsedRecording, type RecordingHeader } from './ndjson'
-import { eventJson } from '../eventJson'
+import { eventToWire } from '../../shared/wire'
+import { SECRET_MASK } from '../../shared/secrets'
 import type { RecordingInfo } from '../../shared/storeTypes'
 import { RecordingWriter, type RecordingFailure } from './recordingWriter'
 
@@ -46,6 +47,11 @@ export class RecordingStore {
   private index: Promise<Map<string, Omit<RecordingInfo, 'active'>>> | null = null
   /** Only the data folder's lock holder prunes: another process's live recordings are not ours to delete. */
   mayPrune: () => boolean = () => true
+  /**
+   * One event as its recording line. The service passes its cached serializer, so the bridge and the recording
+   * share one JSON.stringify per event; the store itself imports nothing from the service.
+   */
+  serialize: (e: SockEvent) => string = (e) => JSON.stringify(eventToWire(e))
   /** Told when a recording cannot be written, so the connection can say so (the service wires it). */
   onFailure: (connectionId: string, f: RecordingFailure) => void = () => undefined
 
@@ -94,8 +100,8 @@ export class RecordingStore {
     if (!w) return
     // Secret header values never reach the disk; the live handshake view masks them with a reveal instead.
     if (e.type === 'handshake' && e.requestHeaders.some((h) => h.secret)) {
-      w.writer.push(JSON.stringify({ ...e, requestHeaders: e.requestHeaders.map((h) => (h.secret ? { ...h, value: '••••••' } : h)) }))
-    } else w.writer.push(eventJson(e))
+      w.writer.push(JSON.stringify({ ...e, requestHeaders: e.requestHeaders.map((h) => (h.secret ? { ...h, value: SECRET_MASK } : h)) }))
+    } else w.writer.push(this.serialize(e))
   }
 
   /** The connection still writing a recording, if it is live. */

@@ -1,3 +1,5 @@
+import { parseArgs } from 'node:util'
+
 /** Command-line flags of `npm run web`. */
 export interface WebArgs {
   port: number
@@ -26,42 +28,36 @@ access token; anyone with that address can use the app, so do not share it).
 
 export class ArgsError extends Error {}
 
+const OPTIONS = {
+  port: { type: 'string' },
+  host: { type: 'string' },
+  'no-open': { type: 'boolean' },
+  'data-dir': { type: 'string' },
+  'allow-remote': { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' }
+} as const
+
+/** Node's own parser (`util.parseArgs`), with our checks and messages in the user's words. */
 export function parseWebArgs(argv: string[]): WebArgs {
-  const out: WebArgs = { port: 0, host: '127.0.0.1', open: true, allowRemote: false }
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]
-    const [flag, inline] = a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined]
-    const value = (): string => {
-      const v = inline ?? argv[++i]
-      if (v === undefined) throw new ArgsError(`${flag} needs a value`)
-      return v
-    }
-    switch (flag) {
-      case '--port': {
-        const p = Number(value())
-        if (!Number.isInteger(p) || p < 0 || p > 65535) throw new ArgsError('--port takes a number from 0 to 65535 (0 = any free port)')
-        out.port = p
-        break
-      }
-      case '--host':
-        out.host = value()
-        break
-      case '--no-open':
-        out.open = false
-        break
-      case '--data-dir':
-        out.dataDir = value()
-        break
-      case '--allow-remote':
-        out.allowRemote = true
-        break
-      case '--help':
-      case '-h':
-        out.help = true
-        break
-      default:
-        throw new ArgsError(`unknown option ${a}; known: --port N, --host ADDR, --no-open, --data-dir DIR, --allow-remote, --help`)
-    }
+  let values: ReturnType<typeof parseArgs<{ args: string[]; options: typeof OPTIONS; strict: true }>>['values']
+  try {
+    values = parseArgs({ args: argv, options: OPTIONS, strict: true, allowPositionals: false }).values
+  } catch (e) {
+    const code = (e as { code?: string }).code
+    const option = /'([^']+)'/.exec((e as Error).message)?.[1] ?? ''
+    if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') throw new ArgsError(`${option.split(' ')[0]} needs a value`)
+    throw new ArgsError(
+      `unknown option ${option || argv.join(' ')}; known: --port N, --host ADDR, --no-open, --data-dir DIR, --allow-remote, --help`
+    )
   }
+  const out: WebArgs = { port: 0, host: values.host ?? '127.0.0.1', open: !values['no-open'], allowRemote: !!values['allow-remote'] }
+  if (values.port !== undefined) {
+    const p = Number(values.port)
+    if (values.port === '' || !Number.isInteger(p) || p < 0 || p > 65535)
+      throw new ArgsError('--port takes a number from 0 to 65535 (0 = any free port)')
+    out.port = p
+  }
+  if (values['data-dir'] !== undefined) out.dataDir = values['data-dir']
+  if (values.help) out.help = true
   return out
 }

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto'
 import type { WebSocket } from 'ws'
 import { errorToWire, fromWire, parseClientFrame, toWire, type ServerFrame } from '../../shared/wire'
-import { eventFrame } from '../eventJson'
+import { eventFrame } from '../service/eventJson'
 import type { SockscopeService } from '../service/service'
 import type { ClientSession, SessionTransport } from '../service/session'
 

@@ -1,24 +1,23 @@
 /** `npm run web`: browser mode. Prints one line with the URL (token included) and serves until SIGINT/SIGTERM. */
-import { spawn } from 'node:child_process'
+import open from 'open'
 import { mkdirSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { defaultDataDir } from '../dataDir'
+import { defaultDataDir } from '../store/dataDir'
 import { ArgsError, parseWebArgs, WEB_HELP } from './args'
 import { startWebHost } from './host'
 import { startOneTimeLink, type OneTimeLink } from './opener'
 import { installCrashGuard } from '../service/crashGuard'
 
-/** `url` ends up on the opener's (and maybe the browser's) command line: pass a one-time link, never the token. */
+/**
+ * Opens the system browser with the `open` package (it knows macOS, Windows, WSL, containers and the freedesktop
+ * xdg-open). `url` ends up on the opener's and the browser's command lines: pass a one-time link, never the token.
+ */
 function openBrowser(url: string): void {
-  const cmd = process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'explorer' : 'xdg-open'
-  try {
-    const child = spawn(cmd, [url], { stdio: 'ignore', detached: true })
-    child.on('error', () => undefined)
-    child.unref()
-  } catch {
-    // No browser to open here: the printed URL is enough.
-  }
+  open(url).then(
+    (child) => child.on('error', () => undefined),
+    () => undefined // no browser to open here: the printed URL is enough
+  )
 }
 
 async function main(): Promise<void> {

@@ -1,26 +1,7 @@
-/** Only http(s) links may leave the app, only to the system browser, and only once the user said yes. */
-export function isSafeExternalUrl(raw: string): boolean {
-  try {
-    const u = new URL(raw)
-    return (u.protocol === 'https:' || u.protocol === 'http:') && !u.username && !u.password
-  } catch {
-    return false
-  }
-}
+/** Links from the page leave the app only to the system browser, and only once the user said yes. */
+import { isSafeExternalUrl } from '../../shared/urls'
 
-/**
- * True when `target` has the UI's scheme, host and port (compared with a URL parser, never by prefix).
- * Not URL.origin: for a custom scheme such as app:// it is the opaque "null", which would match anything.
- */
-export function isOwnOrigin(target: string, uiUrl: string): boolean {
-  try {
-    const a = new URL(target)
-    const b = new URL(uiUrl)
-    return a.protocol === b.protocol && a.host === b.host && a.host !== ''
-  } catch {
-    return false
-  }
-}
+export { isOwnOrigin, isSafeExternalUrl } from '../../shared/urls'
 
 /** What the confirmation shows: the parsed URL (an IDN host in its punycode form, so a look-alike name shows), bounded. */
 export function describeLink(raw: string): { href: string; host: string } {

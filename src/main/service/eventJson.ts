@@ -3,8 +3,8 @@
  * it in its frame. Large payloads travel shrunk to the renderer, so shrunk copies (new objects) miss the cache
  * and are serialised on their own.
  */
-import type { SockEvent } from '../shared/events'
-import { eventToWire } from '../shared/wire'
+import type { SockEvent } from '../../shared/events'
+import { eventToWire } from '../../shared/wire'
 
 const cache = new WeakMap<SockEvent, string>()
 

@@ -2,8 +2,8 @@
 import { BrowserWindow, dialog, safeStorage } from 'electron'
 import { readFile, writeFile } from 'node:fs/promises'
 import { basename } from 'node:path'
-import type { EncryptionBackend } from './store/secrets'
-import type { FileAccess } from './service/dataMethods'
+import type { EncryptionBackend } from '../store/secrets'
+import type { FileAccess } from '../service/dataMethods'
 
 export function safeStorageBackend(): EncryptionBackend {
   const available = safeStorage.isEncryptionAvailable()

@@ -1,7 +1,7 @@
 /** The hardened BrowserWindow every Sockscope window is. */
 import { app, BrowserWindow, dialog, type RenderProcessGoneDetails, type WebPreferences } from 'electron'
 import { join } from 'node:path'
-import { IPC_NOTICE, type HostNotice } from '../shared/api'
+import { IPC_NOTICE, type HostNotice } from '../../shared/api'
 import { loadWindowState, saveWindowState, type WindowBounds } from './windowState'
 
 export const PRELOAD_FILE = join(import.meta.dirname, '..', 'preload', 'index.cjs')

@@ -1,8 +1,8 @@
 /** The packaged UI loads from app://sockscope/, a custom protocol serving only the built renderer folder. */
 import { net, protocol } from 'electron'
 import { pathToFileURL } from 'node:url'
-import { CONTENT_SECURITY_POLICY } from '../shared/csp'
-import { resolveStatic } from './web/staticFiles'
+import { CONTENT_SECURITY_POLICY } from '../../shared/csp'
+import { resolveStatic } from '../web/staticFiles'
 
 export const APP_SCHEME = 'app'
 export const APP_ORIGIN = 'app://sockscope'

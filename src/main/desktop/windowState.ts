@@ -1,7 +1,7 @@
 /** Remembers the window's size and position across launches. Electron-free: plain JSON in the data folder. */
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { writeFileSafely } from './store/safeWrite'
+import { writeFileSafely } from '../store/safeWrite'
 
 export interface WindowBounds {
   x?: number
