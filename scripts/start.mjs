@@ -4,6 +4,13 @@ import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { spawn, spawnSync } from 'node:child_process'
 import { buildIfStale } from './build-if-stale.mjs'
+import { MINIMUM, recentEnough } from './node-version.mjs'
+
+if (!recentEnough()) {
+  console.log(
+    `sockscope: Node ${process.version} is past its end of life; the app runs, but install Node 24 LTS (${MINIMUM.join('.')} at least) for development (npm test fetches one for itself).`
+  )
+}
 
 const root = process.cwd()
 const electronDir = join(root, 'node_modules', 'electron')
