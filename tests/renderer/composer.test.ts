@@ -4,11 +4,11 @@ import { nextTick } from 'vue'
 import { mount } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
 import { buildMessage, formatJson, jsonProblem } from '../../src/renderer/src/lib/composer'
-import { draftToOptions, newDraft, splitPem } from '../../src/renderer/src/stores/draft'
+import { draftToOptions, newDraft, splitPem } from '../../src/renderer/src/mappers/draft'
 import { validateConnectionOptions } from '../../src/shared/schema'
 import { DEFAULTS } from '../../src/shared/options'
 import type { PreloadApi } from '../../src/shared/api'
-import LogView from '../../src/renderer/src/components/LogView.vue'
+import LogView from '../../src/renderer/src/components/log/LogView.vue'
 import { useConnections } from '../../src/renderer/src/stores/connections'
 
 // A stand-in preload, so the store does not open a bridge socket to a host that is not there.

@@ -9,7 +9,7 @@ import {
   type FilterSpec,
   type LogEntry
 } from '../../src/renderer/src/stores/messageLog'
-import { eventToEntry } from '../../src/renderer/src/lib/toEntry'
+import { eventToEntry } from '../../src/renderer/src/mappers/toEntry'
 import { ConnectionStats } from '../../src/renderer/src/stores/stats'
 
 let seq = 0

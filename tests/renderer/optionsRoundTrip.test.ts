@@ -8,8 +8,8 @@ import type { ConnectionOptions, KeyValue, OutgoingMessage } from '../../src/sha
 import { validateConnectionOptions } from '../../src/shared/schema'
 import { extractProfileSecrets, injectProfileSecrets, profileSecretKey } from '../../src/shared/secrets'
 import { parseProfilesDoc, type Profile } from '../../src/shared/profiles'
-import { draftToOptions, preambleMessages } from '../../src/renderer/src/stores/draft'
-import { optionsToDraft } from '../../src/renderer/src/stores/draftFromOptions'
+import { draftToOptions, preambleMessages } from '../../src/renderer/src/mappers/draft'
+import { optionsToDraft } from '../../src/renderer/src/mappers/draftFromOptions'
 
 const token = fc.stringMatching(/^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,12}$/)
 const value = fc.string({ maxLength: 20 }).filter((s) => !/[\r\n\0]/.test(s))

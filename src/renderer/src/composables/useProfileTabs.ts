@@ -2,14 +2,15 @@
 import type { Profile, SavedMessage } from '../../../shared/profiles'
 import { useConnections, type ConnectionTab } from '../stores/connections'
 import { useProfiles } from '../stores/profiles'
-import { draftToOptions } from '../stores/draft'
-import { optionsToDraft } from '../stores/draftFromOptions'
-import { useComposer } from './useComposer'
+import { draftToOptions } from '../mappers/draft'
+import { optionsToDraft } from '../mappers/draftFromOptions'
+import { useComposers } from '../stores/composers'
 import { buildMessage } from '../lib/composer'
 
 export function useProfileTabs() {
   const conns = useConnections()
   const profiles = useProfiles()
+  const composers = useComposers()
 
   function open(p: Profile): ConnectionTab {
     const cur = conns.active
@@ -20,8 +21,7 @@ export function useProfileTabs() {
     tab.profileId = p.id
     tab.title = p.name
     if (p.environmentId) profiles.setActiveEnvironment(p.environmentId)
-    const c = useComposer(tab.key)
-    c.saved = p.savedMessages.map((s) => ({
+    composers.of(tab.key).saved = p.savedMessages.map((s) => ({
       name: s.name,
       mode: s.message.kind === 'text' ? 'text' : 'binary',
       text: s.message.data
@@ -30,9 +30,8 @@ export function useProfileTabs() {
   }
 
   function toProfile(tab: ConnectionTab, name: string, folder: string, asNew: boolean): Profile {
-    const c = useComposer(tab.key)
     const savedMessages: SavedMessage[] = []
-    for (const s of c.saved) {
+    for (const s of composers.of(tab.key).saved) {
       const b = buildMessage({ mode: s.mode, text: s.text, binaryEncoding: 'hex' })
       if (b.ok) savedMessages.push({ name: s.name, message: b.message })
     }

@@ -1,6 +1,7 @@
 /** Turns what the composer holds into an outgoing message, or a clear problem. Pure, so it is unit-tested. */
 import type { OutgoingMessage } from '../../../shared/options'
 import { base64Problem, hexProblem } from '../../../shared/validate'
+import type { SavedComposer } from '../../../shared/tabs'
 
 export type ComposerMode = 'text' | 'json' | 'binary' | 'file'
 
@@ -9,6 +10,15 @@ export interface ComposerInput {
   text: string
   binaryEncoding: 'hex' | 'base64'
   file?: { name: string; base64: string; asText: boolean; text?: string }
+}
+
+/** One tab's composer: the draft, what was sent (newest last) and the messages saved by name. */
+export interface ComposerState extends ComposerInput {
+  history: string[]
+  /** Where the arrow keys are in the history; -1 is the draft itself. */
+  historyIndex: number
+  saved: SavedComposer['saved']
+  saveName: string
 }
 
 export type Built = { ok: true; message: OutgoingMessage } | { ok: false; problem: string }
@@ -46,4 +56,38 @@ export function buildMessage(i: ComposerInput): Built {
         ? { ok: true, message: { kind: 'text', data: i.file.text ?? '' } }
         : { ok: true, message: { kind: 'binary', encoding: 'base64', data: i.file.base64 } }
   }
+}
+
+export function newComposer(): ComposerState {
+  return { mode: 'text', text: '', binaryEncoding: 'hex', history: [], historyIndex: -1, saved: [], saveName: '' }
+}
+
+const HISTORY_MAX = 200
+
+/** After a send: the text joins the history (not twice in a row, at most HISTORY_MAX kept). */
+export function remember(s: ComposerState): void {
+  if (s.mode === 'file' || !s.text) return
+  if (s.history[s.history.length - 1] !== s.text) s.history.push(s.text)
+  if (s.history.length > HISTORY_MAX) s.history.shift()
+  s.historyIndex = -1
+}
+
+/** Arrow up (-1) or down (1) through the history; stepping past either end leaves an empty draft. */
+export function historyStep(s: ComposerState, d: number): void {
+  if (!s.history.length) return
+  const i = s.historyIndex < 0 ? (d < 0 ? s.history.length - 1 : -1) : s.historyIndex + d
+  if (i < 0 || i >= s.history.length) {
+    s.historyIndex = -1
+    s.text = ''
+    return
+  }
+  s.historyIndex = i
+  s.text = s.history[i]
+}
+
+export function loadSaved(s: ComposerState, name: string): void {
+  const m = s.saved.find((x) => x.name === name)
+  if (!m) return
+  s.mode = m.mode
+  s.text = m.text
 }

@@ -1,7 +1,7 @@
 /** Turns engine events into log rows: messages as they are, connection events as one readable line. */
 import type { SockEvent } from '../../../shared/events'
 import type { LogEntry } from '../stores/messageLog'
-import { formatDuration } from './format'
+import { formatDuration } from '../lib/format'
 
 export function eventToEntry(e: SockEvent): LogEntry | null {
   const base = { seq: e.seq, ts: e.ts }

@@ -1,11 +1,11 @@
 /** One connection tab's state, and how engine events change it. Plain data: the store makes it reactive. */
 import { markRaw } from 'vue'
 import type { ConnectionState, ErrorEvent, HandshakeEvent, SockEvent } from '../../../shared/events'
-import { eventToEntry } from '../lib/toEntry'
+import { eventToEntry } from '../mappers/toEntry'
 import { missedEntry } from '../lib/resync'
 import { MessageLog } from './messageLog'
 import { ConnectionStats } from './stats'
-import { newDraft, type Draft } from './draft'
+import { newDraft, type Draft } from '../mappers/draft'
 
 export interface ConnectionTab {
   key: string

@@ -4,13 +4,13 @@ import { computed, reactive, ref, shallowRef, watch, type Ref } from 'vue'
 import type { SockEvent } from '../../../shared/events'
 import type { OutgoingMessage } from '../../../shared/options'
 import { getApi } from '../api'
-import { draftToOptions } from './draft'
+import { draftToOptions } from '../mappers/draft'
 import { applyEvent, createTab, showEvents, type ConnectionTab } from './connectionTab'
 import { useProfiles } from './profiles'
 import { resolveDeep, unresolvedMessage } from '../../../shared/variables'
 import { debouncedSaver, snapshotTabs } from './tabMemory'
 import { createHostLink } from './hostLink'
-import { freeComposer } from '../composables/useComposer'
+import { useComposers } from './composers'
 import { newConnectionId } from '../lib/resync'
 import { unheldSecretsProblem } from '../lib/secretsProblem'
 import type { ConnectionOptions } from '../../../shared/options'
@@ -156,7 +156,7 @@ export const useConnections = defineStore('connections', () => {
     }
     const i = tabs.value.findIndex((t) => t.key === tab.key)
     tabs.value.splice(i, 1)
-    freeComposer(tab.key)
+    useComposers().free(tab.key)
     if (activeKey.value === tab.key) activeKey.value = tabs.value[Math.min(i, tabs.value.length - 1)]?.key ?? null
     if (!tabs.value.length) addTab()
   }

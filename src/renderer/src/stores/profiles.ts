@@ -1,20 +1,19 @@
 /** Saved profiles, folders, environments (active one per window) and recordings, as the main side holds them. */
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef } from 'vue'
+import { useSessionStorage } from '@vueuse/core'
 import type { Environment, Profile } from '../../../shared/profiles'
 import type { FileResult, ImportSummary, ProfilesState, RecordingInfo } from '../../../shared/storeTypes'
 import { variableMap } from '../../../shared/variables'
 import { getApi } from '../api'
 import { downloadText, downloadUrl } from '../lib/exportLog'
 
-const ACTIVE_ENV_KEY = 'sockscope.activeEnvironment'
-
 export const useProfiles = defineStore('profiles', () => {
   const api = getApi()
   const state = shallowRef<ProfilesState | null>(null)
   const recordings = shallowRef<RecordingInfo[]>([])
   /** Chosen per window: sessionStorage is per tab/window in both modes. */
-  const activeEnvironmentId = ref<string>(sessionStorage.getItem(ACTIVE_ENV_KEY) ?? '')
+  const activeEnvironmentId = useSessionStorage('sockscope.activeEnvironment', '')
   const notice = ref<string | null>(null)
   const undo = shallowRef<{ label: string; run: () => Promise<void> } | null>(null)
 
@@ -33,7 +32,6 @@ export const useProfiles = defineStore('profiles', () => {
 
   function setActiveEnvironment(id: string): void {
     activeEnvironmentId.value = id
-    sessionStorage.setItem(ACTIVE_ENV_KEY, id)
   }
 
   /**

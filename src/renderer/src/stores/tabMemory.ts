@@ -4,18 +4,19 @@
  */
 import { toRaw } from 'vue'
 import type { SavedTab } from '../../../shared/tabs'
-import { composerSnapshot, restoreComposer } from '../composables/useComposer'
-import { newDraft, type Draft } from './draft'
+import { useComposers } from './composers'
+import { newDraft, type Draft } from '../mappers/draft'
 import type { ConnectionTab } from './connectionTab'
 
 const SAVE_DELAY_MS = 400
 
 export function snapshotTabs(tabs: ConnectionTab[], activeKey: string | null): SavedTab[] {
+  const composers = useComposers()
   return tabs.map((t) => ({
     connId: t.readOnly ? null : t.connId,
     // Plain data for the transport: the draft is reactive.
     draft: JSON.parse(JSON.stringify(toRaw(t.draft))) as Record<string, unknown>,
-    composer: composerSnapshot(t.key),
+    composer: composers.snapshot(t.key),
     profileId: t.profileId,
     title: t.title,
     recordingId: t.readOnly ? t.recordingId : null,
@@ -32,7 +33,7 @@ export function restoreTab(tab: ConnectionTab, saved: SavedTab): void {
   tab.title = saved.title
   tab.recordingId = saved.recordingId
   tab.readOnly = saved.recordingId !== null
-  restoreComposer(tab.key, saved.composer)
+  useComposers().restore(tab.key, saved.composer)
 }
 
 /** Calls `save` with the latest snapshot at most every few hundred milliseconds. */
