@@ -63,7 +63,10 @@ export default tseslint.config(
       'desktop is the Electron shell; of the browser host it shares only the safe static file resolver.'
     ],
     'src/preload/**': [['node:*', '../main/*', '../renderer/*'], 'the preload is sandboxed: electron and shared only.'],
-    'src/renderer/**': [['electron', 'node:*', '**/main/**', '**/preload/**'], 'the renderer talks to main only through the contract (api/).']
+    'src/renderer/**': [
+      ['electron', 'node:*', '**/main/**', '**/preload/**'],
+      'the renderer talks to main only through the contract (api/).'
+    ]
   }),
   prettier
 )

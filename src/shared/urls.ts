@@ -25,4 +25,3 @@ export function isOwnOrigin(target: string, uiUrl: string): boolean {
     return false
   }
 }
-
