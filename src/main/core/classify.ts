@@ -46,7 +46,11 @@ function tlsNext(code: string, message: string): string {
 export function classifyError(err: unknown, ctx: { viaProxy: boolean }): Classified {
   const e = err as NodeJS.ErrnoException & { code?: string }
   const code = typeof e?.code === 'string' ? e.code : undefined
-  const message = e instanceof Error ? e.message : String(err)
+  // Node 24 appends advice for its own command line to certificate errors; our next step says what to do here.
+  const message = (e instanceof Error ? e.message : String(err)).replace(
+    /; if the root CA is installed locally, try running Node\.js with --use-system-ca$/,
+    ''
+  )
 
   if (code === 'SOCKSCOPE_REDIRECT_REFUSED')
     return { class: 'protocol', code, message, next: 'Point the URL at the final ws:// or wss:// address yourself.' }
