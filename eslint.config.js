@@ -66,6 +66,11 @@ export default tseslint.config(
     'src/renderer/**': [
       ['electron', 'node:*', '**/main/**', '**/preload/**'],
       'the renderer talks to main only through the contract (api/).'
+    ],
+    // Inside the renderer, state and logic never reach up into the views.
+    'src/renderer/src/{api,stores,lib,mappers,composables}/**': [
+      ['electron', 'node:*', '**/main/**', '**/preload/**', '**/components/**', '**/*.vue'],
+      'api, stores, lib, mappers and composables serve the components; they never import one (nor main or Electron).'
     ]
   }),
   prettier
