@@ -1,6 +1,9 @@
 import { defineConfig } from 'vitest/config'
 import vue from '@vitejs/plugin-vue'
 
+/** The end-to-end suites that run on both paths: browser mode (project e2e) and the desktop path (project desktop). */
+const DESKTOP_PATH_SUITES = ['tests/e2e/inspector-ui.test.ts', 'tests/e2e/profiles.test.ts', 'tests/e2e/hostile-ui.test.ts']
+
 export default defineConfig({
   plugins: [vue()],
   test: {
@@ -30,6 +33,22 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['tests/shell/**/*.test.ts', 'tests/e2e/**/*.test.ts', 'tests/electron/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+          maxWorkers: 1
+        }
+      },
+      {
+        // The desktop path without the Electron binary (tests/desktop): the built main bundle in Node against the
+        // harness's Electron, the built preload and renderer in Chromium. The browser-mode suites listed here run a
+        // second time on it, unchanged: tests/e2e/paths.ts reads SOCKSCOPE_APP_PATH.
+        extends: true,
+        test: {
+          name: 'desktop',
+          include: ['tests/desktop/**/*.test.ts', ...DESKTOP_PATH_SUITES],
+          setupFiles: ['tests/desktop/setup.ts'],
+          env: { SOCKSCOPE_APP_PATH: 'desktop' },
           environment: 'node',
           testTimeout: 60_000,
           hookTimeout: 60_000,

@@ -1,22 +1,24 @@
 /** The matrix rows marked (UI): what a person sees in Chromium when the server misbehaves. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
-import { connectTo, launchChromium, openApp, startHost, type Host } from './harness'
+import { connectTo, launchChromium } from './harness'
+import { APP_PATH, launchApp, type AppUnderTest } from './paths'
 import { startTcpServer, startWsServer } from '../helpers/servers'
 import { makeSelfSigned } from '../helpers/certs'
 import { accept, frame, hostileServer } from '../hostile/rawServer'
 
-let host: Host
+let app: AppUnderTest
 let browser: Browser
 const cleanups: Array<() => unknown> = []
 
 beforeAll(async () => {
-  ;[host, browser] = await Promise.all([startHost(), launchChromium()])
+  browser = await launchChromium()
+  app = await launchApp(browser)
 })
 afterAll(async () => {
   while (cleanups.length) await cleanups.pop()!()
   await browser?.close()
-  await host?.stop()
+  await app?.stop()
 })
 
 const log = (page: Page) => page.getByRole('log', { name: 'Message log' })
@@ -27,11 +29,11 @@ async function tryConnect(page: Page, url: string): Promise<void> {
   await page.getByRole('button', { name: 'Connect', exact: true }).click()
 }
 
-describe('hostile servers, as the user sees them', () => {
+describe(`hostile servers, as the user sees them (${APP_PATH} path)`, () => {
   it('row 2: a server that never answers the upgrade times out at the configured time', async () => {
     const tcp = await startTcpServer(() => undefined)
     cleanups.push(tcp.close)
-    const { page } = await openApp(browser, host)
+    const { page } = await app.open()
     await page.getByRole('tab', { name: 'Advanced' }).click()
     await page.getByLabel('Handshake timeout (ms)').fill('700')
     const t0 = Date.now()
@@ -49,7 +51,7 @@ describe('hostile servers, as the user sees them', () => {
       u.socket.end('HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Bearer\r\nContent-Length: 22\r\n\r\n{"error":"bad token"}\n')
     )
     cleanups.push(s.close)
-    const { page } = await openApp(browser, host)
+    const { page } = await app.open()
     await page.getByRole('tab', { name: 'Ping & reconnect' }).click()
     await page.getByLabel('Reconnect automatically').check()
     await tryConnect(page, s.url)
@@ -74,7 +76,7 @@ describe('hostile servers, as the user sees them', () => {
     const cert = makeSelfSigned()
     const s = await hostileServer((u) => accept(u), { tls: { cert: cert.cert, key: cert.key } })
     cleanups.push(s.close)
-    const { page } = await openApp(browser, host)
+    const { page } = await app.open()
     await tryConnect(page, s.url)
     await log(page)
       .getByText(/\[DEPTH_ZERO_SELF_SIGNED_CERT\].*allow invalid certificates for this connection/)
@@ -95,7 +97,7 @@ describe('hostile servers, as the user sees them', () => {
       u.socket.write(frame(0x1, Buffer.from([0xc3, 0x28])))
     })
     cleanups.push(s.close)
-    const { page } = await openApp(browser, host)
+    const { page } = await app.open()
     await page.getByRole('tab', { name: 'Advanced' }).click()
     await page.getByLabel('Compression (permessage-deflate)').uncheck()
     await tryConnect(page, s.url)
@@ -114,7 +116,7 @@ describe('hostile servers, as the user sees them', () => {
       u.socket.pause()
     })
     cleanups.push(s.close)
-    const { page } = await openApp(browser, host)
+    const { page } = await app.open()
     await page.getByRole('tab', { name: 'Advanced' }).click()
     await page.getByLabel('Compression (permessage-deflate)').uncheck()
     await page.getByRole('tab', { name: 'Ping & reconnect' }).click()
@@ -146,7 +148,7 @@ describe('hostile servers, as the user sees them', () => {
       onConnection: (ws) => ws.on('message', () => [...payloads, 'end of payloads'].forEach((p) => ws.send(p)))
     })
     cleanups.push(server.close)
-    const { page, errors } = await openApp(browser, host)
+    const { page, errors } = await app.open()
     await connectTo(page, server.url)
     await page.getByRole('textbox', { name: 'Message' }).fill('go')
     await page.getByRole('button', { name: 'Send', exact: true }).click()
@@ -179,7 +181,7 @@ describe('hostile servers, as the user sees them', () => {
     ]
     const server = await startWsServer({ onConnection: (ws) => ws.on('message', () => payloads.forEach((p) => ws.send(p))) })
     cleanups.push(server.close)
-    const { page, errors } = await openApp(browser, host)
+    const { page, errors } = await app.open()
     await connectTo(page, server.url)
     await page.getByRole('textbox', { name: 'Message' }).fill('go')
     await page.getByRole('button', { name: 'Send', exact: true }).click()

@@ -2,28 +2,30 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
-import { ROOT, connectTo, launchChromium, openApp, sendText, startHost, type Host } from './harness'
+import { ROOT, connectTo, launchChromium, sendText } from './harness'
+import { APP_PATH, launchApp, type AppUnderTest } from './paths'
 import { startWsServer, type RunningWs } from '../helpers/servers'
 
-let host: Host
+let app: AppUnderTest
 let browser: Browser
 let echo: RunningWs
 
 beforeAll(async () => {
-  ;[host, browser, echo] = await Promise.all([startHost(), launchChromium(), startWsServer()])
+  ;[browser, echo] = await Promise.all([launchChromium(), startWsServer()])
+  app = await launchApp(browser)
 })
 afterAll(async () => {
   await browser?.close()
-  await host?.stop()
+  await app?.stop()
   await echo?.close()
 })
 
 const log = (page: Page) => page.getByRole('log', { name: 'Message log' })
 const rows = (page: Page, cls = '') => log(page).locator(`.row${cls}`)
 
-describe('the inspector UI in Chromium', () => {
+describe(`the inspector UI in Chromium (${APP_PATH} path)`, () => {
   it('filters by substring and /regex/, by direction, and shows the count', async () => {
-    const { page, errors } = await openApp(browser, host)
+    const { page, errors } = await app.open()
     await connectTo(page, echo.url)
     for (const m of ['alpha 1', 'beta 22', 'alpha 333']) await sendText(page, m)
     await expect.poll(() => rows(page, '.in').count()).toBe(3)
@@ -41,7 +43,7 @@ describe('the inspector UI in Chromium', () => {
   })
 
   it('shows a JSON message as a collapsible tree with copyable paths', async () => {
-    const { page } = await openApp(browser, host)
+    const { page } = await app.open()
     await connectTo(page, echo.url)
     await sendText(page, '{"user":{"name":"Ada","roles":["admin","dev"]},"n":42}')
     await rows(page, '.in').first().click()
@@ -57,7 +59,7 @@ describe('the inspector UI in Chromium', () => {
 
   it('shows a binary message as a hex dump, base64 and text', async () => {
     const bin = await startWsServer({ onConnection: (ws) => ws.send(Buffer.from([0xde, 0xad, 0xbe, 0xef, 0x41, 0x42]), { binary: true }) })
-    const { page } = await openApp(browser, host)
+    const { page } = await app.open()
     await connectTo(page, bin.url)
     await rows(page, '.in').first().click()
     const detail = page.getByRole('complementary', { name: 'Message detail' })
@@ -70,7 +72,7 @@ describe('the inspector UI in Chromium', () => {
   })
 
   it('shows RTTs in the log and the status bar with pings on', async () => {
-    const { page } = await openApp(browser, host)
+    const { page } = await app.open()
     await page.getByRole('tab', { name: 'Ping & reconnect' }).click()
     await page.getByRole('spinbutton', { name: 'Ping interval (seconds)' }).fill('1')
     await connectTo(page, echo.url)
@@ -84,7 +86,7 @@ describe('the inspector UI in Chromium', () => {
 
   it('shows a close with its code, meaning and reason', async () => {
     const closer = await startWsServer({ onConnection: (ws) => ws.on('message', () => ws.close(4001, 'session expired')) })
-    const { page } = await openApp(browser, host)
+    const { page } = await app.open()
     await connectTo(page, closer.url)
     await sendText(page, 'bye')
     await log(page).getByText('Closed 4001 (Application-defined code) by server: session expired').waitFor()
@@ -95,7 +97,7 @@ describe('the inspector UI in Chromium', () => {
 
   it('keeps two connections at once, each with its own log', async () => {
     const second = await startWsServer({ onConnection: (ws) => ws.on('message', (d) => ws.send(`second:${d}`)) })
-    const { page } = await openApp(browser, host)
+    const { page } = await app.open()
     await connectTo(page, echo.url)
     await sendText(page, 'to first')
     await page.getByRole('button', { name: 'New connection' }).click()
@@ -126,7 +128,7 @@ describe('the inspector UI in Chromium', () => {
         ws.on('close', () => clearInterval(t))
       }
     })
-    const { page } = await openApp(browser, host)
+    const { page } = await app.open()
     await connectTo(page, ticker.url)
     await log(page).getByText('tick 5', { exact: true }).waitFor()
     await page.getByRole('button', { name: 'Pause view' }).click()
@@ -151,7 +153,7 @@ describe('the inspector UI in Chromium', () => {
     const dir = process.env.SOCKSCOPE_SCREENSHOT_DIR ?? join(ROOT, 'test-results', 'screenshots')
     mkdirSync(dir, { recursive: true })
     for (const scheme of ['light', 'dark'] as const) {
-      const { page } = await openApp(browser, host, { colorScheme: scheme })
+      const { page } = await app.open({ colorScheme: scheme })
       await connectTo(page, `${echo.url}/feed`)
       await sendText(page, '{"op":"subscribe","channel":"trades","symbols":["BTC-USD","ETH-USD"]}')
       await sendText(page, 'plain text message')
@@ -160,7 +162,7 @@ describe('the inspector UI in Chromium', () => {
       await expect.poll(() => rows(page, '.in').count()).toBe(3)
       await rows(page, '.in').first().click()
       await page.getByRole('button', { name: 'Ping / Close…' }).click()
-      await page.screenshot({ path: join(dir, `main-${scheme}.png`) })
+      await page.screenshot({ path: join(dir, `main-${scheme}${APP_PATH === 'desktop' ? '-desktop' : ''}.png`) })
       await page.context().close()
     }
   })

@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Browser } from 'playwright-core'
-import { connectTo, launchChromium, openApp, sendText, startHost, type Host } from './harness'
+import { connectTo, launchChromium, sendText } from './harness'
+import { APP_PATH, launchApp, type AppUnderTest } from './paths'
 import { startWsServer, type RunningWs } from '../helpers/servers'
 
 let browser: Browser
@@ -19,10 +20,10 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true })
 })
 
-describe('profiles, environments and recordings in Chromium', () => {
-  it('a saved profile survives a restart of browser mode on the same data folder and connects', async () => {
-    let host: Host = await startHost(dataDir, false)
-    let { page } = await openApp(browser, host)
+describe(`profiles, environments and recordings in Chromium (${APP_PATH} path)`, () => {
+  it('a saved profile survives a restart on the same data folder and connects', async () => {
+    let app: AppUnderTest = await launchApp(browser, { dataDir })
+    let { page } = await app.open()
     await page.getByRole('textbox', { name: 'URL' }).fill(`${echo.url}/saved`)
     await page.getByRole('tab', { name: 'Headers' }).click()
     await page.getByRole('button', { name: 'Add header' }).click()
@@ -35,10 +36,10 @@ describe('profiles, environments and recordings in Chromium', () => {
     await dialog.getByRole('button', { name: 'Save', exact: true }).click()
     await page.getByRole('list', { name: 'Profiles' }).getByRole('listitem').filter({ hasText: 'Echo saved' }).waitFor()
     await page.context().close()
-    await host.stop()
+    await app.stop()
 
-    host = await startHost(dataDir, false)
-    ;({ page } = await openApp(browser, host))
+    app = await launchApp(browser, { dataDir })
+    ;({ page } = await app.open())
     const item = page.getByRole('list', { name: 'Profiles' }).getByRole('listitem').filter({ hasText: 'Echo saved' })
     await item.waitFor()
     await item.getByRole('button', { name: 'Echo saved', exact: true }).click()
@@ -48,12 +49,12 @@ describe('profiles, environments and recordings in Chromium', () => {
     await page.getByRole('status', { name: 'Connection state' }).filter({ hasText: 'Connected' }).waitFor()
     expect(echo.requests[before].headers['x-team']).toBe('blue')
     await page.context().close()
-    await host.stop()
+    await app.stop()
   })
 
   it('{{variables}} resolve from the active environment, and an unresolved one is flagged, not sent', async () => {
-    const host = await startHost()
-    const { page } = await openApp(browser, host)
+    const app = await launchApp(browser)
+    const { page } = await app.open()
     await page.getByRole('textbox', { name: 'URL' }).fill('ws://{{host}}/vars')
     await page.getByRole('button', { name: 'Connect', exact: true }).click()
     await page.getByRole('alert').filter({ hasText: 'This connection uses {{host}}' }).waitFor()
@@ -74,7 +75,7 @@ describe('profiles, environments and recordings in Chromium', () => {
     await sendText(page, '{{greeting}}!')
     await expect.poll(() => page.getByRole('log', { name: 'Message log' }).getByText('hello from env!').count()).toBe(2)
     await page.context().close()
-    await host.stop()
+    await app.stop()
   })
 
   it('a recording exported as NDJSON holds every message even when the log cap was exceeded', async () => {
@@ -85,8 +86,8 @@ describe('profiles, environments and recordings in Chromium', () => {
           for (let i = 1; i <= N; i++) ws.send(`msg ${i}`)
         })
     })
-    const host = await startHost()
-    const { page } = await openApp(browser, host)
+    const app = await launchApp(browser)
+    const { page } = await app.open()
     await page.getByRole('combobox', { name: 'Log cap (messages kept)' }).selectOption('1000')
     await connectTo(page, flood.url)
     await sendText(page, 'go')
@@ -96,8 +97,7 @@ describe('profiles, environments and recordings in Chromium', () => {
     await page.getByRole('button', { name: 'Recordings…' }).click()
     const dialog = page.getByRole('dialog', { name: 'Recordings' })
     const exportBtn = dialog.getByRole('button', { name: /as NDJSON$/ }).first()
-    const [download] = await Promise.all([page.waitForEvent('download'), exportBtn.click()])
-    const text = readFileSync((await download.path())!, 'utf8')
+    const text = await app.exported(page, () => exportBtn.click())
     const lines = text
       .trim()
       .split('\n')
@@ -108,7 +108,7 @@ describe('profiles, environments and recordings in Chromium', () => {
     expect(incoming[0]).toBe('msg 1')
     expect(incoming[N - 1]).toBe(`msg ${N}`)
     await page.context().close()
-    await host.stop()
+    await app.stop()
     await flood.close()
   })
 })
