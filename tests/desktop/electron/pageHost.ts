@@ -22,6 +22,8 @@ export interface PageHostDeps {
   session: SessionHandlers
   /** Every request the harness refused to let leave the machine, and every navigation or popup it stopped. */
   record(kind: 'blocked' | 'navigation-prevented' | 'popup', url: string): void
+  /** Pages a test stands up at foreign URLs (a site a window was led to); nothing else leaves the app origin. */
+  foreignPages: Map<string, string>
   notImplemented(api: string): void
 }
 
@@ -92,6 +94,8 @@ async function handleRequest(deps: PageHostDeps, win: FakeBrowserWindow, context
       }
     }
   }
+  const foreign = deps.foreignPages.get(url)
+  if (foreign !== undefined) return route.fulfill({ status: 200, contentType: 'text/html', body: foreign })
   if (!isStandIn(url)) {
     deps.record('blocked', url)
     return route.abort('blockedbyclient')

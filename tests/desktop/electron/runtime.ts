@@ -39,6 +39,8 @@ export class ElectronRuntime implements WindowHost {
   readonly protocol
   readonly opened: string[] = []
   readonly recorded: Recorded[] = []
+  /** URL → HTML: foreign pages a test serves (never fetched from the network); see pageHost.ts. */
+  readonly foreignPages = new Map<string, string>()
   /** Unimplemented Electron APIs this launch touched (also those whose throw the app caught). */
   readonly missing: string[] = []
   exitCode: number | null = null
@@ -95,6 +97,7 @@ export class ElectronRuntime implements WindowHost {
         protocolHandlers: this.protocol.handlers,
         session: this.session.handlers,
         record: (kind, url) => this.recorded.push({ kind, url }),
+        foreignPages: this.foreignPages,
         notImplemented: (api) => this.missing.push(api)
       },
       win
