@@ -41,8 +41,11 @@ export class ElectronRuntime implements WindowHost {
   readonly recorded: Recorded[] = []
   /** URL → HTML: foreign pages a test serves (never fetched from the network); see pageHost.ts. */
   readonly foreignPages = new Map<string, string>()
-  /** Unimplemented Electron APIs this launch touched (also those whose throw the app caught). */
-  readonly missing: string[] = []
+  private readonly missingFrom = missing.length
+  /** Unimplemented Electron APIs touched since this launch started (also those whose throw the app caught). */
+  get missing(): string[] {
+    return missing.slice(this.missingFrom)
+  }
   exitCode: number | null = null
   readonly exited: Promise<number>
   readonly exports: Record<string, unknown>
@@ -98,7 +101,7 @@ export class ElectronRuntime implements WindowHost {
         session: this.session.handlers,
         record: (kind, url) => this.recorded.push({ kind, url }),
         foreignPages: this.foreignPages,
-        notImplemented: (api) => this.missing.push(api)
+        notImplemented: (api) => missing.push(api)
       },
       win
     )
@@ -120,7 +123,6 @@ export class ElectronRuntime implements WindowHost {
     this.quitting = true
     void Promise.all([...this.windows].map((w) => w.destroyNow())).then(() => {
       this.exitCode = code
-      this.missing.push(...missing.splice(0))
       this.resolveExit(code)
     })
   }

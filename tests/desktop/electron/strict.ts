@@ -25,8 +25,12 @@ export class NotImplementedError extends Error {
   }
 }
 
-/** Every use of an unimplemented API, also when the app swallowed the throw: the harness's tests assert none. */
-export const missing: string[] = []
+/**
+ * Every use of an unimplemented API, also when the app swallowed the throw; the suites assert none. On globalThis:
+ * a relaunch resets vitest's module registry, and every copy of this module must write to the one list.
+ */
+const MISSING = Symbol.for('sockscope.desktopHarness.missing')
+export const missing: string[] = ((globalThis as Record<symbol, string[]>)[MISSING] ??= [])
 
 export function strict<T extends object>(name: string, impl: T): T {
   return new Proxy(impl, {
