@@ -36,6 +36,7 @@ beforeAll(async () => {
 })
 afterAll(async () => {
   if (app) expect(await app.quit()).toBe(0)
+  expect(app?.crashes()).toBe('')
   await browser?.close()
   rmSync(dataDir, { recursive: true, force: true })
 })

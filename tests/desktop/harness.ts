@@ -4,6 +4,7 @@
  * renderer. See docs/RELIABILITY.md, "The desktop path", for what this covers and what only the real binary shows.
  */
 import { vi } from 'vitest'
+import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { ElectronRuntime, pushLaunch, type LaunchOptions } from './electron/runtime'
@@ -30,6 +31,11 @@ export interface DesktopApp {
   clickMenu(label: string): void
   /** app.quit(), then waits until the app has exited; resolves with the exit code. */
   quit(): Promise<number>
+  /**
+   * What the app's crash guard caught during this launch (its errors.log). The guard keeps the process alive, as
+   * it should for users, so a throw in main would otherwise pass unseen here: the suites assert this is empty.
+   */
+  crashes(): string
 }
 
 export interface DesktopLaunch extends Omit<LaunchOptions, 'browser'> {
@@ -46,6 +52,7 @@ async function uiUp(win: FakeBrowserWindow): Promise<DesktopWindow> {
 export async function launchDesktop(opts: DesktopLaunch): Promise<DesktopApp> {
   // The main bundle reads its data folder when it loads, as the packaged app reads SOCKSCOPE_DATA_DIR.
   process.env.SOCKSCOPE_DATA_DIR = opts.dataDir
+  const logStart = existsSync(join(opts.dataDir, 'errors.log')) ? readFileSync(join(opts.dataDir, 'errors.log'), 'utf8').length : 0
   const rt = new ElectronRuntime(opts)
   pushLaunch(rt)
   // A fresh module registry: a relaunch evaluates the bundle again, as a new process would.
@@ -74,6 +81,13 @@ export async function launchDesktop(opts: DesktopLaunch): Promise<DesktopApp> {
     async quit() {
       if (rt.exitCode === null) rt.app.quit()
       return rt.exited
+    },
+    crashes() {
+      try {
+        return readFileSync(join(opts.dataDir, 'errors.log'), 'utf8').slice(logStart)
+      } catch {
+        return ''
+      }
     }
   }
   return app

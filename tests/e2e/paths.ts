@@ -75,9 +75,11 @@ async function launchDesktopPath(browser: Browser, dataDir: string, ownsDir: boo
     },
     async stop() {
       await app.quit()
+      const crashes = app.crashes()
       if (ownsDir) rmSync(dataDir, { recursive: true, force: true })
       // The harness must implement every Electron API the app touched, or the run proved less than it claims.
       if (app.rt.missing.length) throw new Error(`the app used Electron APIs the harness lacks: ${app.rt.missing.join(', ')}`)
+      if (crashes) throw new Error(`the main process threw while the suite ran (its crash guard caught it):\n${crashes}`)
     }
   }
 }

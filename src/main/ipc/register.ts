@@ -26,12 +26,15 @@ export function registerIpc(ipc: IpcMain, service: SockscopeService, uiUrl: stri
   const transports = new Map<number, IpcTransport>()
   const transportFor = (contents: WebContents): IpcTransport => {
     // A fresh transport per page load: batches sent to a page that went away are never acked.
+    // Only to our UI: a window led to another page (a main-process bug, a redirect) must not receive its
+    // connections' traffic. Batches withheld stay unacked, so capture slows, and the UI re-syncs when it is back.
+    const showsOurUi = (): boolean => !contents.isDestroyed() && isOwnOrigin(contents.mainFrame.url, uiUrl)
     const t = createIpcTransport(
       (payload) => {
-        if (!contents.isDestroyed()) contents.send(IPC_EVENTS, payload)
+        if (showsOurUi()) contents.send(IPC_EVENTS, payload)
       },
       (notice) => {
-        if (!contents.isDestroyed()) contents.send(IPC_NOTICE, notice)
+        if (showsOurUi()) contents.send(IPC_NOTICE, notice)
       }
     )
     transports.set(contents.id, t)

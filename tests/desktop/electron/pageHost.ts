@@ -76,10 +76,18 @@ function askDisplayMedia(s: SessionHandlers): Promise<boolean> {
 async function handleRequest(deps: PageHostDeps, win: FakeBrowserWindow, context: BrowserContext, route: Route): Promise<void> {
   const req = route.request()
   const url = req.url()
-  const page = req.frame().page()
-  if (req.isNavigationRequest() && page !== win.page && page.context() === context) {
+  // A popup's first navigation is issued before its frame exists (Playwright then has no frame to give).
+  let page: Page | null
+  try {
+    page = req.frame().page()
+  } catch {
+    page = null
+  }
+  if (req.isNavigationRequest() && page !== win.page && (page === null || page.context() === context)) {
     // A popup: Electron asks the opener's window-open handler before any window exists.
-    await decidePopup(deps, win, page, url)
+    decidePopup(deps, win, url)
+    if (page) await closePopup(page)
+    else decidedUnclosed.set(win, (decidedUnclosed.get(win) ?? 0) + 1)
     return route.abort('aborted').catch(() => undefined)
   }
   if (req.isNavigationRequest() && req.frame() === win.page?.mainFrame()) {
@@ -113,11 +121,11 @@ async function handleRequest(deps: PageHostDeps, win: FakeBrowserWindow, context
   }
 }
 
-const decided = new WeakSet<Page>()
+/** Popups decided from their first request whose page has not been closed yet, per opener. */
+const decidedUnclosed = new WeakMap<FakeBrowserWindow, number>()
+const closed = new WeakSet<Page>()
 
-async function decidePopup(deps: PageHostDeps, opener: FakeBrowserWindow, popup: Page, url: string): Promise<void> {
-  if (decided.has(popup)) return
-  decided.add(popup)
+function decidePopup(deps: PageHostDeps, opener: FakeBrowserWindow, url: string): void {
   const handler = opener.webContents.openHandler
   const details = {
     url: toAppUrl(url),
@@ -130,12 +138,24 @@ async function decidePopup(deps: PageHostDeps, opener: FakeBrowserWindow, popup:
   deps.record('popup', `${verdict.action} ${toAppUrl(url)}`)
   // An allowed window.open would become a BrowserWindow; the app never allows one, so the harness does not build it.
   if (verdict.action !== 'deny') deps.notImplemented('a window.open that the window-open handler allows')
+}
+
+async function closePopup(popup: Page): Promise<void> {
+  closed.add(popup)
   await popup.close().catch(() => undefined)
 }
 
-/** A popup that never requests anything (window.open() of about:blank) is decided once it has settled. */
+/**
+ * Every popup page is closed: one whose first request was decided above is just closed; one that never requests
+ * anything (window.open() of about:blank) is decided on its URL once it has settled.
+ */
 async function watchPopup(deps: PageHostDeps, opener: FakeBrowserWindow, popup: Page): Promise<void> {
   if (popup === opener.page || opener.page === null) return
   await popup.waitForLoadState('domcontentloaded').catch(() => undefined)
-  if (!popup.isClosed()) await decidePopup(deps, opener, popup, popup.url())
+  await new Promise((r) => setTimeout(r, 100))
+  if (closed.has(popup) || popup.isClosed()) return
+  const pending = decidedUnclosed.get(opener) ?? 0
+  if (pending > 0) decidedUnclosed.set(opener, pending - 1)
+  else decidePopup(deps, opener, popup.url())
+  await closePopup(popup)
 }
