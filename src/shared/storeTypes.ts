@@ -50,6 +50,8 @@ export interface ImportSummary {
   /** Sessions to show read-only in the log. */
   sessions: Array<{ url: string; events: SockEvent[] }>
   notes: string[]
+  /** The user cancelled the file dialog: nothing was read, and nothing needs saying. */
+  cancelled?: true
 }
 
 export type ReplayTiming = { mode: 'original' } | { mode: 'interval'; ms: number }

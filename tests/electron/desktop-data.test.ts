@@ -7,10 +7,10 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest'
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { randomUUID } from 'node:crypto'
-import type { WebSocket } from 'ws'
 import { connectTo, sendText } from '../e2e/harness'
 import { startWsServer } from '../helpers/servers'
-import { bin, cleanUp, closeAll, filesHolding, freshDataDir, launchApp, openProfile, saveProfile, shownIn, SKIP } from './electronApp'
+import { bin, cleanUp, closeAll, freshDataDir, launchApp, openProfile, SKIP } from './electronApp'
+import { filesHolding, saveProfile, SECRET_NOTES as NOTE, shownIn, startNumberedFlood } from '../helpers/desktopFlows'
 
 afterEach(closeAll)
 afterAll(async () => {
@@ -27,33 +27,10 @@ interface RecordedLine {
   url?: string
 }
 
-/** What the data panel says about secrets, per backend (src/main/store/secrets.ts). */
-const NOTE = {
-  os: 'Secrets are encrypted with the operating system keychain and kept apart from the profiles file.',
-  basicText: 'No keyring was found, so secrets are not saved (they would be protected by a fixed key only). Opt in to save them anyway.',
-  basicTextOptedIn: 'No keyring was found: secrets are saved with a fixed key (no real protection), because you opted in.',
-  none: 'Encryption is unavailable here, so secrets stay in memory for this session.'
-}
-
 describe('desktop data on disk (_electron)', () => {
   it('quitting while a server floods keeps a gapless recording of at least every message the page had shown', async (ctx) => {
     if (!bin) return ctx.skip(SKIP)
-    let sent = 0
-    const flood = await startWsServer({
-      // Numbered messages, 50 a millisecond or as fast as the connection takes them, from the first message on
-      // until it closes (paced, so this process still answers Playwright while it floods).
-      onConnection: (ws: WebSocket) =>
-        ws.once('message', () => {
-          const pump = (): void => {
-            if (ws.readyState !== ws.OPEN) return
-            for (let i = 0; i < 49; i++) ws.send(`n${++sent}`)
-            ws.send(`n${++sent}`, (err) => {
-              if (!err) setTimeout(pump, 1)
-            })
-          }
-          pump()
-        })
-    })
+    const { server: flood, sent } = await startNumberedFlood()
     const dataDir = freshDataDir()
     try {
       const { app, page } = await launchApp(dataDir)
@@ -85,7 +62,7 @@ describe('desktop data on disk (_electron)', () => {
       const gap = incoming.findIndex((d, i) => d !== `n${i + 1}`)
       expect(gap, `message ${gap + 1} is ${String(incoming[gap])}`).toBe(-1)
       expect(incoming.length).toBeGreaterThanOrEqual(shown)
-      expect(incoming.length).toBeLessThanOrEqual(sent)
+      expect(incoming.length).toBeLessThanOrEqual(sent())
     } finally {
       await flood.close()
     }

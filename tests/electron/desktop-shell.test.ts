@@ -9,7 +9,8 @@ import { join } from 'node:path'
 import type { MessageBoxOptions, OpenDialogOptions, SaveDialogOptions } from 'electron'
 import type { Page } from 'playwright-core'
 import { startWsServer } from '../helpers/servers'
-import { bin, cleanUp, closeAll, freshDataDir, launchApp, openProfile, saveProfile, SKIP } from './electronApp'
+import { bin, cleanUp, closeAll, freshDataDir, launchApp, openProfile, SKIP } from './electronApp'
+import { saveProfile } from '../helpers/desktopFlows'
 
 afterEach(closeAll)
 afterAll(async () => {

@@ -4,7 +4,7 @@
  * suites share. Functions passed to `app.evaluate` run in Electron's main process: they are serialized, so they
  * must not refer to anything imported or declared in this file.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { _electron as electron, type ElectronApplication, type Page } from 'playwright-core'
@@ -77,35 +77,8 @@ export async function newWindow(app: ElectronApplication): Promise<Page> {
   return page
 }
 
-/** How many messages the status bar says the active tab received ("In 1,234 (…)"), whatever the digit grouping. */
-export async function shownIn(page: Page): Promise<number> {
-  // A <footer> inside <main>: labelled, but no landmark role to find it by.
-  const text = await page.locator('footer[aria-label="Status bar"]').innerText()
-  const m = /In ([\d.,\s\u00a0\u202f']+) \(/.exec(text)
-  if (!m) throw new Error(`no "In N" in the status bar: ${text}`)
-  return Number(m[1].replace(/\D/g, ''))
-}
-
 /** The message log of the active tab. */
 export const messageLog = (page: Page) => page.getByRole('log', { name: 'Message log' })
-
-/** Fills in a connection with one header and saves it as a profile named `name`, as a user does. */
-export async function saveProfile(
-  page: Page,
-  p: { name: string; url: string; header: string; value: string; secret: boolean }
-): Promise<void> {
-  await page.getByRole('textbox', { name: 'URL' }).fill(p.url)
-  await page.getByRole('tab', { name: 'Headers' }).click()
-  await page.getByRole('button', { name: 'Add header' }).click()
-  await page.getByLabel('Header 1 name').fill(p.header)
-  await page.getByLabel('Header 1 value').fill(p.value)
-  if (p.secret) await page.getByLabel('Header 1 is secret').check()
-  await page.getByRole('button', { name: 'Save profile' }).click()
-  const dialog = page.getByRole('dialog', { name: 'Save profile' })
-  await dialog.getByLabel('Name').fill(p.name)
-  await dialog.getByRole('button', { name: 'Save', exact: true }).click()
-  await page.getByRole('list', { name: 'Profiles' }).getByRole('listitem').filter({ hasText: p.name }).waitFor()
-}
 
 /** Opens a saved profile in the active tab, as a click in the sidebar does. */
 export async function openProfile(page: Page, name: string): Promise<void> {
@@ -135,35 +108,4 @@ export async function startPathEcho(): Promise<PathEcho> {
     }
   })
   return { server, received, closed }
-}
-
-/** A file's bytes; on Windows a helper process of the app that just quit may hold it a moment longer: retried. */
-function readSettled(path: string): Buffer {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return readFileSync(path)
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code
-      if (attempt >= 20 || (code !== 'EBUSY' && code !== 'EPERM' && code !== 'EACCES')) throw err
-      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100)
-    }
-  }
-}
-
-/** Every file under `dir` whose bytes hold `text` (as UTF-8 or as UTF-16, the way Chromium stores some strings). */
-export function filesHolding(dir: string, text: string): string[] {
-  const needles = [Buffer.from(text, 'utf8'), Buffer.from(text, 'utf16le')]
-  const found: string[] = []
-  const walk = (d: string): void => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      const p = join(d, e.name)
-      if (e.isDirectory()) walk(p)
-      else if (e.isFile()) {
-        const bytes = readSettled(p)
-        if (needles.some((n) => bytes.includes(n))) found.push(p)
-      }
-    }
-  }
-  walk(dir)
-  return found
 }

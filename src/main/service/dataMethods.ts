@@ -99,7 +99,7 @@ export function dataMethods(d: DataDeps): Pick<SockscopeMethods, DataMethodNames
     },
     importFile: async (file) => {
       const f = file ?? (d.files ? await d.files.open() : null)
-      if (!f) return { format: 'sockscope', profiles: [], environments: [], recordings: [], sessions: [], notes: ['Nothing was imported.'] }
+      if (!f) return { format: 'sockscope', profiles: [], environments: [], recordings: [], sessions: [], notes: [], cancelled: true }
       const r = importContent(f.name, f.content)
       const taken = p.importAll(r.environments, r.profiles)
       r.profiles = taken.profiles

@@ -90,6 +90,7 @@ export const useProfiles = defineStore('profiles', () => {
   async function importFile(file: { name: string; content: string } | null): Promise<ImportSummary | null> {
     try {
       const r = await api.importFile(file)
+      if (r.cancelled) return r
       await refresh()
       await loadRecordings()
       notice.value = [
