@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { EventBatcher, type FlushReason } from '../../src/main/core/batcher'
 import { PayloadStore } from '../../src/main/core/payloadStore'
 import type { MessageEvent, SockEvent } from '../../src/shared/events'
@@ -44,6 +44,59 @@ describe('event batcher', () => {
       if (flushes[i].reason === 'interval') expect(flushes[i].at - flushes[i - 1].at).toBeGreaterThanOrEqual(16)
     }
     expect(flushes.length).toBeLessThanOrEqual(Math.ceil(elapsed / 16) + 1 + Math.ceil(100_000 / 5000))
+  })
+
+  describe('adapts its window to the load (fake clock)', () => {
+    afterEach(() => void vi.useRealTimers())
+    const setup = () => {
+      vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] })
+      const flushes: Array<{ at: number; n: number }> = []
+      const b = new EventBatcher((batch) => flushes.push({ at: performance.now(), n: batch.length }), new PayloadStore(), {
+        intervalMs: 16,
+        minIntervalMs: 4,
+        busyBatch: 64
+      })
+      return { b, flushes }
+    }
+
+    it('sends the first event after an idle spell on the next turn, not after a window', () => {
+      const { b, flushes } = setup()
+      vi.advanceTimersByTime(1000)
+      b.push(msg(1))
+      vi.advanceTimersByTime(1)
+      expect(flushes).toEqual([{ at: 1000, n: 1 }])
+    })
+
+    it('holds light traffic for the short window only', () => {
+      const { b, flushes } = setup()
+      vi.advanceTimersByTime(1000)
+      b.push(msg(1))
+      vi.advanceTimersByTime(1)
+      vi.advanceTimersByTime(1)
+      b.push(msg(2))
+      b.push(msg(3))
+      vi.advanceTimersByTime(10)
+      expect(flushes).toEqual([
+        { at: 1000, n: 1 },
+        { at: 1004, n: 2 }
+      ])
+    })
+
+    it('coalesces for the full interval once batches fill up, and goes back to the short window after', () => {
+      const { b, flushes } = setup()
+      vi.advanceTimersByTime(1000)
+      for (let i = 1; i <= 100; i++) b.push(msg(i))
+      vi.advanceTimersByTime(1)
+      b.push(msg(101))
+      vi.advanceTimersByTime(30)
+      b.push(msg(102))
+      vi.advanceTimersByTime(30)
+      expect(flushes).toEqual([
+        { at: 1000, n: 100 },
+        { at: 1016, n: 1 },
+        { at: 1031, n: 1 }
+      ])
+    })
   })
 
   it('flushes early when the byte cap is reached', () => {

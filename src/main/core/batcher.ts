@@ -1,13 +1,21 @@
 /**
- * Collects events for one subscriber and delivers them in batches: on a timer at most once per
- * interval, or at once when a batch reaches its count or byte cap. Large payloads are replaced by a
- * preview and a reference. Order is kept and nothing is dropped.
+ * Collects events for one subscriber and delivers them in batches: on a timer, or at once when a batch
+ * reaches its count or byte cap. The timer adapts to the load: after an idle spell the first event goes out
+ * on the next turn, light traffic waits at most `minIntervalMs`, and only once batches fill up (a flood) does
+ * it coalesce for the full `intervalMs`, so rows appear at once at 1 msg/s and the page is not flooded with
+ * tiny batches at 100,000 msg/s. Large payloads are replaced by a preview and a reference. Order is kept and
+ * nothing is dropped.
  */
 import type { SockEvent } from '../../shared/events'
 import type { PayloadStore } from './payloadStore'
 
 export interface BatcherOptions {
+  /** The coalescing window under load. */
   intervalMs?: number
+  /** The window under light load. */
+  minIntervalMs?: number
+  /** A batch at least this long means load: the next window is `intervalMs`. */
+  busyBatch?: number
   maxEvents?: number
   maxBytes?: number
   /** Payloads above this travel as a preview plus a reference. */
@@ -31,6 +39,7 @@ export class EventBatcher {
   private bytes = 0
   private timer: NodeJS.Timeout | null = null
   private lastFlush = 0
+  private lastBatchSize = 0
   readonly opts: Required<BatcherOptions>
 
   constructor(
@@ -40,6 +49,8 @@ export class EventBatcher {
   ) {
     this.opts = {
       intervalMs: opts.intervalMs ?? 16,
+      minIntervalMs: opts.minIntervalMs ?? 4,
+      busyBatch: opts.busyBatch ?? 64,
       maxEvents: opts.maxEvents ?? 5000,
       maxBytes: opts.maxBytes ?? 4 * 1024 * 1024,
       largePayloadBytes: opts.largePayloadBytes ?? 256 * 1024,
@@ -56,11 +67,16 @@ export class EventBatcher {
     else if (!this.timer) this.arm()
   }
 
+  /** The window after the last flush: short while batches stay small, the full interval under load. */
+  private get window(): number {
+    return this.lastBatchSize >= this.opts.busyBatch ? this.opts.intervalMs : Math.min(this.opts.minIntervalMs, this.opts.intervalMs)
+  }
+
   private arm(): void {
-    const wait = Math.max(0, Math.ceil(this.lastFlush + this.opts.intervalMs - performance.now()))
+    const wait = Math.max(0, Math.ceil(this.lastFlush + this.window - performance.now()))
     this.timer = setTimeout(() => {
-      // Timers may fire a fraction of a millisecond early; never deliver before the interval is up.
-      if (performance.now() < this.lastFlush + this.opts.intervalMs) this.arm()
+      // Timers may fire a fraction of a millisecond early; never deliver before the window is up.
+      if (performance.now() < this.lastFlush + this.window) this.arm()
       else this.flush('interval')
     }, wait)
   }
@@ -88,6 +104,7 @@ export class EventBatcher {
     this.batch = []
     this.bytes = 0
     this.lastFlush = performance.now()
+    this.lastBatchSize = out.length
     this.deliver(out, reason)
   }
 

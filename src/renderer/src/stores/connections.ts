@@ -28,6 +28,7 @@ export const useConnections = defineStore('connections', () => {
   const logVersion = shallowRef(0)
   const byConn = new Map<string, ConnectionTab>()
   let frameQueued = false
+  const IDLE_MS = 33
   /** Batches that arrive while a re-sync is in flight wait for it, so rows are applied in `seq` order. */
   const pending: { held: SockEvent[][] | null } = { held: null }
 
@@ -40,11 +41,22 @@ export const useConnections = defineStore('connections', () => {
     return tabs.value[tabs.value.length - 1]
   }
 
+  /**
+   * Rows show at once when the log was idle (nothing rendered for two frames): light traffic is not held for an
+   * animation frame. Under load, renders are coalesced to one per frame.
+   */
+  let lastRender = -Infinity
   function bump(): void {
     if (frameQueued) return
+    if (performance.now() - lastRender > IDLE_MS) {
+      lastRender = performance.now()
+      logVersion.value++
+      return
+    }
     frameQueued = true
     requestAnimationFrame(() => {
       frameQueued = false
+      lastRender = performance.now()
       logVersion.value++
     })
   }
