@@ -28,7 +28,14 @@ export function registerIpc(ipc: IpcMain, service: SockscopeService, uiUrl: stri
     // A fresh transport per page load: batches sent to a page that went away are never acked.
     // Only to our UI: a window led to another page (a main-process bug, a redirect) must not receive its
     // connections' traffic. Batches withheld stay unacked, so capture slows, and the UI re-syncs when it is back.
-    const showsOurUi = (): boolean => !contents.isDestroyed() && isOwnOrigin(contents.mainFrame.url, uiUrl)
+    const showsOurUi = (): boolean => {
+      try {
+        return !contents.isDestroyed() && isOwnOrigin(contents.mainFrame.url, uiUrl)
+      } catch {
+        // A frame disposed mid-navigation throws on access (WebFrameMain): nothing to send to, and no throw into main.
+        return false
+      }
+    }
     const t = createIpcTransport(
       (payload) => {
         if (showsOurUi()) contents.send(IPC_EVENTS, payload)
