@@ -104,7 +104,8 @@ export async function responsivenessRun(
   server: FloodServer,
   rate: number,
   seconds: number,
-  windows: number
+  windows: number,
+  size = 64
 ): Promise<Responsiveness> {
   await freshTab(page, server.port)
   await page.evaluate(`(() => {
@@ -121,7 +122,7 @@ export async function responsivenessRun(
     document.addEventListener('keydown', window.__onKey, true)
   })()`)
   await page.getByRole('textbox', { name: 'Message' }).click()
-  server.flood({ n: rate * seconds, size: 64, rate })
+  server.flood({ n: rate * seconds, size, rate })
   await server.next()
   const t0 = Date.now()
   while (Date.now() - t0 < seconds * 1000) {

@@ -33,6 +33,11 @@ export interface HostNotice {
   ts: number
 }
 
+export interface PayloadRange {
+  offset: number
+  length: number
+}
+
 /** What the renderer may call. Every method is async on both transports. */
 export interface SockscopeMethods {
   appInfo(): Promise<AppInfo>
@@ -56,8 +61,13 @@ export interface SockscopeMethods {
    * last `seq` the caller saw per connection (all held events when not named), with what could not be recovered.
    */
   sync(since?: Record<string, number>): Promise<SyncState>
-  /** The full payload behind a preview's `ref`, or null once it is no longer held. */
-  fetchPayload(ref: string): Promise<string | Uint8Array | null>
+  /**
+   * The full payload behind a preview's `ref` (or a `RECORDED_REF`: one the page dropped, read back from the
+   * recording), or null once it is no longer held. With a range, only that piece
+   * (UTF-16 code units of a text, bytes of a binary payload; shorter at the end): a big payload fetched whole
+   * arrives as one message that stalls the page while it is received.
+   */
+  fetchPayload(ref: string, range?: PayloadRange): Promise<string | Uint8Array | null>
   /** Keeps the page's tabs (settings, composer, profile link) for this window, in memory, for a reload. */
   tabsSave(tabs: SavedTab[]): Promise<void>
 
@@ -155,3 +165,25 @@ export const IPC_COMMANDS = 'sockscope:command'
 /** Preload → main: the page has taken event batch n (flow control). */
 export const IPC_ACK = 'sockscope:ack'
 export const IPC_NOTICE = 'sockscope:notice'
+
+/**
+ * A reference to a payload the page dropped from memory to stay under its byte budget, passed to `fetchPayload`
+ * like a payload store reference: the host reads the event back from the connection's recording.
+ * `rec:<connection id>:<seq>`, plus `:<payload store ref>` when the host may still hold it in memory (faster).
+ */
+export const RECORDED_REF = /^rec:([\w.-]{1,100}):(\d{1,16})(?::([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}))?$/i
+
+export interface RecordedRef {
+  connection: string
+  seq: number
+  held?: string
+}
+
+export function recordedRef(connection: string, seq: number, held?: string): string {
+  return `rec:${connection}:${seq}${held ? `:${held}` : ''}`
+}
+
+export function parseRecordedRef(ref: string): RecordedRef | null {
+  const m = RECORDED_REF.exec(ref)
+  return m ? { connection: m[1], seq: Number(m[2]), ...(m[3] ? { held: m[3] } : {}) } : null
+}

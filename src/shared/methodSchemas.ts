@@ -1,6 +1,6 @@
 /** Argument schemas per contract method, checked where each call arrives on the main side. */
 import * as v from 'valibot'
-import type { MethodName, SockscopeMethods } from './api'
+import { RECORDED_REF, type MethodName, type SockscopeMethods } from './api'
 import { closeRequestSchema, connectionOptionsSchema, outgoingMessageSchema } from './schema'
 import { environmentSchema, profileSchema } from './profiles'
 import { savedTabsSchema } from './tabs'
@@ -13,6 +13,9 @@ const controlPayload = v.pipe(
   v.string(),
   v.check((s) => new TextEncoder().encode(s).length <= 125, 'must be at most 125 bytes (a control frame limit)')
 )
+
+/** A payload store reference (a UUID), or one to a payload the page dropped, read back from the recording. */
+const payloadRef = v.union([v.pipe(v.string(), v.uuid()), v.pipe(v.string(), v.regex(RECORDED_REF))], 'must be a payload reference')
 
 type ArgsSchema<K extends MethodName> = v.GenericSchema<unknown, Parameters<SockscopeMethods[K]>>
 
@@ -29,7 +32,15 @@ export const METHOD_ARGS: { [K in MethodName]: ArgsSchema<K> } = {
   remove: v.strictTuple([id]),
   list: v.strictTuple([]),
   sync: v.strictTuple([v.optional(v.record(id, v.pipe(v.number(), v.integer(), v.minValue(0))))]),
-  fetchPayload: v.strictTuple([v.pipe(v.string(), v.uuid('must be a payload reference'))]),
+  fetchPayload: v.strictTuple([
+    payloadRef,
+    v.optional(
+      v.strictObject({
+        offset: v.pipe(v.number(), v.integer(), v.minValue(0)),
+        length: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(64 * 1024 * 1024))
+      })
+    )
+  ]),
   tabsSave: v.strictTuple([savedTabsSchema]),
   profilesState: v.strictTuple([]),
   profileSave: v.strictTuple([profileSchema]),

@@ -3,7 +3,7 @@
  * Electron-free: transports hand it a session and raw arguments; it validates and routes events back.
  */
 import * as v from 'valibot'
-import type { AppInfo, HostNotice, MethodName, SockscopeMethods } from '../../shared/api'
+import { parseRecordedRef, type AppInfo, type HostNotice, type MethodName, type RecordedRef, type SockscopeMethods } from '../../shared/api'
 import { METHOD_ARGS } from '../../shared/methodSchemas'
 import { ValidationError } from '../../shared/schema'
 import type { SockEvent } from '../../shared/events'
@@ -147,11 +147,19 @@ export class SockscopeService {
       tabsSave: async (tabs) => {
         session.tabs = tabs
       },
-      fetchPayload: async (ref) => {
+      fetchPayload: async (ref, range) => {
+        const recorded = parseRecordedRef(ref)
+        if (recorded) {
+          const data = await this.recorded(session, recorded)
+          return data === null || !range ? data : data.slice(range.offset, range.offset + range.length)
+        }
         const owner = this.payloads.ownerOf(ref)
         if (owner === undefined) return null
         this.owned(session, owner)
-        return this.payloads.get(ref) ?? null
+        const data = this.payloads.get(ref)
+        if (data === undefined || !range) return data ?? null
+        // A copy of the piece: a view would carry the whole payload's buffer across IPC.
+        return data.slice(range.offset, range.offset + range.length)
       },
       ...data,
       recordingRead: async (recordingId) => data.recordingRead(this.notLiveElsewhere(session, recordingId)),
@@ -165,6 +173,17 @@ export class SockscopeService {
         return conn
       }
     }
+  }
+
+  /** A payload the page dropped from memory: from the payload store while it holds it, else from the recording. */
+  private async recorded(session: ClientSession, r: RecordedRef): Promise<string | Uint8Array | null> {
+    if (r.held && session.connections.has(r.connection) && this.payloads.ownerOf(r.held) === r.connection) {
+      const held = this.payloads.get(r.held)
+      if (held !== undefined) return held
+    }
+    const recordings = this.options.data.recordings
+    const id = await recordings.recordingFor(r.connection)
+    return id === undefined ? null : recordings.payloadAt(this.notLiveElsewhere(session, id), r.seq)
   }
 
   /** A recording another window's connection is still writing is that window's, live: refuse it. */

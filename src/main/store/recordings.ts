@@ -5,11 +5,11 @@
  * kept up to date, so a connect never re-reads 500 files; all file work here is asynchronous.
  */
 import { mkdirSync } from 'node:fs'
-import { open, readdir, stat, unlink } from 'node:fs/promises'
+import { open, readdir, stat, unlink, type FileHandle } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { SockEvent } from '../../shared/events'
 import { readNdjsonFile, type ParsedRecording, type RecordingHeader } from './ndjson'
-import { eventToWire } from '../../shared/wire'
+import { eventToWire, eventsFromWire } from '../../shared/wire'
 import { SECRET_MASK } from '../../shared/secrets'
 import type { RecordingInfo } from '../../shared/storeTypes'
 import { RecordingWriter, type RecordingFailure } from './recordingWriter'
@@ -39,8 +39,65 @@ async function header(path: string): Promise<Partial<RecordingHeader>> {
   }
 }
 
+/** Reads `length` bytes at `at` (fewer at the end of the file). */
+async function readAt(fd: FileHandle, at: number, length: number): Promise<Buffer> {
+  const buf = Buffer.alloc(length)
+  const { bytesRead } = await fd.read(buf, 0, length, at)
+  return buf.subarray(0, bytesRead)
+}
+
+/**
+ * The line that holds event `seq`, found by bisecting the file: lines are in `seq` order, and a recording grows to
+ * gigabytes, so reading it through for one payload would take seconds. A probe at byte x reads on to the end of
+ * the line x is in and takes that line's `seq` from its tail (the engine stamps `seq` last).
+ */
+async function findLine(path: string, seq: number): Promise<string | null> {
+  const fd = await open(path, 'r')
+  try {
+    const size = (await fd.stat()).size
+    const seqOf = new Map<number, number>()
+    /** End (the newline's offset, or the file size) of the line byte x is in. */
+    const lineEnd = async (x: number): Promise<number> => {
+      for (let at = x, chunk = 64 * 1024; at < size; at += chunk, chunk = Math.min(chunk * 2, 8 << 20)) {
+        const i = (await readAt(fd, at, chunk)).indexOf(10)
+        if (i >= 0) return at + i
+      }
+      return size
+    }
+    // A line that does not say (the header, a damaged line) sorts just before the next one that does.
+    const lineSeq = async (end: number): Promise<number> => {
+      let n = seqOf.get(end)
+      if (n === undefined) {
+        const tail = (await readAt(fd, Math.max(0, end - 256), Math.min(end, 256))).toString('latin1').split('\n').pop()!
+        const m = /"seq":(\d+)(?=[,}])(?!.*"seq":)/.exec(tail)
+        n = m ? Number(m[1]) : end + 1 >= size ? Infinity : (await lineSeq(await lineEnd(end + 1))) - 0.5
+        seqOf.set(end, n)
+      }
+      return n
+    }
+    // The smallest x whose line has seq >= the one asked for is that line's first byte.
+    let lo = 0
+    let hi = size
+    while (lo < hi) {
+      const mid = Math.floor((lo + hi) / 2)
+      if ((await lineSeq(await lineEnd(mid))) >= seq) hi = mid
+      else lo = mid + 1
+    }
+    if (lo >= size) return null
+    const end = await lineEnd(lo)
+    if ((await lineSeq(end)) !== seq) return null
+    return (await readAt(fd, lo, end - lo)).toString('utf8')
+  } finally {
+    await fd.close()
+  }
+}
+
 export class RecordingStore {
   private readonly writers = new Map<string, { id: string; writer: RecordingWriter }>()
+  /** Which recording each connection of this run wrote, kept after it ended (payloads are read back from it). */
+  private readonly byConnection = new Map<string, string>()
+  /** The payload last read back, while its pieces are being fetched. */
+  private lastRead: { key: string; data: Promise<string | Uint8Array | null>; timer: NodeJS.Timeout } | null = null
   /** Writers being closed: a read right after a connection is removed must wait for their last lines. */
   private readonly ending = new Set<Promise<void>>()
   /** Every recording on disk by id, once built. */
@@ -85,6 +142,8 @@ export class RecordingStore {
     const head: RecordingHeader = { type: 'sockscope-recording', version: 1, url, startedAt: startedAt.toISOString(), connectionId }
     const writer = new RecordingWriter(join(this.dir, id), JSON.stringify(head), (f) => this.onFailure(connectionId, f))
     this.writers.set(connectionId, { id, writer })
+    this.byConnection.set(connectionId, id)
+    if (this.byConnection.size > 10_000) this.byConnection.delete(this.byConnection.keys().next().value!)
     void this.entries().then((m) => m.set(id, { id, url, startedAt: head.startedAt, bytes: 0 }))
     // Housekeeping off the connect path: a folder we cannot prune must not stop a connection.
     void this.prune().catch(() => undefined)
@@ -164,6 +223,49 @@ export class RecordingStore {
       return await readNdjsonFile(this.pathOf(id), maxEvents, maxBytes)
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new Error(`No recording ${id}; it may have been pruned.`, { cause: err })
+      throw err
+    }
+  }
+
+  /**
+   * The recording a connection wrote: this run's, or found by the file name's id prefix and the header (a
+   * read-only tab shows a recording from an earlier run).
+   */
+  async recordingFor(connectionId: string): Promise<string | undefined> {
+    const known = this.byConnection.get(connectionId)
+    if (known) return known
+    const suffix = `_${connectionId.slice(0, 8)}.ndjson`
+    for (const id of (await this.entries()).keys()) {
+      if (
+        id.endsWith(suffix) &&
+        (await header(join(this.dir, id)).catch((): Partial<RecordingHeader> => ({}))).connectionId === connectionId
+      )
+        return id
+    }
+    return undefined
+  }
+
+  /** The payload of event `seq` of a recording (message, ping or pong), or null when the file does not have it. */
+  payloadAt(recordingId: string, seq: number): Promise<string | Uint8Array | null> {
+    const key = `${recordingId}:${seq}`
+    // A big payload is fetched in pieces, two at a time: they share one read, kept for a little while.
+    if (this.lastRead?.key === key) return this.lastRead.data
+    if (this.lastRead) clearTimeout(this.lastRead.timer)
+    const data = this.readPayload(recordingId, seq)
+    this.lastRead = { key, data, timer: setTimeout(() => (this.lastRead = null), 30_000).unref() }
+    data.catch(() => this.lastRead?.key === key && (this.lastRead = null))
+    return data
+  }
+
+  private async readPayload(recordingId: string, seq: number): Promise<string | Uint8Array | null> {
+    await this.settled()
+    try {
+      const line = await findLine(this.pathOf(recordingId), seq)
+      const e = line === null ? null : eventsFromWire([JSON.parse(line)])[0]
+      return e && e.seq === seq && (e.type === 'message' || e.type === 'ping' || e.type === 'pong') ? e.data : null
+    } catch (err) {
+      // Pruned meanwhile, or a damaged line: not there to give back.
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT' || err instanceof SyntaxError) return null
       throw err
     }
   }

@@ -9,6 +9,8 @@ export interface BenchProbe {
   counts(): { received: number; held: number; evicted: number; end: number }
   /** Engine arrival time (epoch ms) of the entry at an absolute log index of the active tab. */
   entryTs(abs: number): number | null
+  /** The active tab's log: filter progress and the payload budget. */
+  log(): { filtering: boolean; viewLength: number; heldBytes: number; budget: number; droppedCount: number; droppedBytes: number }
   /** The active tab's held log rows (text payloads and connection lines), for end-to-end checks of what shows. */
   rows(): Array<{ seq: number; dir: string; kind: string; text: string; missed?: number }>
 }
@@ -22,7 +24,18 @@ export function installBenchHook(store: ReturnType<typeof useConnections>): void
         ? { received: t.stats.msgsIn, held: t.log.size, evicted: t.log.evicted, end: t.log.end }
         : { received: 0, held: 0, evicted: 0, end: 0 }
     },
-    entryTs: (abs) => store.active?.log.at(abs)?.ts ?? null,
+    entryTs: (abs) => store.active?.log.tsAt(abs) ?? null,
+    log: () => {
+      const l = store.active?.log
+      return {
+        filtering: l?.filtering ?? false,
+        viewLength: l?.viewLength() ?? 0,
+        heldBytes: l?.heldBytes ?? 0,
+        budget: l?.budget ?? 0,
+        droppedCount: l?.droppedCount ?? 0,
+        droppedBytes: l?.droppedBytes ?? 0
+      }
+    },
     rows: () =>
       (store.active?.log.entries() ?? []).map((e) => ({
         seq: e.seq,
