@@ -81,10 +81,16 @@ export function eventsFromWire(batch: unknown[]): SockEvent[] {
  * Page → host. `hello` names the session the page had (sessionStorage) to re-attach to it; a second page with the
  * same key (a duplicated tab) gets its own session unless it asks to `takeover`, and the first page is told.
  */
-export type ClientFrame = { t: 'hello'; session?: string; takeover?: boolean } | { t: 'call'; n: number; m: MethodName; a: unknown[] }
+export type ClientFrame =
+  { t: 'hello'; session?: string; takeover?: boolean; stream?: boolean } | { t: 'call'; n: number; m: MethodName; a: unknown[] }
 
 const clientFrameSchema = v.variant('t', [
-  v.strictObject({ t: v.literal('hello'), session: v.optional(v.pipe(v.string(), v.maxLength(100))), takeover: v.optional(v.boolean()) }),
+  v.strictObject({
+    t: v.literal('hello'),
+    session: v.optional(v.pipe(v.string(), v.maxLength(100))),
+    takeover: v.optional(v.boolean()),
+    stream: v.optional(v.boolean())
+  }),
   v.strictObject({
     t: v.literal('call'),
     n: v.pipe(v.number(), v.integer(), v.minValue(0)),
@@ -116,8 +122,13 @@ export interface WireError {
 }
 
 export type ServerFrame =
-  /** `resumed`: the page got back the session it named (its connections are still there). */
-  | { t: 'welcome'; session: string; resumed: boolean }
+  /**
+   * `resumed`: the page got back the session it named (its connections are still there). `stream`: the id of the
+   * event stream the page asked for (GET /bridge/events?stream=…); events keep coming here until `streamed`.
+   */
+  | { t: 'welcome'; session: string; resumed: boolean; stream?: string }
+  /** The event stream is attached: every later event batch comes on it, none on this socket. */
+  | { t: 'streamed' }
   /** Another page took this session over; this bridge is closed next and does not reconnect by itself. */
   | { t: 'taken' }
   | { t: 'notice'; n: HostNotice }

@@ -4,9 +4,11 @@
  * unless it asks to take over, and then the first page is told. Every frame is validated; none can end the host.
  */
 import { randomUUID } from 'node:crypto'
+import type { ServerResponse } from 'node:http'
 import type { WebSocket } from 'ws'
 import { errorToWire, fromWire, parseClientFrame, toWire, type ServerFrame } from '../../shared/wire'
 import { eventFrame } from '../service/eventJson'
+import { EventStreams } from './eventStream'
 import type { SockscopeService } from '../service/service'
 import type { ClientSession, SessionTransport } from '../service/session'
 
@@ -25,6 +27,7 @@ export class Bridges {
   /** The socket currently attached to each session. */
   private readonly socketOf = new Map<ClientSession, WebSocket>()
   private readonly pendingClose = new Map<string, NodeJS.Timeout>()
+  readonly streams = new EventStreams()
 
   constructor(
     private readonly service: SockscopeService,
@@ -34,13 +37,17 @@ export class Bridges {
   accept(ws: WebSocket): void {
     let session: ClientSession | null = null
     let greeting: Promise<{ session: ClientSession; resumed: boolean }> | null = null
+    let streamId: string | null = null
     const send = (f: ServerFrame | string): void => {
       if (ws.readyState === ws.OPEN) ws.send(typeof f === 'string' ? f : JSON.stringify(f))
     }
     const transport: SessionTransport = {
-      deliver: (batch) => send(eventFrame(batch)),
-      // What the bridge socket still holds for the page: the flow-control signal.
-      pending: () => ws.bufferedAmount,
+      deliver: (batch) => {
+        const frame = eventFrame(batch)
+        if (!this.streams.write(streamId, frame)) send(frame)
+      },
+      // What the bridge socket and the event stream still hold for the page: the flow-control signal.
+      pending: () => ws.bufferedAmount + this.streams.pending(streamId),
       notice: (n) => send({ t: 'notice', n })
     }
     ws.on('message', (raw) => {
@@ -58,7 +65,8 @@ export class Bridges {
         greeting.then(
           (r) => {
             session = r.session
-            send({ t: 'welcome', session: r.session.key, resumed: r.resumed })
+            if (frame.stream) streamId ??= this.streams.offer(ws)
+            send({ t: 'welcome', session: r.session.key, resumed: r.resumed, ...(streamId ? { stream: streamId } : {}) })
           },
           (err: unknown) => {
             this.o.log(`sockscope web: could not open a session: ${(err as Error).message}`)
@@ -148,7 +156,16 @@ export class Bridges {
     )
   }
 
+  /** The page's request for its event stream (see eventStream.ts); false when the id names no waiting bridge. */
+  attachStream(id: string, res: ServerResponse, headers: Record<string, string>): boolean {
+    const ws = this.streams.socketOf(id)
+    return this.streams.attach(id, res, headers, () => {
+      if (ws && ws.readyState === ws.OPEN) ws.send(JSON.stringify({ t: 'streamed' } satisfies ServerFrame))
+    })
+  }
+
   dispose(): void {
+    this.streams.dispose()
     for (const t of this.pendingClose.values()) clearTimeout(t)
     this.pendingClose.clear()
   }

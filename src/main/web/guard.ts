@@ -75,3 +75,15 @@ export function checkBridgeRequest(req: IncomingMessage, cfg: GuardConfig): Verd
   if (!tokenMatches(token, cfg)) return { ok: false, status: 401, why: token ? 'wrong token' : 'missing token' }
   return { ok: true }
 }
+
+/**
+ * The event stream is a same-origin fetch, which sends no Origin header on GET: the browser's Fetch Metadata says
+ * where it came from instead (`Sec-Fetch-Site`, sent by every current browser), and the token must match.
+ */
+export function checkStreamRequest(req: IncomingMessage, cfg: GuardConfig): Verdict {
+  const site = req.headers['sec-fetch-site']
+  if (site !== undefined && site !== 'same-origin') return { ok: false, status: 403, why: `a ${String(site)} request` }
+  const token = new URL(req.url ?? '/', 'http://x').searchParams.get('token')
+  if (!tokenMatches(token, cfg)) return { ok: false, status: 401, why: token ? 'wrong token' : 'missing token' }
+  return { ok: true }
+}

@@ -7,7 +7,7 @@ import { CONTENT_SECURITY_POLICY } from '../../shared/csp'
 import { SockscopeService } from '../service/service'
 import { Bridges } from './bridge'
 import { Downloads } from './downloads'
-import { checkBridgeRequest, hostAllowed, type GuardConfig } from './guard'
+import { checkBridgeRequest, checkStreamRequest, hostAllowed, type GuardConfig } from './guard'
 import { resolveStatic, sendFile } from './staticFiles'
 import { join } from 'node:path'
 import { ProfileStore } from '../store/profileStore'
@@ -82,7 +82,17 @@ export async function startWebHost(o: WebHostOptions): Promise<WebHost> {
       res.writeHead(405, { Allow: 'GET, HEAD' }).end()
       return
     }
-    const pathname = new URL(req.url ?? '/', 'http://x').pathname
+    const url = new URL(req.url ?? '/', 'http://x')
+    const pathname = url.pathname
+    if (pathname === '/bridge/events') {
+      // The token as on the bridge; the stream id was given only over that authenticated socket.
+      const verdict = checkStreamRequest(req, cfg)
+      if (!verdict.ok) log(`sockscope web: refused an event stream (${verdict.status}): ${verdict.why}`)
+      else if (bridges.attachStream(url.searchParams.get('stream') ?? '', res, SECURITY_HEADERS)) return
+      if (!res.headersSent) res.writeHead(verdict.ok ? 404 : verdict.status, { ...SECURITY_HEADERS, 'Content-Type': 'text/plain' })
+      res.end('No such event stream')
+      return
+    }
     if (downloads.serve(pathname, res, SECURITY_HEADERS)) return
     const file = resolveStatic(o.rendererDir, pathname)
     if (!file) {

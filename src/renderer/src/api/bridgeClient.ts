@@ -12,9 +12,21 @@ import {
   type SockscopeMethods
 } from '../../../shared/api'
 import { ApiError, eventsFromWire, fromWire, toWire, type ClientFrame, type ServerFrame } from '../../../shared/wire'
+import { readFrames } from './streamFrames'
 
 const SESSION_KEY = 'sockscope.bridgeSession'
 const RETRY_MS = 1000
+/** A stream whose answer has not started by then waits behind the browser's connection limit: stay on the socket. */
+const STREAM_START_MS = 3000
+
+/** The event stream's address: the bridge's, over HTTP, with the id the welcome gave. */
+function streamUrl(bridgeUrl: string, id: string): string {
+  const u = new URL(bridgeUrl)
+  u.protocol = u.protocol === 'wss:' ? 'https:' : 'http:'
+  u.pathname = '/bridge/events'
+  u.searchParams.set('stream', id)
+  return u.href
+}
 
 type LinkListener = (state: LinkState, resumed: boolean) => void
 
@@ -38,19 +50,53 @@ export function createBridgeClient(bridgeUrl: string): SockscopeApi {
     if (ready) return ready
     ready = new Promise<WebSocket>((resolve, reject) => {
       const sock = new WebSocket(bridgeUrl)
+      const deliver = (b: unknown[]): void => {
+        const batch = eventsFromWire(b)
+        for (const l of listeners) l(batch)
+      }
+      // Batches the stream brought before the socket said `streamed` (the socket's own earlier ones come first).
+      let streamed = false
+      let early: unknown[][] = []
+      const openStream = (id: string): void => {
+        const abort = new AbortController()
+        const slow = setTimeout(() => abort.abort(), STREAM_START_MS)
+        let attached = false
+        fetch(streamUrl(bridgeUrl, id), { signal: abort.signal, cache: 'no-store' })
+          .then((res) => {
+            clearTimeout(slow)
+            if (!res.ok || !res.body) return
+            attached = true
+            return readFrames(res.body, (text) => {
+              const f = JSON.parse(text) as ServerFrame
+              if (f.t !== 'ev') return
+              if (streamed) deliver(f.b)
+              else early.push(f.b)
+            })
+          })
+          .catch(() => undefined)
+          // A stream that ends while the socket lives may have lost batches in flight: re-attach and re-sync.
+          .finally(() => {
+            clearTimeout(slow)
+            if (attached && sock.readyState === WebSocket.OPEN) sock.close()
+          })
+      }
       sock.onopen = () => {
-        const hello: ClientFrame = { t: 'hello', session: sessionStorage.getItem(SESSION_KEY) ?? undefined }
+        const hello: ClientFrame = { t: 'hello', session: sessionStorage.getItem(SESSION_KEY) ?? undefined, stream: true }
         sock.send(JSON.stringify(hello))
       }
       sock.onmessage = (ev) => {
         const f = JSON.parse(ev.data as string) as ServerFrame
         if (f.t === 'welcome') {
           sessionStorage.setItem(SESSION_KEY, f.session)
+          if (f.stream) openStream(f.stream)
           resolve(sock)
           setLink('up', f.resumed)
         } else if (f.t === 'ev') {
-          const batch = eventsFromWire(f.b)
-          for (const l of listeners) l(batch)
+          deliver(f.b)
+        } else if (f.t === 'streamed') {
+          streamed = true
+          for (const b of early) deliver(b)
+          early = []
         } else if (f.t === 'ret') {
           const p = pending.get(f.n)
           pending.delete(f.n)

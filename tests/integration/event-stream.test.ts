@@ -1,0 +1,131 @@
+/**
+ * Browser mode's event stream (src/main/web/eventStream.ts): a page that asks for it gets its event batches over
+ * a fetch-read HTTP response, in order after the socket's `streamed`; only the page's own socket can attach it; a
+ * stream lost after use makes the page re-attach and re-sync. Real host, real loopback server, real HTTP.
+ */
+import { afterEach, describe, expect, it } from 'vitest'
+import type { SockEvent } from '../../src/shared/events'
+import { eventsFromWire, type ServerFrame } from '../../src/shared/wire'
+import { FrameReader } from '../../src/renderer/src/api/streamFrames'
+import { STREAM_LOST } from '../../src/main/web/eventStream'
+import { openPage, startTestHost, type TestPage } from '../helpers/bridgePage'
+import { startWsServer, type RunningWs } from '../helpers/servers'
+import { until } from '../helpers/time'
+
+type Host = Awaited<ReturnType<typeof startTestHost>>
+let host: Host | null = null
+let server: RunningWs | null = null
+const aborts: AbortController[] = []
+
+afterEach(async () => {
+  for (const a of aborts.splice(0)) a.abort()
+  await host?.close()
+  await server?.close()
+  host = null
+  server = null
+})
+
+/** A page whose hello asks for the stream; resolves with its welcome. */
+async function streamingPage(h: Host, session?: string): Promise<{ page: TestPage; welcome: Extract<ServerFrame, { t: 'welcome' }> }> {
+  const page = await openPage(h)
+  page.raw(JSON.stringify({ t: 'hello', stream: true, ...(session ? { session } : {}) }))
+  await until(() => page.frames.some((f) => f.t === 'welcome'), 'welcome')
+  return { page, welcome: page.frames.find((f) => f.t === 'welcome') as Extract<ServerFrame, { t: 'welcome' }> }
+}
+
+const streamUrl = (h: Host, id: string, token = h.token): string => `http://127.0.0.1:${h.port}/bridge/events?token=${token}&stream=${id}`
+
+/** Reads the stream as the page does, collecting its events. */
+async function readStream(h: Host, id: string): Promise<{ events: SockEvent[]; abort: AbortController; ended: Promise<void> }> {
+  const abort = new AbortController()
+  aborts.push(abort)
+  const res = await fetch(streamUrl(h, id), { signal: abort.signal, headers: { 'sec-fetch-site': 'same-origin' } })
+  expect(res.status).toBe(200)
+  const events: SockEvent[] = []
+  const frames = new FrameReader((text) => {
+    const f = JSON.parse(text) as ServerFrame
+    if (f.t === 'ev') events.push(...eventsFromWire(f.b))
+  })
+  const ended = (async () => {
+    for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) frames.push(chunk)
+  })().catch(() => undefined)
+  return { events, abort, ended }
+}
+
+describe('browser mode: the event stream', () => {
+  it('carries every event batch in seq order once attached, and the socket none after `streamed`', async () => {
+    const N = 3000
+    server = await startWsServer({
+      onConnection: (ws) => ws.on('message', () => Array.from({ length: N }, (_, i) => ws.send(`m${i} ${'é'.repeat(i % 50)}`)))
+    })
+    host = await startTestHost()
+    const { page, welcome } = await streamingPage(host)
+    expect(welcome.stream).toMatch(/^[0-9a-f]{32}$/)
+    const stream = await readStream(host, welcome.stream!)
+    await until(() => page.frames.some((f) => f.t === 'streamed'), 'streamed on the socket')
+    const { id } = await page.call<{ id: string }>('connect', { url: server.url })
+    await until(() => stream.events.some((e) => e.id === id && e.type === 'state' && e.state === 'open'), 'open, on the stream')
+    await page.call('send', id, { kind: 'text', data: 'go' })
+    const incoming = (): SockEvent[] => stream.events.filter((e) => e.type === 'message' && e.dir === 'in')
+    await until(() => incoming().length === N, `${N} messages on the stream`)
+    expect(incoming().map((e) => (e as { data: string }).data)).toEqual(Array.from({ length: N }, (_, i) => `m${i} ${'é'.repeat(i % 50)}`))
+    const seqs = stream.events.map((e) => e.seq)
+    expect(seqs.every((s, i) => i === 0 || s > seqs[i - 1])).toBe(true)
+    const afterStreamed = page.frames.slice(page.frames.findIndex((f) => f.t === 'streamed'))
+    expect(afterStreamed.filter((f) => f.t === 'ev')).toEqual([])
+    expect(page.events).toEqual([]) // nothing on the socket: the stream was attached before the connection existed
+  })
+
+  it('is refused without the token, from another site, for an unknown id, and a second time for the same id', async () => {
+    host = await startTestHost()
+    const { welcome } = await streamingPage(host)
+    const id = welcome.stream!
+    expect((await fetch(streamUrl(host, id, 'f'.repeat(32)))).status).toBe(401)
+    expect((await fetch(streamUrl(host, id), { headers: { 'sec-fetch-site': 'cross-site' } })).status).toBe(403)
+    expect((await fetch(streamUrl(host, 'a'.repeat(32)))).status).toBe(404)
+    await readStream(host, id)
+    expect((await fetch(streamUrl(host, id))).status).toBe(404)
+    expect(host.logs.join('\n')).toMatch(/refused an event stream \(401\): wrong token/)
+    expect(host.logs.join('\n')).toMatch(/refused an event stream \(403\): a cross-site request/)
+  })
+
+  it('a page that does not ask keeps its events on the socket', async () => {
+    server = await startWsServer()
+    host = await startTestHost()
+    const page = await openPage(host)
+    const w = await page.hello()
+    expect(page.frames.find((f) => f.t === 'welcome')).toEqual({ t: 'welcome', session: w.session, resumed: false })
+    const { id } = await page.call<{ id: string }>('connect', { url: server.url })
+    await until(() => page.events.some((e) => e.id === id && e.type === 'state' && e.state === 'open'), 'open on the socket')
+  })
+
+  it('a stream lost after use closes the socket (4002); the page re-attaches its session and re-syncs', async () => {
+    server = await startWsServer()
+    host = await startTestHost()
+    const { page, welcome } = await streamingPage(host)
+    const stream = await readStream(host, welcome.stream!)
+    await until(() => page.frames.some((f) => f.t === 'streamed'), 'streamed')
+    const { id } = await page.call<{ id: string }>('connect', { url: server.url })
+    await until(() => stream.events.some((e) => e.id === id && e.type === 'state' && e.state === 'open'), 'open on the stream')
+    stream.abort.abort()
+    await until(() => page.closed !== null, 'the bridge socket closed')
+    expect(page.closed).toEqual({ code: STREAM_LOST })
+    const again = await streamingPage(host, welcome.session)
+    expect(again.welcome).toMatchObject({ session: welcome.session, resumed: true })
+    expect(again.welcome.stream).not.toBe(welcome.stream)
+    expect(await again.page.call('list')).toEqual([expect.objectContaining({ id, state: 'open' })])
+  })
+
+  it('an unused stream that goes away costs nothing: events go on over the socket', async () => {
+    server = await startWsServer()
+    host = await startTestHost()
+    const { page, welcome } = await streamingPage(host)
+    const stream = await readStream(host, welcome.stream!)
+    await until(() => page.frames.some((f) => f.t === 'streamed'), 'streamed')
+    stream.abort.abort()
+    await stream.ended
+    const { id } = await page.call<{ id: string }>('connect', { url: server.url })
+    await until(() => page.events.some((e) => e.id === id && e.type === 'state' && e.state === 'open'), 'open on the socket')
+    expect(page.closed).toBeNull()
+  })
+})
