@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import type { SockEvent } from '../../src/shared/events'
 import { eventsFromWire, type ServerFrame } from '../../src/shared/wire'
-import { FrameReader } from '../../src/renderer/src/api/streamFrames'
+import { FrameReader } from '../../src/shared/streamFrames'
 import { STREAM_LOST } from '../../src/main/web/eventStream'
 import { openPage, startTestHost, type TestPage } from '../helpers/bridgePage'
 import { startWsServer, type RunningWs } from '../helpers/servers'

@@ -5,7 +5,6 @@
  * grow to gigabytes, and a string cannot hold more than about 512 MiB.
  */
 import { createReadStream } from 'node:fs'
-import { createInterface } from 'node:readline'
 import type { SockEvent } from '../../shared/events'
 import { eventsFromWire } from '../../shared/wire'
 import { checkEvent } from '../../shared/eventSchema'
@@ -83,19 +82,37 @@ export function parseNdjson(text: string, maxEvents = Infinity): ParsedRecording
   return r.out
 }
 
+/**
+ * The lines of a file, split at LF only (a CR before it is dropped), as NDJSON defines them. Not `node:readline`:
+ * since Node 24 it also ends lines at U+2028 and U+2029, which JSON (RFC 8259 §7) leaves unescaped inside
+ * strings, so a message holding one was cut in pieces and dropped from HAR and CSV exports and from opened
+ * recordings.
+ */
+export async function* fileLines(path: string): AsyncGenerator<string> {
+  let rest = ''
+  for await (const chunk of createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 20 }) as AsyncIterable<string>) {
+    let start = 0
+    const buf = rest + chunk
+    for (let end = buf.indexOf('\n'); end >= 0; end = buf.indexOf('\n', start)) {
+      yield buf.charCodeAt(end - 1) === 13 && end > start ? buf.slice(start, end - 1) : buf.slice(start, end)
+      start = end + 1
+    }
+    rest = buf.slice(start)
+  }
+  if (rest) yield rest.endsWith('\r') ? rest.slice(0, -1) : rest
+}
+
 /** Streams a recording file line by line; keeps at most `maxEvents` events (and `maxBytes` of them), counts the rest. */
 export async function readNdjsonFile(path: string, maxEvents = Infinity, maxBytes = Infinity): Promise<ParsedRecording> {
   const r = new LineReader(maxEvents, maxBytes)
-  const lines = createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Infinity })
-  for await (const line of lines) r.line(line)
+  for await (const line of fileLines(path)) r.line(line)
   return r.out
 }
 
 /** Streams a recording's events one at a time (for exports of any size); bad lines are counted in `problems`. */
 export async function* streamEvents(path: string, problems: LineProblem[] = []): AsyncGenerator<SockEvent> {
   const r = new LineReader(1)
-  const lines = createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Infinity })
-  for await (const line of lines) {
+  for await (const line of fileLines(path)) {
     r.line(line)
     const e = r.out.events.pop()
     if (e) yield e
@@ -105,9 +122,7 @@ export async function* streamEvents(path: string, problems: LineProblem[] = []):
 
 /** The header of a recording (its first line), or null. */
 export async function readHeader(path: string): Promise<RecordingHeader | null> {
-  const lines = createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Infinity })
-  for await (const line of lines) {
-    lines.close()
+  for await (const line of fileLines(path)) {
     try {
       const o = JSON.parse(line) as RecordingHeader
       return o.type === 'sockscope-recording' ? o : null

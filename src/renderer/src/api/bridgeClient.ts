@@ -12,7 +12,7 @@ import {
   type SockscopeMethods
 } from '../../../shared/api'
 import { ApiError, eventsFromWire, fromWire, toWire, type ClientFrame, type ServerFrame } from '../../../shared/wire'
-import { readFrames } from './streamFrames'
+import { readFrames } from '../../../shared/streamFrames'
 
 const SESSION_KEY = 'sockscope.bridgeSession'
 const RETRY_MS = 1000

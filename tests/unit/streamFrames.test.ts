@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import fc from 'fast-check'
-import { FrameReader } from '../../src/renderer/src/api/streamFrames'
+import { FrameReader } from '../../src/shared/streamFrames'
 import { streamFrame } from '../../src/main/web/eventStream'
 
 const cut = (bytes: Uint8Array, points: number[]): Uint8Array[] => {

@@ -1,7 +1,8 @@
 /**
- * Reads the host's event stream (see src/main/web/eventStream.ts): frames of a u32 little-endian byte length and
- * that many bytes of UTF-8 text. Chunks are queued as they come; a frame inside one chunk is decoded where it lies,
- * one that spans chunks is copied together once, when it is complete (never re-copied per chunk).
+ * Reads browser mode's event stream (the host's side is src/main/web/eventStream.ts; this is shared so tests read
+ * it as the page does): frames of a u32 little-endian byte length and that many bytes of UTF-8 text. Chunks are
+ * queued as they come; a frame inside one chunk is decoded where it lies, one that spans chunks is copied together
+ * once, when it is complete (never re-copied per chunk).
  */
 export class FrameReader {
   private readonly utf8 = new TextDecoder()
