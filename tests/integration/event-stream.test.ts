@@ -36,20 +36,25 @@ async function streamingPage(h: Host, session?: string): Promise<{ page: TestPag
 const streamUrl = (h: Host, id: string, token = h.token): string => `http://127.0.0.1:${h.port}/bridge/events?token=${token}&stream=${id}`
 
 /** Reads the stream as the page does, collecting its events. */
-async function readStream(h: Host, id: string): Promise<{ events: SockEvent[]; abort: AbortController; ended: Promise<void> }> {
+async function readStream(
+  h: Host,
+  id: string
+): Promise<{ events: SockEvent[]; answers: ServerFrame[]; abort: AbortController; ended: Promise<void> }> {
   const abort = new AbortController()
   aborts.push(abort)
   const res = await fetch(streamUrl(h, id), { signal: abort.signal, headers: { 'sec-fetch-site': 'same-origin' } })
   expect(res.status).toBe(200)
   const events: SockEvent[] = []
+  const answers: ServerFrame[] = []
   const frames = new FrameReader((text) => {
     const f = JSON.parse(text) as ServerFrame
     if (f.t === 'ev') events.push(...eventsFromWire(f.b))
+    else answers.push(f)
   })
   const ended = (async () => {
     for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) frames.push(chunk)
   })().catch(() => undefined)
-  return { events, abort, ended }
+  return { events, answers, abort, ended }
 }
 
 describe('browser mode: the event stream', () => {
@@ -74,6 +79,14 @@ describe('browser mode: the event stream', () => {
     const afterStreamed = page.frames.slice(page.frames.findIndex((f) => f.t === 'streamed'))
     expect(afterStreamed.filter((f) => f.t === 'ev')).toEqual([])
     expect(page.events).toEqual([]) // nothing on the socket: the stream was attached before the connection existed
+    // A big answer (here the recording, over 64 KiB) comes down the stream too; a small one stays on the socket.
+    const [rec] = await page.call<Array<{ id: string }>>('recordingsList')
+    page.raw(JSON.stringify({ t: 'call', n: 9001, m: 'recordingRead', a: [rec.id] }))
+    await until(() => stream.answers.some((f) => f.t === 'ret' && f.n === 9001), 'the big answer on the stream', 10_000)
+    const big = stream.answers.find((f) => f.t === 'ret' && f.n === 9001) as { ok: boolean; v: { events: unknown[] } }
+    expect(big.ok).toBe(true)
+    expect(big.v.events.length).toBeGreaterThan(N)
+    expect(page.frames.some((f) => f.t === 'ret' && f.n === 9001)).toBe(false)
   })
 
   it('is refused without the token, from another site, for an unknown id, and a second time for the same id', async () => {

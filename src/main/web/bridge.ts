@@ -23,6 +23,9 @@ export interface BridgeOptions {
 /** Close code for a bridge whose session another page took over (4000-4999: private use, RFC 6455 §7.4.2). */
 export const TAKEN_OVER = 4001
 
+/** Answers at least this long (characters) go down the event stream where the page has one. */
+const BIG_ANSWER = 64 * 1024
+
 export class Bridges {
   /** The socket currently attached to each session. */
   private readonly socketOf = new Map<ClientSession, WebSocket>()
@@ -85,7 +88,11 @@ export class Bridges {
           return this.service.call(current, frame.m, fromWire(frame.a))
         })
         .then(
-          (v) => send({ t: 'ret', n: frame.n, ok: true, v: toWire(v ?? null) }),
+          (v) => {
+            const text = JSON.stringify({ t: 'ret', n: frame.n, ok: true, v: toWire(v ?? null) } satisfies ServerFrame)
+            // A big answer (a whole payload) takes the faster stream when there is one; order among answers is free.
+            if (text.length < BIG_ANSWER || !this.streams.write(streamId, text)) send(text)
+          },
           (err: unknown) => send({ t: 'ret', n: frame.n, ok: false, e: errorToWire(err) })
         )
     })

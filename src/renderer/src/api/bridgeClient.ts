@@ -54,6 +54,14 @@ export function createBridgeClient(bridgeUrl: string): SockscopeApi {
         const batch = eventsFromWire(b)
         for (const l of listeners) l(batch)
       }
+      // A call's answer: on the socket, or on the stream when it is big.
+      const answer = (f: Extract<ServerFrame, { t: 'ret' }>): void => {
+        const p = pending.get(f.n)
+        pending.delete(f.n)
+        if (!p) return
+        if (f.ok) p.resolve(fromWire(f.v))
+        else p.reject(new ApiError(f.e))
+      }
       // Batches the stream brought before the socket said `streamed` (the socket's own earlier ones come first).
       let streamed = false
       let early: unknown[][] = []
@@ -68,9 +76,9 @@ export function createBridgeClient(bridgeUrl: string): SockscopeApi {
             attached = true
             return readFrames(res.body, (text) => {
               const f = JSON.parse(text) as ServerFrame
-              if (f.t !== 'ev') return
-              if (streamed) deliver(f.b)
-              else early.push(f.b)
+              if (f.t === 'ret') answer(f)
+              else if (f.t === 'ev' && streamed) deliver(f.b)
+              else if (f.t === 'ev') early.push(f.b)
             })
           })
           .catch(() => undefined)
@@ -98,11 +106,7 @@ export function createBridgeClient(bridgeUrl: string): SockscopeApi {
           for (const b of early) deliver(b)
           early = []
         } else if (f.t === 'ret') {
-          const p = pending.get(f.n)
-          pending.delete(f.n)
-          if (!p) return
-          if (f.ok) p.resolve(fromWire(f.v))
-          else p.reject(new ApiError(f.e))
+          answer(f)
         } else if (f.t === 'notice') {
           for (const l of notices) l(f.n)
         } else if (f.t === 'taken') {
