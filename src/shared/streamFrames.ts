@@ -1,55 +1,52 @@
 /**
  * Reads browser mode's event stream (the host's side is src/main/web/eventStream.ts; this is shared so tests read
  * it as the page does): frames of a u32 little-endian byte length and that many bytes of UTF-8 text. Chunks are
- * queued as they come; a frame inside one chunk is decoded where it lies, one that spans chunks is copied together
- * once, when it is complete (never re-copied per chunk).
+ * decoded as they come: a frame inside one chunk where it lies, one that spans chunks piece by piece (never
+ * copied together, and no single task decodes a whole big frame).
  */
 export class FrameReader {
   private readonly utf8 = new TextDecoder()
-  private chunks: Uint8Array[] = []
-  private have = 0
-  /** The length of the frame being waited for, once its prefix was read. */
+  /** Decodes a frame that spans chunks piece by piece as they come, so no one task decodes a whole big frame. */
+  private readonly pieces = new TextDecoder()
+  private readonly prefix = new Uint8Array(4)
+  private prefixHave = 0
+  /** The length of the frame being read (-1 while its prefix is), how much of it came, and its decoded parts. */
   private need = -1
+  private got = 0
+  private parts: string[] = []
 
   constructor(private readonly onFrame: (text: string) => void) {}
 
   push(chunk: Uint8Array): void {
-    if (!chunk.length) return
-    this.chunks.push(chunk)
-    this.have += chunk.length
-    for (;;) {
-      if (this.need < 0) {
-        if (this.have < 4) return
-        const p = this.take(4)
-        this.need = (p[0] | (p[1] << 8) | (p[2] << 16)) + p[3] * 0x1000000
-      }
-      if (this.have < this.need) return
-      const frame = this.take(this.need)
-      this.need = -1
-      this.onFrame(this.utf8.decode(frame))
-    }
-  }
-
-  /** The next n bytes: a view into the first chunk when it holds them all, else one copy. */
-  private take(n: number): Uint8Array {
-    this.have -= n
-    const first = this.chunks[0]
-    if (first && first.length >= n) {
-      if (first.length === n) this.chunks.shift()
-      else this.chunks[0] = first.subarray(n)
-      return first.subarray(0, n)
-    }
-    const out = new Uint8Array(n)
     let at = 0
-    while (at < n) {
-      const c = this.chunks[0]
-      const k = Math.min(c.length, n - at)
-      out.set(c.subarray(0, k), at)
-      at += k
-      if (k === c.length) this.chunks.shift()
-      else this.chunks[0] = c.subarray(k)
+    while (at < chunk.length || this.need === 0) {
+      if (this.need < 0) {
+        while (this.prefixHave < 4 && at < chunk.length) this.prefix[this.prefixHave++] = chunk[at++]
+        if (this.prefixHave < 4) return
+        const p = this.prefix
+        this.need = (p[0] | (p[1] << 8) | (p[2] << 16)) + p[3] * 0x1000000
+        this.prefixHave = 0
+        this.got = 0
+        continue
+      }
+      const take = Math.min(this.need - this.got, chunk.length - at)
+      const piece = chunk.subarray(at, at + take)
+      at += take
+      if (this.got === 0 && take === this.need) {
+        // The whole frame in this chunk: decoded where it lies.
+        this.need = -1
+        this.onFrame(this.utf8.decode(piece))
+        continue
+      }
+      this.parts.push(this.pieces.decode(piece, { stream: true }))
+      this.got += take
+      if (this.got < this.need) return
+      this.parts.push(this.pieces.decode())
+      const text = this.parts.join('')
+      this.parts = []
+      this.need = -1
+      this.onFrame(text)
     }
-    return out
   }
 }
 
