@@ -11,7 +11,7 @@ import type { CDPSession, Page } from 'playwright-core'
 import { WebSocketServer } from 'ws'
 import { startApp } from './harness'
 import { closeTab, counts } from './pipeline'
-import { heap } from './logOps'
+import { heap, jumpToEnd } from './logOps'
 
 export interface LogMillionResult {
   filter_1m_substring_ms: number
@@ -66,18 +66,6 @@ function timeFilter(page: Page, text: string): Promise<number> {
     const done = () => requestAnimationFrame(() => requestAnimationFrame(() => resolve(performance.now() - t0)))
     const wait = () => (probe.log && probe.log().filtering ? setTimeout(wait, 1) : done())
     setTimeout(wait, 0)
-  })`) as Promise<number>
-}
-
-function jumpToEnd(page: Page): Promise<number> {
-  return page.evaluate(`new Promise((resolve) => {
-    const log = document.querySelector('[role=log]')
-    log.scrollTop = 0
-    requestAnimationFrame(() => {
-      const t0 = performance.now()
-      log.scrollTop = log.scrollHeight
-      requestAnimationFrame(() => requestAnimationFrame(() => resolve(performance.now() - t0)))
-    })
   })`) as Promise<number>
 }
 

@@ -25,15 +25,7 @@ export async function logOperations(page: Page): Promise<{ substringMs: number; 
   const substringMs = await timeFilter('xxxxxxxx')
   const regexMs = await timeFilter('/x{16}$/')
   await timeFilter('')
-  const jumpMs = (await page.evaluate(`new Promise((resolve) => {
-    const log = document.querySelector('[role=log]')
-    log.scrollTop = 0
-    requestAnimationFrame(() => {
-      const t0 = performance.now()
-      log.scrollTop = log.scrollHeight
-      requestAnimationFrame(() => requestAnimationFrame(() => resolve(performance.now() - t0)))
-    })
-  })`)) as number
+  const jumpMs = await jumpToEnd(page)
   const domRows = (await page.evaluate(`document.querySelectorAll('[role=log] [data-abs]').length`)) as number
   return { substringMs, regexMs, jumpMs, domRows }
 }
@@ -62,4 +54,17 @@ export async function bigMessage(page: Page, server: FloodServer, bytes: number)
   const longest = (await page.evaluate('(window.__lto.disconnect(), window.__longest)')) as number
   await closeTab(page)
   return { previewMs: shown - started, longestTaskMs: longest }
+}
+
+/** From the top of the log to its end, until painted (two frames after the scroll). */
+export function jumpToEnd(page: Page): Promise<number> {
+  return page.evaluate(`new Promise((resolve) => {
+    const log = document.querySelector('[role=log]')
+    log.scrollTop = 0
+    requestAnimationFrame(() => {
+      const t0 = performance.now()
+      log.scrollTop = log.scrollHeight
+      requestAnimationFrame(() => requestAnimationFrame(() => resolve(performance.now() - t0)))
+    })
+  })`) as Promise<number>
 }

@@ -28,7 +28,7 @@ export const useConnections = defineStore('connections', () => {
   const logVersion = shallowRef(0)
   const byConn = new Map<string, ConnectionTab>()
   let frameQueued = false
-  const IDLE_MS = 33
+  const IDLE_MS = 16
   /** Batches that arrive while a re-sync is in flight wait for it, so rows are applied in `seq` order. */
   const pending: { held: SockEvent[][] | null } = { held: null }
 
@@ -42,8 +42,8 @@ export const useConnections = defineStore('connections', () => {
   }
 
   /**
-   * Rows show at once when the log was idle (nothing rendered for two frames): light traffic is not held for an
-   * animation frame. Under load, renders are coalesced to one per frame.
+   * Rows show at once when nothing was rendered for a frame's time (16 ms): light and moderate traffic is not held
+   * for an animation frame. Under load, renders are coalesced to one per frame.
    */
   let lastRender = -Infinity
   function bump(): void {
