@@ -141,4 +141,39 @@ describe('browser mode: the event stream', () => {
     await until(() => page.events.some((e) => e.id === id && e.type === 'state' && e.state === 'open'), 'open on the socket')
     expect(page.closed).toBeNull()
   })
+
+  it('a page that does not read its stream slows the server down (flow control), and then gets everything', async () => {
+    const N = 1500
+    const big = 'x'.repeat(64 * 1024)
+    server = await startWsServer({
+      onConnection: (ws) => {
+        ws.on('message', () => Array.from({ length: N }, (_, i) => ws.send(`${i} ${big}`)))
+      }
+    })
+    host = await startTestHost()
+    const { page, welcome } = await streamingPage(host)
+    // Attached but not read: the host's writes pile up in the response, which is the pressure it must heed.
+    const abort = new AbortController()
+    aborts.push(abort)
+    const res = await fetch(streamUrl(host, welcome.stream!), { signal: abort.signal })
+    await until(() => page.frames.some((f) => f.t === 'streamed'), 'streamed')
+    const { id } = await page.call<{ id: string }>('connect', { url: server.url })
+    const state = async (): Promise<string> => (await page.call<Array<{ state: string }>>('list'))[0]?.state ?? ''
+    for (let t = 0; (await state()) !== 'open' && t < 100; t++) await new Promise((r) => setTimeout(r, 50))
+    await page.call('send', id, { kind: 'text', data: 'go' })
+    // 96 MB were queued; the unread stream must make the host pause reading (a throttle event) before we read.
+    await new Promise((r) => setTimeout(r, 1500))
+    const events: SockEvent[] = []
+    const frames = new FrameReader((text) => {
+      const f = JSON.parse(text) as ServerFrame
+      if (f.t === 'ev') events.push(...eventsFromWire(f.b))
+    })
+    void (async () => {
+      for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) frames.push(chunk)
+    })().catch(() => undefined)
+    const incoming = (): SockEvent[] => events.filter((e) => e.type === 'message' && e.dir === 'in')
+    await until(() => incoming().length === N, `${N} messages once read`, 30_000)
+    expect(incoming().map((e) => Number((e as { data: string }).data.split(' ')[0]))).toEqual(Array.from({ length: N }, (_, i) => i))
+    expect(events.filter((e) => e.type === 'throttle').map((e) => (e as { on: boolean }).on)).toEqual([true, false])
+  }, 60_000)
 })
