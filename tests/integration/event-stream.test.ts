@@ -57,6 +57,22 @@ async function readStream(
   return { events, answers, abort, ended }
 }
 
+/** An echo server, a host, and a page whose stream is attached and read. */
+async function streamingWithEcho(): Promise<{
+  page: TestPage
+  welcome: Extract<ServerFrame, { t: 'welcome' }>
+  stream: Awaited<ReturnType<typeof readStream>>
+  h: Host
+  echo: RunningWs
+}> {
+  const echo = (server = await startWsServer())
+  const h = (host = await startTestHost())
+  const { page, welcome } = await streamingPage(h)
+  const stream = await readStream(h, welcome.stream!)
+  await until(() => page.frames.some((f) => f.t === 'streamed'), 'streamed')
+  return { page, welcome, stream, h, echo }
+}
+
 describe('browser mode: the event stream', () => {
   it('carries every event batch in seq order once attached, and the socket none after `streamed`', async () => {
     const N = 3000
@@ -113,33 +129,33 @@ describe('browser mode: the event stream', () => {
   })
 
   it('a stream lost after use closes the socket (4002); the page re-attaches its session and re-syncs', async () => {
-    server = await startWsServer()
-    host = await startTestHost()
-    const { page, welcome } = await streamingPage(host)
-    const stream = await readStream(host, welcome.stream!)
-    await until(() => page.frames.some((f) => f.t === 'streamed'), 'streamed')
-    const { id } = await page.call<{ id: string }>('connect', { url: server.url })
+    const { page, welcome, stream, h, echo } = await streamingWithEcho()
+    const { id } = await page.call<{ id: string }>('connect', { url: echo.url })
     await until(() => stream.events.some((e) => e.id === id && e.type === 'state' && e.state === 'open'), 'open on the stream')
     stream.abort.abort()
     await until(() => page.closed !== null, 'the bridge socket closed')
     expect(page.closed).toEqual({ code: STREAM_LOST })
-    const again = await streamingPage(host, welcome.session)
+    const again = await streamingPage(h, welcome.session)
     expect(again.welcome).toMatchObject({ session: welcome.session, resumed: true })
     expect(again.welcome.stream).not.toBe(welcome.stream)
     expect(await again.page.call('list')).toEqual([expect.objectContaining({ id, state: 'open' })])
   })
 
   it('an unused stream that goes away costs nothing: events go on over the socket', async () => {
-    server = await startWsServer()
-    host = await startTestHost()
-    const { page, welcome } = await streamingPage(host)
-    const stream = await readStream(host, welcome.stream!)
-    await until(() => page.frames.some((f) => f.t === 'streamed'), 'streamed')
+    const { page, stream, echo } = await streamingWithEcho()
     stream.abort.abort()
     await stream.ended
-    const { id } = await page.call<{ id: string }>('connect', { url: server.url })
+    const { id } = await page.call<{ id: string }>('connect', { url: echo.url })
     await until(() => page.events.some((e) => e.id === id && e.type === 'state' && e.state === 'open'), 'open on the socket')
     expect(page.closed).toBeNull()
+  })
+
+  it('an answer the host cannot send becomes an error answer, never an unhandled rejection in the host', async () => {
+    const { page, h } = await streamingWithEcho()
+    // A value JSON cannot carry stands for any failure while answering (a stream that broke mid-write, say).
+    h.service.call = () => Promise.resolve(1n)
+    await expect(page.call('list')).rejects.toThrow('The host could not send its answer; try again.')
+    expect(h.logs.join('\n')).toMatch(/could not answer list: .*BigInt/)
   })
 
   it('a page that does not read its stream slows the server down (flow control), and then gets everything', async () => {

@@ -95,6 +95,12 @@ export class Bridges {
           },
           (err: unknown) => send({ t: 'ret', n: frame.n, ok: false, e: errorToWire(err) })
         )
+        // Answering itself failed (a value JSON cannot carry, a stream that broke mid-write): the page is told, and
+        // nothing is left to reject unhandled in the host.
+        .catch((err: unknown) => {
+          this.o.log(`sockscope web: could not answer ${frame.m}: ${(err as Error)?.message ?? String(err)}`)
+          send({ t: 'ret', n: frame.n, ok: false, e: { message: 'The host could not send its answer; try again.' } })
+        })
     })
     ws.on('close', () => {
       if (!session || !session.detach(transport)) return
