@@ -2,8 +2,7 @@
  * Recordings and exports are lossless: 100,000 mixed text and binary messages from a real server, and messages
  * the client sends, go through the service into a recording; its NDJSON and HAR exports, and the NDJSON and HAR
  * imports of those, give back every payload byte for byte, with its direction, in order. Only the contract's
- * methods touch the recording, so this holds whatever its own file format becomes.
- */
+ * methods touch the recording, so this holds whatever its own file format becomes. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
