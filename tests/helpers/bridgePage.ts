@@ -82,7 +82,9 @@ export async function openPage(host: WebHost): Promise<TestPage> {
         ws.close()
       })
   }
-  ws.on('message', (d) => {
+  ws.on('message', (d, isBinary) => {
+    // A page's bridgeClient parses text frames only: the host must never send it a binary one.
+    if (isBinary) throw new Error('the host sent a binary frame on the bridge socket')
     const f = JSON.parse(d.toString()) as ServerFrame
     page.frames.push(f)
     if (f.t === 'welcome') {

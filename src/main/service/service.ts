@@ -14,7 +14,7 @@ import { ClientSession, type SessionTransport } from './session'
 import { dataMethods, type DataDeps } from './dataMethods'
 import { replayPlan, runReplay } from './replay'
 import { recordingFailedError } from '../store/recordingWriter'
-import { eventJson } from './eventJson'
+import { eventLine } from './eventJson'
 
 export class ForbiddenError extends Error {
   readonly code = 'FORBIDDEN'
@@ -38,7 +38,7 @@ export class SockscopeService {
   constructor(private readonly options: ServiceOptions) {
     this.manager = new ConnectionManager((e) => this.route(e))
     options.data.recordings.onFailure = (id, f) => this.manager.report(id, recordingFailedError(f))
-    options.data.recordings.serialize = eventJson
+    options.data.recordings.serialize = eventLine
   }
 
   private route(e: SockEvent): void {

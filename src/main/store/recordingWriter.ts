@@ -33,7 +33,7 @@ function reason(err: NodeJS.ErrnoException): string {
 }
 
 export class RecordingWriter {
-  private lines: string[] = []
+  private lines: Buffer[] = []
   private lineEvents = 0
   private bytes = 0
   private timer: NodeJS.Timeout | null = null
@@ -75,12 +75,14 @@ export class RecordingWriter {
     this.onFailure({ path: this.path, why: reason(err), lost: this.lost })
   }
 
-  push(line: string): void {
+  /** One event's line, as text or as UTF-8 bytes (the service hands over the bytes it encoded once). */
+  push(line: string | Buffer): void {
     this.pushed++
     if (!this.failure) this.append(line, 1)
   }
 
-  private append(line: string, events: number): void {
+  private append(text: string | Buffer, events: number): void {
+    const line = typeof text === 'string' ? Buffer.from(text, 'utf8') : text
     this.lines.push(line)
     this.lineEvents += events
     this.bytes += line.length
@@ -93,8 +95,14 @@ export class RecordingWriter {
     this.timer = null
     if (!this.lines.length || this.failure) return
     const events = this.lineEvents
-    const chunk = this.lines.join('\n') + '\n'
-    const size = Buffer.byteLength(chunk)
+    // One copy of the lines' bytes with a newline after each: no second encoding, no length scan.
+    const chunk = Buffer.allocUnsafe(this.bytes + this.lines.length)
+    let at = 0
+    for (const line of this.lines) {
+      at += line.copy(chunk, at)
+      chunk[at++] = 0x0a
+    }
+    const size = chunk.length
     this.stream.write(chunk, (err) => {
       if (err) return
       this.confirmed += events

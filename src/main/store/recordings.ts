@@ -108,7 +108,7 @@ export class RecordingStore {
    * One event as its recording line. The service passes its cached serializer, so the bridge and the recording
    * share one JSON.stringify per event; the store itself imports nothing from the service.
    */
-  serialize: (e: SockEvent) => string = (e) => JSON.stringify(eventToWire(e))
+  serialize: (e: SockEvent) => string | Buffer = (e) => JSON.stringify(eventToWire(e))
   /** Told when a recording cannot be written, so the connection can say so (the service wires it). */
   onFailure: (connectionId: string, f: RecordingFailure) => void = () => undefined
 

@@ -47,7 +47,8 @@ export class Bridges {
     const transport: SessionTransport = {
       deliver: (batch) => {
         const frame = eventFrame(batch)
-        if (!this.streams.write(streamId, frame)) send(frame)
+        // Without a stream, the same UTF-8 goes on the socket, as a text frame: the page parses text frames only.
+        if (!this.streams.write(streamId, frame) && ws.readyState === ws.OPEN) ws.send(frame.subarray(4), { binary: false })
       },
       // What the bridge socket and the event stream still hold for the page: the flow-control signal.
       pending: () => ws.bufferedAmount + this.streams.pending(streamId),

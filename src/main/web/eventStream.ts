@@ -66,12 +66,15 @@ export class EventStreams {
     return this.lanes.get(id)?.ws
   }
 
-  /** Sends one frame's text down the stream; false when the socket has no stream (send it on the socket). */
-  write(id: string | null, text: string): boolean {
+  /**
+   * Sends one frame down the stream: text, or UTF-8 bytes behind 4 spare bytes for the length (eventFrame's form,
+   * so the frame is not copied again). False when the socket has no stream (send it on the socket).
+   */
+  write(id: string | null, frame: string | Buffer): boolean {
     const lane = id ? this.lanes.get(id) : undefined
     if (!lane?.res) return false
     lane.used = true
-    lane.res.write(streamFrame(text))
+    lane.res.write(typeof frame === 'string' ? streamFrame(frame) : lengthInPlace(frame))
     return true
   }
 
@@ -85,6 +88,12 @@ export class EventStreams {
     for (const lane of this.lanes.values()) lane.res?.end()
     this.lanes.clear()
   }
+}
+
+/** Fills in the length of a frame built with 4 spare bytes in front. */
+function lengthInPlace(frame: Buffer): Buffer {
+  frame.writeUInt32LE(frame.length - 4, 0)
+  return frame
 }
 
 /** One stream frame: u32 little-endian byte length, then the frame's UTF-8 text. One buffer, one write. */
