@@ -103,4 +103,34 @@ describe('flow control', () => {
     expect(throttles.map((t) => t.on)).toEqual([true, false])
     await until(() => received > throttles[0].received + 200 && state.written > writtenThen + 200, 'the flood to flow again')
   })
+
+  it('a throttle raised while a batch is delivered is recorded after the event that caused it: the file stays in seq order', async () => {
+    const { server } = await floodServer()
+    cleanups.push(server.close)
+    const svc = newTestService()
+    cleanups.push(svc.dispose)
+    // The page falls behind the moment a batch reaches it, and catches up 20 ms later: the batch that fills up by
+    // bytes is delivered inside the push of the event that filled it, and the throttle is emitted right there.
+    let behind = false
+    let throttles = 0
+    const transport: SessionTransport = {
+      deliver: (batch: SockEvent[]) => {
+        throttles += batch.filter((e) => e.type === 'throttle').length
+        // A batch cut by its byte cap (512 KiB of 16 KiB messages), which is delivered inside a push.
+        if (behind || batch.filter((e) => e.type === 'message').length < 30) return
+        behind = true
+        setTimeout(() => (behind = false), 20)
+      },
+      pending: () => (behind ? PRESSURE_HIGH + 1 : 0)
+    }
+    const session = svc.service.openSession('flow', transport)
+    const { id } = (await svc.service.call(session, 'connect', [{ url: server.url, perMessageDeflate: false }])) as { id: string }
+    await until(() => throttles >= 6, 'the flow to stop and resume a few times')
+    await svc.service.call(session, 'close', [id])
+    const recording = svc.recordings.recordingOf(id)!
+    await svc.recordings.end(id)
+    const { events } = await svc.recordings.read(recording)
+    expect(events.filter((e) => e.type === 'throttle').length).toBeGreaterThanOrEqual(6)
+    expect(events.findIndex((e, i) => i > 0 && e.seq <= events[i - 1].seq)).toBe(-1)
+  })
 })

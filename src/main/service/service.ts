@@ -42,9 +42,11 @@ export class SockscopeService {
   }
 
   private route(e: SockEvent): void {
-    this.owner.get(e.id)?.push(e)
+    // The session's push goes last: a batch it delivers can make the page's backlog pause reading, which emits a
+    // throttle event right there; recorded first, `e` keeps its place before it in the file.
     this.options.data.recordings.recordOne(e)
     this.watchers.get(e.id)?.(e)
+    this.owner.get(e.id)?.push(e)
   }
 
   /** Closes and forgets a connection, freeing everything held for it (ring, payloads, recording writer). */
