@@ -7,8 +7,9 @@ import { closeTab, freshTab } from './pipeline'
 export async function heap(cdp: CDPSession): Promise<number> {
   await cdp.send('HeapProfiler.collectGarbage')
   await cdp.send('HeapProfiler.collectGarbage')
-  const r = (await cdp.send('Runtime.getHeapUsage')) as { usedSize: number }
-  return r.usedSize
+  // Large payloads are kept as bytes, outside the JS heap: their backing stores count too.
+  const r = (await cdp.send('Runtime.getHeapUsage')) as { usedSize: number; backingStorageSize?: number }
+  return r.usedSize + (r.backingStorageSize ?? 0)
 }
 
 /** On a full log: filter by substring and regex (ms until the filtered view shows), jump to the end, DOM rows. */

@@ -111,7 +111,10 @@ export interface MessageEvent extends EventBase {
   kind: 'text' | 'binary'
   /** Full size in bytes (UTF-8 for text). */
   size: number
-  /** Text as string, binary as bytes. A preview only when `ref` is set. */
+  /**
+   * Text as string, binary as bytes. A preview only when `ref` is set. In the page only, a large text payload from
+   * the event stream may still be its UTF-8 bytes (see `BINARY_BATCH` in wire.ts); `kind` says which it is.
+   */
   data: string | Uint8Array
   /** Set when `data` is only a preview: fetch the full payload with this reference. */
   ref?: string

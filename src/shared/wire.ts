@@ -78,6 +78,41 @@ export function eventsFromWire(batch: unknown[]): SockEvent[] {
 }
 
 /**
+ * Browser mode's event stream carries event batches as binary frames, so that large payloads travel as their bytes,
+ * neither JSON-escaped nor base64: a first byte BINARY_BATCH (a JSON frame starts with `{`), a u32 little-endian
+ * header length, the header (the batch as JSON, as on the socket), then the payload bytes in event order. In the
+ * header a payload of RAW_PAYLOAD_MIN bytes or more is `{ $n: length }`: that many of the following bytes, UTF-8 for
+ * a text message. Smaller payloads stay inline: a string costs the page less than an array of bytes would.
+ */
+export const BINARY_BATCH = 0x00
+export const RAW_PAYLOAD_MIN = 1024
+
+export interface RawBytes {
+  $n: number
+}
+
+const isRawBytes = (v: unknown): v is RawBytes => typeof v === 'object' && v !== null && typeof (v as RawBytes).$n === 'number'
+const utf8 = new TextDecoder()
+
+/**
+ * A binary batch frame's events. Payloads are views into `frame`, which the caller must own (not a buffer it will
+ * reuse). A text message whose payload came as bytes keeps them: the page decodes it when it is shown or searched.
+ */
+export function eventsFromBinaryFrame(frame: Uint8Array): SockEvent[] {
+  const headerLength = new DataView(frame.buffer, frame.byteOffset, frame.byteLength).getUint32(1, true)
+  const batch = JSON.parse(utf8.decode(frame.subarray(5, 5 + headerLength))) as Array<{ data?: unknown }>
+  let at = 5 + headerLength
+  for (const e of batch) {
+    const d = e.data
+    if (isRawBytes(d)) {
+      if (at + d.$n > frame.length) throw new Error('a binary event frame is shorter than its header says')
+      e.data = frame.subarray(at, (at += d.$n))
+    } else if (isWireBytes(d)) e.data = base64.decode(d.$b)
+  }
+  return batch as SockEvent[]
+}
+
+/**
  * Page → host. `hello` names the session the page had (sessionStorage) to re-attach to it; a second page with the
  * same key (a duplicated tab) gets its own session unless it asks to `takeover`, and the first page is told.
  */

@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest'
 import type { SockEvent } from '../../src/shared/events'
-import { eventsFromWire, type ServerFrame } from '../../src/shared/wire'
+import { eventsFromBinaryFrame, eventsFromWire, type ServerFrame } from '../../src/shared/wire'
 import { FrameReader } from '../../src/shared/streamFrames'
 import { STREAM_LOST } from '../../src/main/web/eventStream'
 import { openPage, startTestHost, type TestPage } from '../helpers/bridgePage'
@@ -33,6 +33,12 @@ async function streamingPage(h: Host, session?: string): Promise<{ page: TestPag
   return { page, welcome: page.frames.find((f) => f.t === 'welcome') as Extract<ServerFrame, { t: 'welcome' }> }
 }
 
+/** A binary batch as the page sees it, text that came as bytes decoded (the log does so when it shows a row). */
+const pageEvents = (frame: Uint8Array): SockEvent[] =>
+  eventsFromBinaryFrame(frame).map((e) =>
+    e.type === 'message' && e.kind === 'text' && typeof e.data !== 'string' ? { ...e, data: new TextDecoder().decode(e.data) } : e
+  )
+
 const streamUrl = (h: Host, id: string, token = h.token): string => `http://127.0.0.1:${h.port}/bridge/events?token=${token}&stream=${id}`
 
 /** Reads the stream as the page does, collecting its events. */
@@ -46,8 +52,12 @@ async function readStream(
   expect(res.status).toBe(200)
   const events: SockEvent[] = []
   const answers: ServerFrame[] = []
-  const frames = new FrameReader((text) => {
-    const f = JSON.parse(text) as ServerFrame
+  const frames = new FrameReader((frame) => {
+    if (typeof frame !== 'string') {
+      events.push(...pageEvents(frame))
+      return
+    }
+    const f = JSON.parse(frame) as ServerFrame
     if (f.t === 'ev') events.push(...eventsFromWire(f.b))
     else answers.push(f)
   })
@@ -180,9 +190,8 @@ describe('browser mode: the event stream', () => {
     // 96 MB were queued; the unread stream must make the host pause reading (a throttle event) before we read.
     await new Promise((r) => setTimeout(r, 1500))
     const events: SockEvent[] = []
-    const frames = new FrameReader((text) => {
-      const f = JSON.parse(text) as ServerFrame
-      if (f.t === 'ev') events.push(...eventsFromWire(f.b))
+    const frames = new FrameReader((frame) => {
+      if (typeof frame !== 'string') events.push(...pageEvents(frame))
     })
     void (async () => {
       for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) frames.push(chunk)

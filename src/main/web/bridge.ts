@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto'
 import type { ServerResponse } from 'node:http'
 import type { WebSocket } from 'ws'
 import { errorToWire, fromWire, parseClientFrame, toWire, type ServerFrame } from '../../shared/wire'
-import { eventFrame } from '../service/eventJson'
+import { binaryEventFrame, eventFrame } from '../service/eventJson'
 import { EventStreams } from './eventStream'
 import type { SockscopeService } from '../service/service'
 import type { ClientSession, SessionTransport } from '../service/session'
@@ -46,9 +46,10 @@ export class Bridges {
     }
     const transport: SessionTransport = {
       deliver: (batch) => {
-        const frame = eventFrame(batch)
-        // Without a stream, the same UTF-8 goes on the socket, as a text frame: the page parses text frames only.
-        if (!this.streams.write(streamId, frame) && ws.readyState === ws.OPEN) ws.send(frame.subarray(4), { binary: false })
+        // The stream takes binary frames (large payloads as bytes); the socket, JSON as a text frame, which is all
+        // the page parses there.
+        if (this.streams.attached(streamId)) this.streams.write(streamId, binaryEventFrame(batch))
+        else if (ws.readyState === ws.OPEN) ws.send(eventFrame(batch).subarray(4), { binary: false })
       },
       // What the bridge socket and the event stream still hold for the page: the flow-control signal.
       pending: () => ws.bufferedAmount + this.streams.pending(streamId),

@@ -1,6 +1,7 @@
 /**
- * Browser mode's fast lane for events: a long-lived HTTP response the page reads with `fetch`, carrying the same
- * `ev` frames as the bridge socket, each prefixed with its UTF-8 length (u32, little-endian). Measured in Chromium 156
+ * Browser mode's fast lane for events: a long-lived HTTP response the page reads with `fetch`, carrying event
+ * batches as binary frames (large payloads as raw bytes: BINARY_BATCH in wire.ts) and big call answers as JSON, each
+ * prefixed with its byte length (u32, little-endian). Measured in Chromium 156
  * on this project's 2-core machine, a page reads a fetch body at 70-100 MB/s but WebSocket messages at 15-40 MB/s
  * whatever their size (the renderer's main thread services the socket's data pipe message by message), and the
  * bridge socket set the pipeline's ceiling. Calls, answers and notices stay on the socket; only event batches move.
@@ -66,8 +67,13 @@ export class EventStreams {
     return this.lanes.get(id)?.ws
   }
 
+  /** Whether this bridge socket's stream is attached (event batches go there, not on the socket). */
+  attached(id: string | null): boolean {
+    return !!(id && this.lanes.get(id)?.res)
+  }
+
   /**
-   * Sends one frame down the stream: text, or UTF-8 bytes behind 4 spare bytes for the length (eventFrame's form,
+   * Sends one frame down the stream: text, or a frame's bytes behind 4 spare bytes for the length (eventFrame's form,
    * so the frame is not copied again). False when the socket has no stream (send it on the socket).
    */
   write(id: string | null, frame: string | Buffer): boolean {

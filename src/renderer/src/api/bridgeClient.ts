@@ -11,7 +11,8 @@ import {
   type SockscopeApi,
   type SockscopeMethods
 } from '../../../shared/api'
-import { ApiError, eventsFromWire, fromWire, toWire, type ClientFrame, type ServerFrame } from '../../../shared/wire'
+import { ApiError, eventsFromBinaryFrame, eventsFromWire, fromWire, toWire, type ClientFrame, type ServerFrame } from '../../../shared/wire'
+import type { SockEvent } from '../../../shared/events'
 import { readFrames } from '../../../shared/streamFrames'
 
 const SESSION_KEY = 'sockscope.bridgeSession'
@@ -50,8 +51,7 @@ export function createBridgeClient(bridgeUrl: string): SockscopeApi {
     if (ready) return ready
     ready = new Promise<WebSocket>((resolve, reject) => {
       const sock = new WebSocket(bridgeUrl)
-      const deliver = (b: unknown[]): void => {
-        const batch = eventsFromWire(b)
+      const deliver = (batch: SockEvent[]): void => {
         for (const l of listeners) l(batch)
       }
       // A call's answer: on the socket, or on the stream when it is big.
@@ -64,7 +64,7 @@ export function createBridgeClient(bridgeUrl: string): SockscopeApi {
       }
       // Batches the stream brought before the socket said `streamed` (the socket's own earlier ones come first).
       let streamed = false
-      let early: unknown[][] = []
+      let early: SockEvent[][] = []
       const openStream = (id: string): void => {
         const abort = new AbortController()
         const slow = setTimeout(() => abort.abort(), STREAM_START_MS)
@@ -74,11 +74,17 @@ export function createBridgeClient(bridgeUrl: string): SockscopeApi {
             clearTimeout(slow)
             if (!res.ok || !res.body) return
             attached = true
-            return readFrames(res.body, (text) => {
-              const f = JSON.parse(text) as ServerFrame
+            return readFrames(res.body, (frame) => {
+              if (typeof frame !== 'string') {
+                const batch = eventsFromBinaryFrame(frame)
+                if (streamed) deliver(batch)
+                else early.push(batch)
+                return
+              }
+              const f = JSON.parse(frame) as ServerFrame
               if (f.t === 'ret') answer(f)
-              else if (f.t === 'ev' && streamed) deliver(f.b)
-              else if (f.t === 'ev') early.push(f.b)
+              else if (f.t === 'ev' && streamed) deliver(eventsFromWire(f.b))
+              else if (f.t === 'ev') early.push(eventsFromWire(f.b))
             })
           })
           .catch(() => undefined)
@@ -100,7 +106,7 @@ export function createBridgeClient(bridgeUrl: string): SockscopeApi {
           resolve(sock)
           setLink('up', f.resumed)
         } else if (f.t === 'ev') {
-          deliver(f.b)
+          deliver(eventsFromWire(f.b))
         } else if (f.t === 'streamed') {
           streamed = true
           for (const b of early) deliver(b)

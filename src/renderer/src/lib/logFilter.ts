@@ -4,7 +4,8 @@
  * rows at the end (where the view usually is) show first and a million rows never block the page for long.
  */
 import { toHex } from './format'
-import { DIRS, KINDS, dirBits, kindBits, type LogRows } from './logRows'
+import { DIRS, KINDS, TEXT, dirBits, kindBits, type LogRows } from './logRows'
+import { textOf } from './textBytes'
 import type { EntryDir, EntryKind } from '../stores/messageLog'
 
 export interface FilterSpec {
@@ -49,12 +50,17 @@ export function compileFilter(spec: FilterSpec): Matcher | null {
   return { dirs, kinds, test, hex }
 }
 
-/** Does one row pass? Binary payloads are matched by their hex (first 256 bytes), as the row shows them. */
+/**
+ * Does one row pass? Binary payloads are matched by their hex (first 256 bytes), as the row shows them; text that
+ * came as bytes is decoded for the test and not kept (see textBytes.ts).
+ */
 export function rowMatches(m: Matcher, f: number, d: string | Uint8Array | undefined): boolean {
   if (!((m.dirs >> dirBits(f)) & 1) || !((m.kinds >> kindBits(f)) & 1)) return false
   if (!m.test) return true
   if (typeof d === 'string') return m.test(d)
-  return d !== undefined && m.hex && m.test(toHex(d, 256))
+  if (d === undefined) return false
+  if (kindBits(f) === TEXT) return m.test(textOf(d))
+  return m.hex && m.test(toHex(d, 256))
 }
 
 /** Rows tested between two looks at the clock. */

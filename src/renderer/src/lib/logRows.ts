@@ -5,6 +5,7 @@
  * whose capacity doubles up to the cap, so a tab with a 1,000,000 cap holds nothing it does not use.
  */
 import type { EntryDir, EntryKind, LogEntry } from '../stores/messageLog'
+import { textOf } from './textBytes'
 
 export const DIRS: EntryDir[] = ['in', 'out', 'sys']
 export const KINDS: EntryKind[] = ['text', 'binary', 'ping', 'pong', 'open', 'close', 'error', 'info']
@@ -16,6 +17,8 @@ export const F_EXTRA = 0x20
 export const F_DROPPED = 0x40
 export const dirBits = (f: number): number => f & 3
 export const kindBits = (f: number): number => (f >> 2) & 7
+/** The kind code of a text message. */
+export const TEXT = 0
 
 export type Extra = Partial<Pick<LogEntry, 'ref' | 'rttMs' | 'failed' | 'event' | 'missed'>>
 const EXTRA_KEYS = ['ref', 'rttMs', 'failed', 'event', 'missed'] as const
@@ -96,7 +99,8 @@ export class LogRows {
       dir: DIRS[dirBits(f)],
       kind: KINDS[kindBits(f)],
       size: this.size[p],
-      data: this.data[p]!
+      // Text that came as bytes (see textBytes.ts) is decoded for whoever shows it.
+      data: kindBits(f) === TEXT ? textOf(this.data[p]!) : this.data[p]!
     }
     return f & F_EXTRA ? Object.assign(e, this.extras.get(abs)) : e
   }

@@ -2,6 +2,7 @@
  * What a payload costs the page, and the short preview a row keeps once its payload is dropped to stay under the
  * log's byte budget (the full payload is fetched again from the host when the row is opened).
  */
+import { textPrefix } from './textBytes'
 
 /** Characters (text) or bytes (binary) a dropped row keeps: what its row and the filter see. */
 export const PREVIEW = 256
@@ -25,8 +26,9 @@ export function heldCost(d: string | Uint8Array | undefined, size: number): numb
  * The first PREVIEW characters or bytes as a copy: a V8 substring can be a view that keeps the whole parent
  * string alive, which would free nothing.
  */
-export function previewCopy(d: string | Uint8Array): string | Uint8Array {
-  if (typeof d !== 'string') return d.slice(0, PREVIEW)
+export function previewCopy(d: string | Uint8Array, text = false): string | Uint8Array {
+  // Text kept as bytes keeps a decoded preview: the row and the filter read text.
+  if (typeof d !== 'string') return text ? textPrefix(d, PREVIEW) : d.slice(0, PREVIEW)
   const n = Math.min(d.length, PREVIEW)
   const codes = new Array<number>(n)
   for (let i = 0; i < n; i++) codes[i] = d.charCodeAt(i)

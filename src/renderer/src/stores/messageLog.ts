@@ -6,7 +6,7 @@
  */
 import type { Direction, SockEvent } from '../../../shared/events'
 import { recordedRef } from '../../../shared/api'
-import { LogRows, F_DROPPED, DIRS, KINDS } from '../lib/logRows'
+import { LogRows, F_DROPPED, DIRS, KINDS, TEXT, kindBits } from '../lib/logRows'
 import { MatchIndex, type Matcher } from '../lib/logFilter'
 import { MIN_DROP, heldCost, previewCopy } from '../lib/payloadBudget'
 import { loadLimits } from '../lib/logLimits'
@@ -118,7 +118,7 @@ export class MessageLog {
     if (d === undefined || f & F_DROPPED || DIRS[f & 3] === 'sys') return
     const cost = heldCost(d, r.size[p])
     if (cost < MIN_DROP) return
-    const preview = previewCopy(d)
+    const preview = previewCopy(d, kindBits(f) === TEXT)
     const extra = r.extra(abs)
     // A payload the host still holds in memory is named too: it answers faster than the recording.
     const held = extra.ref && !extra.ref.startsWith('rec:') ? extra.ref : undefined
