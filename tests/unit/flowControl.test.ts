@@ -63,6 +63,20 @@ describe('flow control', () => {
     expect(t.pending!()).toBe(0)
   })
 
+  it('the IPC transport sends large text as UTF-8 bytes in a buffer of their own, small text as it is', () => {
+    const sent: NumberedBatch[] = []
+    const t = createIpcTransport((p) => sent.push(p))
+    const big = { ...msg(1, 2000), data: 'ü'.repeat(1000) }
+    t.deliver([big, msg(2, 100)])
+    const [bytes, small] = sent[0].batch as MessageEvent[]
+    expect(bytes.data).toBeInstanceOf(Uint8Array)
+    const b = bytes.data as Uint8Array
+    // Its own buffer, exactly sized: a structured clone copies a view's whole buffer.
+    expect([b.byteOffset, b.buffer.byteLength]).toEqual([0, 2000])
+    expect(new TextDecoder().decode(b)).toBe(big.data)
+    expect(small.data).toBe('x'.repeat(100))
+  })
+
   it('a page that falls behind stops its socket being read, so the server backs up; reading resumes once it caught up', async () => {
     const { server, state } = await floodServer()
     cleanups.push(server.close)
