@@ -167,7 +167,7 @@ describe('browser-mode host', () => {
       t: 'ret',
       n: 2,
       ok: false,
-      e: { message: expect.stringMatching(/^connect: argument 0.url: the scheme gopher:\/\/ is not a WebSocket scheme/) }
+      e: { message: expect.stringMatching(/^URL: the scheme gopher:\/\/ is not a WebSocket scheme/) }
     })
     ws!.close()
     const again = (await bridge(h)).ws!

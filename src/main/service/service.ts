@@ -15,6 +15,7 @@ import { dataMethods, type DataDeps } from './dataMethods'
 import { replayPlan, runReplay } from './replay'
 import { recordingFailedError } from '../store/recordingWriter'
 import { eventLine } from './eventJson'
+import { argumentLabel } from '../../shared/fieldLabels'
 
 export class ForbiddenError extends Error {
   readonly code = 'FORBIDDEN'
@@ -112,10 +113,9 @@ export class SockscopeService {
     if (!parsed.success) {
       const issue = parsed.issues[0]
       const path = v.getDotPath(issue)
-      throw new ValidationError(
-        path ? `${name}: argument ${path}: ${issue.message}` : `${name}: arguments: ${issue.message}`,
-        path ?? 'args'
-      )
+      // The message reaches the UI as it is: it names the field as the user sees it, never the contract's path.
+      const label = argumentLabel(name, path ?? null)
+      throw new ValidationError(label ? `${label}: ${issue.message}` : `This request was refused: ${issue.message}`, path ?? 'args')
     }
     const impl = this.methodsFor(session)
     return (impl[name] as (...a: unknown[]) => Promise<unknown>)(...(parsed.output as unknown[]))
