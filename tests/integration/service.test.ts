@@ -53,14 +53,14 @@ describe('service: sessions own their connections', () => {
     await until(() => server!.wss.clients.size === 0, 'the server to see the connection closed')
   })
 
-  it('rejects unknown methods and malformed arguments with the method named', async () => {
+  it('rejects unknown methods, and malformed arguments naming the field as the user sees it', async () => {
     service = newService()
     const s = service.openSession('x', () => undefined)
     await expect(service.call(s, 'eval', [])).rejects.toThrow(/Unknown method "eval"/)
     await expect(service.call(s, 'connect', [{ url: 'ws://x', headers: [{ name: 'a b', value: '' }] }])).rejects.toThrow(
-      /^connect: argument/
+      /^Header 1 name: /
     )
-    await expect(service.call(s, 'connect', 'not an array')).rejects.toThrow(/^connect: argument/)
+    await expect(service.call(s, 'connect', 'not an array')).rejects.toThrow(/^This request was refused: /)
     await expect(service.call(s, '__proto__', [])).rejects.toThrow(/Unknown method/)
   })
 })
