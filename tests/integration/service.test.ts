@@ -57,9 +57,7 @@ describe('service: sessions own their connections', () => {
     service = newService()
     const s = service.openSession('x', () => undefined)
     await expect(service.call(s, 'eval', [])).rejects.toThrow(/Unknown method "eval"/)
-    await expect(service.call(s, 'connect', [{ url: 'ws://x', headers: [{ name: 'a b', value: '' }] }])).rejects.toThrow(
-      /^Header 1 name: /
-    )
+    await expect(service.call(s, 'connect', [{ url: 'ws://x', headers: [{ name: 'a b', value: '' }] }])).rejects.toThrow(/^Header 1 name: /)
     await expect(service.call(s, 'connect', 'not an array')).rejects.toThrow(/^This request was refused: /)
     await expect(service.call(s, '__proto__', [])).rejects.toThrow(/Unknown method/)
   })
