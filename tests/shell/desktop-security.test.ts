@@ -13,27 +13,21 @@ import { startWsServer } from '../helpers/servers'
 import { until } from '../helpers/time'
 import { ESCAPING_PATHS, OUTSIDE_SECRET, plantSymlinkTrap } from '../helpers/symlinkTrap'
 import { recorded, type FakeWindow } from './electronMock'
+import { loadShell } from './loadShell'
 
 vi.mock('electron', async () => (await import('./electronMock')).electronModule())
 
 const ROOT = resolve(__dirname, '..', '..')
-const dataDir = mkdtempSync(join(tmpdir(), 'sockscope-shell-sec-'))
+const shell = loadShell('sockscope-shell-sec-')
+const { trustedEvent } = shell
 const trapDir = mkdtempSync(join(tmpdir(), 'sockscope-shell-trap-'))
 let win: FakeWindow
 
-beforeAll(async () => {
-  process.env.SOCKSCOPE_DATA_DIR = dataDir
-  await import(join(ROOT, 'out', 'main', 'index.js'))
-  await until(() => recorded.windows.length === 1, 'the first window')
-  win = recorded.windows[0]
+beforeAll(() => {
+  win = shell.win
 })
-afterAll(() => {
-  for (const fn of recorded.appEvents.get('before-quit') ?? []) fn({ preventDefault: () => undefined })
-  rmSync(dataDir, { recursive: true, force: true })
-  rmSync(trapDir, { recursive: true, force: true })
-})
+afterAll(() => rmSync(trapDir, { recursive: true, force: true }))
 
-const trustedEvent = () => ({ sender: win.webContents, senderFrame: win.webContents.mainFrame })
 const call = async (n: string, ...a: unknown[]): Promise<unknown> => {
   const r = (await recorded.handlers.get(`sockscope:${n}`)!(trustedEvent(), ...a)) as { ok: boolean; v?: unknown; e?: unknown }
   if (!r.ok) throw new Error(JSON.stringify(r.e))

@@ -1,35 +1,26 @@
 /**
  * The desktop shell without the Electron binary: the built main bundle is loaded with a mocked `electron`
- * module, and the window settings, IPC handlers and guards it installs are checked.
+ * module, and the window settings, guards and window lifecycle it installs are checked (its IPC contract:
+ * desktop-ipc.test.ts).
  */
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { beforeAll, describe, expect, it, vi } from 'vitest'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { METHOD_NAMES, type MethodName } from '../../src/shared/api'
 import type { SockEvent } from '../../src/shared/events'
 import { startWsServer } from '../helpers/servers'
 import { until } from '../helpers/time'
 import { FakeWebContents, recorded, type FakeWindow } from './electronMock'
+import { loadShell } from './loadShell'
 
 vi.mock('electron', async () => (await import('./electronMock')).electronModule())
 
 const ROOT = resolve(__dirname, '..', '..')
-const dataDir = mkdtempSync(join(tmpdir(), 'sockscope-shell-'))
+const shell = loadShell('sockscope-shell-')
+const { dataDir, trustedEvent } = shell
 let win: FakeWindow
-
-beforeAll(async () => {
-  process.env.SOCKSCOPE_DATA_DIR = dataDir
-  await import(join(ROOT, 'out', 'main', 'index.js'))
-  await until(() => recorded.windows.length === 1, 'the first window')
-  win = recorded.windows[0]
+beforeAll(() => {
+  win = shell.win
 })
-afterAll(() => {
-  for (const fn of recorded.appEvents.get('before-quit') ?? []) fn({ preventDefault: () => undefined })
-  rmSync(dataDir, { recursive: true, force: true })
-})
-
-const trustedEvent = () => ({ sender: win.webContents, senderFrame: win.webContents.mainFrame })
 
 /** Calls a contract method through its IPC handler and unwraps the result. */
 const h =
@@ -80,92 +71,6 @@ describe('desktop shell (built main bundle, mocked electron)', () => {
     expect(new Set(requires)).toEqual(new Set(['electron']))
     expect(code).not.toMatch(/^\s*import\s/m)
     expect(code).not.toMatch(/\bimport\(/)
-  })
-
-  it('registers exactly one handler per contract method', () => {
-    expect([...recorded.handlers.keys()].sort()).toEqual(METHOD_NAMES.map((m) => `sockscope:${m}`).sort())
-  })
-
-  it('every handler refuses a foreign sender', async () => {
-    const foreignFrame = new FakeWebContents('https://evil.example/')
-    const subFrame = { url: 'app://sockscope/index.html' }
-    for (const [channel, handler] of recorded.handlers) {
-      expect(await handler({ sender: foreignFrame, senderFrame: foreignFrame.mainFrame })).toEqual({
-        ok: false,
-        e: { name: 'Error', code: 'FORBIDDEN', message: expect.stringMatching(/did not come from the Sockscope window/) }
-      })
-      expect(await handler({ sender: win.webContents, senderFrame: subFrame })).toMatchObject({
-        ok: false,
-        e: { message: expect.stringMatching(/^Refused/) }
-      })
-      expect(channel).toMatch(/^sockscope:/)
-    }
-  })
-
-  it('every handler that takes arguments rejects malformed ones, naming what is wrong', async () => {
-    // Typed over every method name: a new method without a malformed case fails the type check here.
-    const bad: Record<MethodName, unknown[]> = {
-      connect: [{ url: 'http://x' }],
-      send: ['id', { kind: 'text', data: 5 }],
-      ping: ['id', 'x'.repeat(200)],
-      pong: [42, ''],
-      close: ['id', 1006],
-      terminate: [null],
-      cancelReconnect: [{}],
-      remove: [],
-      fetchPayload: ['not-a-uuid'],
-      tabsSave: [[{ connId: 5 }]],
-      appInfo: ['extra'],
-      list: ['extra'],
-      sync: [1],
-      profilesState: [{}],
-      profileSave: [{ id: 'x', name: '' }],
-      profileDelete: [7],
-      environmentSave: [{ id: 'e', name: 'n', variables: [{ name: 'a', value: 'b\r\nc' }] }],
-      environmentDelete: [],
-      foldersSet: ['not a list'],
-      settingsSet: [{ persistInsecureSecrets: 'yes' }],
-      secretsProvide: [{ a: 5 }],
-      exportProfiles: [null, 'yes'],
-      importFile: [{ name: 'x' }],
-      recordingsList: [1],
-      recordingRead: ['../../etc/passwd'],
-      recordingExport: ['a.ndjson', 'pdf'],
-      replay: ['a.ndjson', { url: 'ws://x' }, { mode: 'fast' }]
-    }
-    // Defect 10 of issue 10: each answer is one result shape that keeps the field (thrown errors reached the
-    // renderer wrapped by Electron as "Error invoking remote method …", without field or code).
-    for (const name of METHOD_NAMES) {
-      const handler = recorded.handlers.get(`sockscope:${name}`)!
-      const r = (await handler(trustedEvent(), ...bad[name])) as { ok: boolean; e: { message: string; field?: string; name?: string } }
-      expect(r.ok, name).toBe(false)
-      // A name the user knows (a field's label, or "This request was refused"), then the reason; no contract path.
-      expect(r.e.message, name).toMatch(/^[A-Z][^:]*: \S/)
-      expect(r.e.message, name).not.toMatch(/argument|\b\d+\.[a-zA-Z]/)
-      expect(r.e.name, name).toBe('ValidationError')
-      expect(r.e.field, name).toBeTruthy()
-    }
-  })
-
-  it('defect 10: the preload unwraps nothing and the page sees the same error object on both transports', async () => {
-    const h = recorded.handlers.get('sockscope:connect')!
-    const r = (await h(trustedEvent(), { url: 'ws://x', headers: [{ name: 'bad name', value: '' }] })) as {
-      ok: false
-      e: { message: string; field: string }
-    }
-    const { unwrapResult, ApiError } = await import('../../src/shared/wire')
-    let thrown: unknown
-    try {
-      unwrapResult(r)
-    } catch (e) {
-      thrown = e
-    }
-    expect(thrown).toBeInstanceOf(ApiError)
-    expect(thrown).toMatchObject({
-      name: 'ValidationError',
-      field: r.e.field,
-      message: expect.stringMatching(/^Header 1 name: /)
-    })
   })
 
   it('a valid call from our window works; its numbered event batches are acknowledged', async () => {
