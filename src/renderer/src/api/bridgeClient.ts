@@ -68,6 +68,7 @@ export function createBridgeClient(bridgeUrl: string): SockscopeApi {
       const openStream = (id: string): void => {
         const abort = new AbortController()
         const slow = setTimeout(() => abort.abort(), STREAM_START_MS)
+        sock.addEventListener('close', () => abort.abort())
         let attached = false
         fetch(streamUrl(bridgeUrl, id), { signal: abort.signal, cache: 'no-store' })
           .then((res) => {
@@ -75,6 +76,9 @@ export function createBridgeClient(bridgeUrl: string): SockscopeApi {
             if (!res.ok || !res.body) return
             attached = true
             return readFrames(res.body, (frame) => {
+              // Once the socket is gone, frames still buffered in the stream are stale: the page re-syncs by `seq`
+              // on its next socket, and applying them after that re-sync would put rows out of order.
+              if (sock.readyState !== WebSocket.OPEN) return
               if (typeof frame !== 'string') {
                 const batch = eventsFromBinaryFrame(frame)
                 if (streamed) deliver(batch)
