@@ -8,7 +8,7 @@ import { savedTabsSchema } from './tabs'
 const id = v.pipe(v.string('must be a connection id'), v.minLength(1), v.maxLength(100))
 /** A connection id the caller chose (see `connect`). */
 const newId = v.pipe(v.string(), v.uuid('must be a connection id (a UUID)'))
-const recordingId = v.pipe(v.string(), v.regex(/^[\w.-]+\.ndjson$/, 'must be a recording name'), v.maxLength(200))
+const recordingId = v.pipe(v.string(), v.regex(/^[\w.-]+\.(sockrec|ndjson)$/, 'must be a recording name'), v.maxLength(200))
 const controlPayload = v.pipe(
   v.string(),
   v.check((s) => new TextEncoder().encode(s).length <= 125, 'must be at most 125 bytes (a control frame limit)')

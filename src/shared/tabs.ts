@@ -42,7 +42,7 @@ export const savedTabsSchema = v.pipe(
       }),
       profileId: v.nullable(v.string()),
       title: v.nullable(v.string()),
-      recordingId: v.nullable(v.pipe(v.string(), v.regex(/^[\w.-]+\.ndjson$/))),
+      recordingId: v.nullable(v.pipe(v.string(), v.regex(/^[\w.-]+\.(sockrec|ndjson)$/))),
       active: v.boolean()
     })
   ),

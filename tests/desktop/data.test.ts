@@ -12,6 +12,7 @@ import { randomUUID } from 'node:crypto'
 import type { Browser, Page } from 'playwright-core'
 import { connectTo, launchChromium, sendText } from '../e2e/harness'
 import { startWsServer, type RunningWs } from '../helpers/servers'
+import { recordingLines } from '../helpers/recordingFile'
 import { filesHolding, saveProfile, SECRET_NOTES as NOTE, shownIn, startNumberedFlood } from '../helpers/desktopFlows'
 import { launchDesktop, type DesktopApp, type DesktopWindow } from './harness'
 import type { EncryptionMode } from './electron/platform'
@@ -67,14 +68,11 @@ describe('desktop data (harness)', () => {
       expect(existsSync(join(dataDir, 'sockscope.lock'))).toBe(false)
 
       const dir = join(dataDir, 'recordings')
-      const files = readdirSync(dir).filter((f) => f.endsWith('.ndjson'))
+      const files = readdirSync(dir).filter((f) => f.endsWith('.sockrec'))
       expect(files).toHaveLength(1)
-      const text = readFileSync(join(dir, files[0]), 'utf8')
-      expect(text.endsWith('\n')).toBe(true) // the last line is whole
-      const lines = text
-        .split('\n')
-        .filter(Boolean)
-        .map((l) => JSON.parse(l) as { type: string; seq?: number; dir?: string; data?: unknown; url?: string })
+      const { lines: text, whole } = recordingLines(join(dir, files[0]))
+      expect(whole).toBe(true) // the last line is whole
+      const lines = text.map((l) => JSON.parse(l) as { type: string; seq?: number; dir?: string; data?: unknown; url?: string })
       expect(lines[0]).toMatchObject({ type: 'sockscope-recording', url: `${flood.url}/` })
       const events = lines.slice(1)
       const badSeq = events.findIndex((e, i) => e.seq !== i + 1)

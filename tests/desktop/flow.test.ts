@@ -15,6 +15,7 @@ import { connectTo, launchChromium, sendText } from '../e2e/harness'
 import { startWsServer, type RunningWs } from '../helpers/servers'
 import { watchMemory } from '../helpers/memory'
 import { forceGc } from '../helpers/service'
+import { recordingLines } from '../helpers/recordingFile'
 import { IPC_ACK, IPC_EVENTS } from '../../src/shared/api'
 import type { SockEvent } from '../../src/shared/events'
 import { eventWeight } from '../../src/main/core/batcher'
@@ -241,12 +242,10 @@ describe('flow control over IPC (desktop harness)', () => {
       // The recording holds the same run: every event in seq order, the flood gapless, the throttle on and off.
       expect(await app.quit()).toBe(0)
       const dir = join(dataDir, 'recordings')
-      const files = readdirSync(dir).filter((f) => f.endsWith('.ndjson'))
+      const files = readdirSync(dir).filter((f) => f.endsWith('.sockrec'))
       expect(files).toHaveLength(1)
-      const lines = readFileSync(join(dir, files[0]), 'utf8')
-        .split('\n')
-        .filter(Boolean)
-        .map((l) => JSON.parse(l) as { type: string; seq?: number; dir?: string; data?: string; on?: boolean })
+      const lines = recordingLines(join(dir, files[0]))
+        .lines.map((l) => JSON.parse(l) as { type: string; seq?: number; dir?: string; data?: string; on?: boolean })
       const events = lines.slice(1)
       expect(events.findIndex((e, i) => e.seq !== i + 1)).toBe(-1)
       const incoming = events.filter((e) => e.type === 'message' && e.dir === 'in').map((e) => e.data)

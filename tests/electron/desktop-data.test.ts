@@ -9,6 +9,7 @@ import { join } from 'node:path'
 import { randomUUID } from 'node:crypto'
 import { connectTo, sendText } from '../e2e/harness'
 import { startWsServer } from '../helpers/servers'
+import { recordingLines } from '../helpers/recordingFile'
 import { bin, cleanUp, closeAll, freshDataDir, launchApp, openProfile, SKIP } from './electronApp'
 import { filesHolding, saveProfile, SECRET_NOTES as NOTE, shownIn, startNumberedFlood } from '../helpers/desktopFlows'
 
@@ -43,14 +44,11 @@ describe('desktop data on disk (_electron)', () => {
 
       // Recordings are always on: one file for the one connection, every line whole.
       const dir = join(dataDir, 'recordings')
-      const files = readdirSync(dir).filter((f) => f.endsWith('.ndjson'))
+      const files = readdirSync(dir).filter((f) => f.endsWith('.sockrec'))
       expect(files).toHaveLength(1)
-      const text = readFileSync(join(dir, files[0]), 'utf8')
-      expect(text.endsWith('\n')).toBe(true)
-      const lines = text
-        .split('\n')
-        .filter(Boolean)
-        .map((l) => JSON.parse(l) as RecordedLine)
+      const { lines: text, whole } = recordingLines(join(dir, files[0]))
+      expect(whole).toBe(true)
+      const lines = text.map((l) => JSON.parse(l) as RecordedLine)
       expect(lines[0]).toMatchObject({ type: 'sockscope-recording' })
       expect(lines[0].url?.startsWith(flood.url)).toBe(true)
       const events = lines.slice(1)

@@ -1,22 +1,16 @@
 /** For replay tests on a fake clock: recordings with known gaps, and each send the replay makes, timed exactly. */
-import { readFileSync, writeFileSync } from 'node:fs'
 import { expect, vi } from 'vitest'
 import type { ConnectionManager } from '../../src/main/core/manager'
 import { ioTurn, until } from './time'
+import { rewriteRecords } from './recordingFile'
 
 /** Rewrites a recording file so its outgoing messages are `gaps` ms apart (the first at an arbitrary time). */
 export function retimeOutgoing(file: string, gaps: number[]): void {
   let ts = 1_700_000_000_000
   let n = 0
-  const lines = readFileSync(file, 'utf8')
-    .split('\n')
-    .filter(Boolean)
-    .map((line) => {
-      const e = JSON.parse(line) as { type: string; dir?: string; ts?: number }
-      if (e.type === 'message' && e.dir === 'out') e.ts = ts += n++ ? gaps[n - 2] : 0
-      return JSON.stringify(e)
-    })
-  writeFileSync(file, lines.join('\n') + '\n')
+  rewriteRecords(file, (e) => {
+    if (e.type === 'message' && e.dir === 'out') e.ts = ts += n++ ? gaps[n - 2] : 0
+  })
 }
 
 /**

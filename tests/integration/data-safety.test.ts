@@ -18,6 +18,7 @@ import { startWsServer } from '../helpers/servers'
 import { newTestService } from '../helpers/service'
 import type { ImportSummary } from '../../src/shared/storeTypes'
 import { until } from '../helpers/time'
+import { fileRecords } from '../helpers/recordingFile'
 import { cleanups, parses, profile, runCleanups, tmpfsOrSkip } from '../helpers/dataSafety'
 import type { SockEvent } from '../../src/shared/events'
 import type { WebSocket } from 'ws'
@@ -169,15 +170,14 @@ describe('issue 11 item 2: a recording that cannot be written says so, with what
     const err = events.find((e) => e.type === 'error' && e.code === 'RECORDING_FAILED') as Extract<SockEvent, { type: 'error' }>
     // Before the fix the writer swallowed the error: 17 of 80 messages were missing and nobody was told.
     expect(err.class).toBe('recording')
-    expect(err.message).toMatch(/Recording to .*\.ndjson failed: the disk is full\. \d+ event\(s\) could not be saved/)
+    expect(err.message).toMatch(/Recording to .*\.sockrec failed: the disk is full\. \d+ event\(s\) could not be saved/)
     const lost = Number(/(\d+) event\(s\)/.exec(err.message)![1])
     expect(lost).toBeGreaterThan(0)
-    const file = readFileSync(join(recordings.dir, recordings.recordingOf(id)!), 'utf8')
-      .split('\n')
-      .filter(Boolean)
-      .slice(1)
-    const seqs = file.map((l) => (JSON.parse(l) as { seq: number }).seq)
-    expect(seqs).toEqual(seqs.map((_, i) => i + 1)) // a whole prefix, no torn line
+    const { records, whole } = fileRecords(join(recordings.dir, recordings.recordingOf(id)!))
+    const seqs = records.slice(1).map((r) => r.seq)
+    expect(whole).toBe(true) // a whole prefix, no torn record
+    expect(records[0]?.seq).toBe(-1) // at least the header: a reader still knows the file
+    expect(seqs).toEqual(seqs.map((_, i) => i + 1))
     expect(seqs.length + lost).toBeLessThanOrEqual(err.seq)
   })
 

@@ -290,7 +290,7 @@ describe('export, import and recordings', () => {
       await store.end(`conn-${5 - i}-xxxxxxxx`)
     }
     await store.prune()
-    expect((await store.list()).map((r) => r.id.split('_')[1])).toEqual(['conn-0-x.ndjson', 'conn-1-x.ndjson', 'conn-2-x.ndjson'])
+    expect((await store.list()).map((r) => r.id.split('_')[1])).toEqual(['conn-0-x.sockrec', 'conn-1-x.sockrec', 'conn-2-x.sockrec'])
     expect(readdirSync(dir)).toHaveLength(3)
     if (process.platform !== 'win32') for (const f of readdirSync(dir)) expect(statSync(join(dir, f)).mode & 0o777).toBe(0o600)
   })

@@ -4,7 +4,6 @@
  * and at the end. Throws with the step, the violations and the errors seen.
  */
 import { vi } from 'vitest'
-import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { ConnectionOptions } from '../../src/shared/options'
 import type { SyncState } from '../../src/shared/api'
@@ -14,6 +13,7 @@ import { RECENT_BYTES } from '../../src/main/service/session'
 import { PAYLOAD_BYTES_PER_CONNECTION } from '../../src/main/core/payloadStore'
 import { newTestService } from '../helpers/service'
 import { sleepReal, until } from '../helpers/time'
+import { recordingLines } from '../helpers/recordingFile'
 import { startScriptedServer, type ScriptedServer } from './scriptedServer'
 import { ModelPage } from './modelPage'
 import { checkRecording } from './recordingChecks'
@@ -232,12 +232,12 @@ async function stableSocketCount(): Promise<number> {
 }
 
 function readRecording(dir: string, name: string | undefined): SockEvent[] {
-  return name ? parseNdjson(readFileSync(join(dir, name), 'utf8')).events : []
+  return name ? parseNdjson(recordingLines(join(dir, name)).lines.join('\n')).events : []
 }
 
 function findRecording(dir: string, list: Array<{ id: string }>, connectionId: string): string | undefined {
   for (const r of list) {
-    const head = readFileSync(join(dir, r.id), 'utf8').split('\n', 1)[0]
+    const head = recordingLines(join(dir, r.id)).lines[0] ?? ''
     if (head.includes(connectionId)) return r.id
   }
   return undefined

@@ -132,7 +132,7 @@ export function dataMethods(d: DataDeps): Pick<SockscopeMethods, DataMethodNames
       await d.recordings.settled()
       const source = d.recordings.pathOf(id)
       if (!existsSync(source)) throw new Error(`No recording ${id}; it may have been pruned.`)
-      const name = format === 'ndjson' ? id : `${id.replace(/\.ndjson$/, '')}.${format}`
+      const name = `${id.replace(/\.(ndjson|sockrec)$/, '')}.${format}`
       const write = (dest: string): Promise<void> => exportRecording(source, format, dest, d.version)
       if (d.files?.saveWith) {
         const saved = await d.files.saveWith(name, write)

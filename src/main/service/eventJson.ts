@@ -1,24 +1,13 @@
 /**
- * Each event is turned into its JSON line once on the main side, and encoded to UTF-8 once: the recording writes
- * those bytes and the bridge copies the same bytes into its frame. Profiled at 1 KiB messages (bench), the host was
- * the pipeline's ceiling and a third of its time went to passes over the same text: joining lines, measuring their
- * UTF-8 length, encoding them again for each of the two writes. Large payloads travel shrunk to the renderer, so
- * shrunk copies (new objects) miss the cache and are serialised on their own.
+ * The bridge's event frames, built from the pieces the recording encodes once per event (recordFormat.ts): the JSON
+ * line (payload inline) for the socket and small events, the head and raw payload for the binary stream frame.
+ * Profiled at 1 KiB messages (bench), the host was the pipeline's ceiling while it encoded the same event for each
+ * write. Large payloads travel shrunk to the renderer, so shrunk copies (new objects) miss the cache and are
+ * encoded on their own.
  */
 import type { SockEvent } from '../../shared/events'
-import { BINARY_BATCH, RAW_PAYLOAD_MIN, eventToWire } from '../../shared/wire'
-
-const cache = new WeakMap<SockEvent, Buffer>()
-
-/** The event's recording line (without its newline) as UTF-8 bytes. */
-export function eventLine(e: SockEvent): Buffer {
-  let b = cache.get(e)
-  if (b === undefined) {
-    b = Buffer.from(JSON.stringify(eventToWire(e)), 'utf8')
-    cache.set(e, b)
-  }
-  return b
-}
+import { BINARY_BATCH } from '../../shared/wire'
+import { eventLine, eventParts } from '../store/recordFormat'
 
 const HEAD = Buffer.from('{"t":"ev","b":[')
 const COMMA = Buffer.from(',')
@@ -46,30 +35,17 @@ const SPARE = 4 + 1 + 4
 const OPEN = Buffer.from('[')
 const CLOSE = Buffer.from(']')
 
-/** The payload that travels as raw bytes after the header, if this event has one. */
-function rawPayload(e: SockEvent): Buffer | Uint8Array | null {
-  if (e.type !== 'message') return null
-  const d = e.data
-  if (typeof d !== 'string') return d.byteLength >= RAW_PAYLOAD_MIN ? d : null
-  // A string of n UTF-16 units is at least n UTF-8 bytes: shorter ones need not be encoded to know.
-  if (d.length < RAW_PAYLOAD_MIN / 3) return null
-  const bytes = Buffer.from(d, 'utf8')
-  return bytes.length >= RAW_PAYLOAD_MIN ? bytes : null
-}
-
 /**
  * The event stream's binary batch frame (see BINARY_BATCH in wire.ts), behind 4 spare bytes for the stream's length
- * prefix. Events without a large payload reuse their cached line; large payloads are copied in once, as bytes.
+ * prefix: the events' heads, then their raw payloads, each copied in once.
  */
 export function binaryEventFrame(batch: SockEvent[]): Buffer {
   const header: Buffer[] = [OPEN]
-  const payloads: Array<Buffer | Uint8Array> = []
+  const payloads: Uint8Array[] = []
   let headerLength = OPEN.length + CLOSE.length
   let payloadLength = 0
   for (let i = 0; i < batch.length; i++) {
-    const e = batch[i]
-    const raw = rawPayload(e)
-    const line = raw ? Buffer.from(JSON.stringify({ ...e, data: { $n: raw.byteLength } }), 'utf8') : eventLine(e)
+    const { head: line, payload: raw } = eventParts(batch[i])
     if (raw) {
       payloads.push(raw)
       payloadLength += raw.byteLength

@@ -14,7 +14,6 @@ import { ClientSession, type SessionTransport } from './session'
 import { dataMethods, type DataDeps } from './dataMethods'
 import { replayPlan, runReplay } from './replay'
 import { recordingFailedError } from '../store/recordingWriter'
-import { eventLine } from './eventJson'
 import { argumentLabel } from '../../shared/fieldLabels'
 
 export class ForbiddenError extends Error {
@@ -39,7 +38,6 @@ export class SockscopeService {
   constructor(private readonly options: ServiceOptions) {
     this.manager = new ConnectionManager((e) => this.route(e))
     options.data.recordings.onFailure = (id, f) => this.manager.report(id, recordingFailedError(f))
-    options.data.recordings.serialize = eventLine
   }
 
   private route(e: SockEvent): void {

@@ -11,7 +11,8 @@ import { checkEvent } from '../../shared/eventSchema'
 
 export interface RecordingHeader {
   type: 'sockscope-recording'
-  version: 1
+  /** 1: NDJSON (older recordings, and exports); 2: records with raw payloads (recordFormat.ts). */
+  version: 1 | 2
   url: string
   startedAt: string
   connectionId: string
@@ -31,9 +32,11 @@ export interface ParsedRecording {
   more: number
 }
 
-class LineReader {
+/** Checks a recording's events one by one (NDJSON lines, or records of recordFormat.ts) and keeps what fits. */
+export class EventReader {
   readonly out: ParsedRecording = { header: null, events: [], problems: [], more: 0 }
-  private n = 0
+  /** The line (or record) number, 1-based. */
+  n = 0
   private bytes = 0
 
   constructor(
@@ -51,19 +54,24 @@ class LineReader {
       this.out.problems.push({ line: this.n, why: 'not JSON' })
       return
     }
+    this.value(o, text.length, true)
+  }
+
+  /** One parsed line or record of `size` bytes; `wire`: its bytes may still be `{ $b }` (an NDJSON line). */
+  value(o: unknown, size: number, wire = false): void {
     if ((o as { type?: unknown } | null)?.type === 'sockscope-recording') {
       this.out.header = o as RecordingHeader
       return
     }
     let checked: ReturnType<typeof checkEvent>
     try {
-      checked = checkEvent(eventsFromWire([o])[0])
+      checked = checkEvent(wire ? eventsFromWire([o])[0] : (o as SockEvent))
     } catch {
       checked = { ok: false, why: 'not a Sockscope event' }
     }
     if (!checked.ok) this.out.problems.push({ line: this.n, why: checked.why })
-    else if (this.out.events.length < this.maxEvents && this.bytes + text.length <= this.maxBytes) {
-      this.bytes += text.length
+    else if (this.out.events.length < this.maxEvents && this.bytes + size <= this.maxBytes) {
+      this.bytes += size
       this.out.events.push(checked.event)
     } else this.out.more++
   }
@@ -71,7 +79,7 @@ class LineReader {
 
 /** Parses NDJSON text already in memory (an uploaded import). */
 export function parseNdjson(text: string, maxEvents = Infinity): ParsedRecording {
-  const r = new LineReader(maxEvents)
+  const r = new EventReader(maxEvents)
   let start = 0
   while (start <= text.length) {
     const end = text.indexOf('\n', start)
@@ -104,14 +112,14 @@ export async function* fileLines(path: string): AsyncGenerator<string> {
 
 /** Streams a recording file line by line; keeps at most `maxEvents` events (and `maxBytes` of them), counts the rest. */
 export async function readNdjsonFile(path: string, maxEvents = Infinity, maxBytes = Infinity): Promise<ParsedRecording> {
-  const r = new LineReader(maxEvents, maxBytes)
+  const r = new EventReader(maxEvents, maxBytes)
   for await (const line of fileLines(path)) r.line(line)
   return r.out
 }
 
 /** Streams a recording's events one at a time (for exports of any size); bad lines are counted in `problems`. */
 export async function* streamEvents(path: string, problems: LineProblem[] = []): AsyncGenerator<SockEvent> {
-  const r = new LineReader(1)
+  const r = new EventReader(1)
   for await (const line of fileLines(path)) {
     r.line(line)
     const e = r.out.events.pop()

@@ -1,6 +1,7 @@
 /**
- * Exports a recording to a file of any size: NDJSON is copied as it is (lossless), HAR and CSV are written as
- * the recording streams by, with backpressure, never as one string (a 718 MB recording cannot be one string).
+ * Exports a recording to a file of any size, written as the recording streams by, with backpressure, never as one
+ * string (a 718 MB recording cannot be one string). NDJSON is lossless: an NDJSON recording is copied as it is, and
+ * a version-2 recording becomes exactly the lines an NDJSON recording of it would have (recordFormat.ts).
  */
 import { createWriteStream } from 'node:fs'
 import { copyFile } from 'node:fs/promises'
@@ -8,13 +9,15 @@ import { once } from 'node:events'
 import { HarWriter } from './har'
 import { CSV_HEADER, csvRow } from './csv'
 import { readHeader, streamEvents } from './ndjson'
+import { ndjsonLines, readRecordHeader, streamRecordEvents } from './recordFile'
 
 export type ExportFormat = 'ndjson' | 'har' | 'csv'
 
 export const EXPORT_MIME: Record<ExportFormat, string> = { ndjson: 'application/x-ndjson', har: 'application/json', csv: 'text/csv' }
 
 export async function exportRecording(source: string, format: ExportFormat, dest: string, version: string): Promise<void> {
-  if (format === 'ndjson') return copyFile(source, dest)
+  const records = source.endsWith('.sockrec')
+  if (format === 'ndjson' && !records) return copyFile(source, dest)
   const out = createWriteStream(dest, { mode: 0o600 })
   const failed = new Promise<never>((_, reject) => out.once('error', reject))
   failed.catch(() => undefined)
@@ -27,15 +30,21 @@ export async function exportRecording(source: string, format: ExportFormat, dest
     backlog = false
     await Promise.race([once(out, 'drain'), failed])
   }
-  if (format === 'csv') {
+  const events = records ? streamRecordEvents : streamEvents
+  if (format === 'ndjson') {
+    for await (const line of ndjsonLines(source)) {
+      write(`${line}\n`)
+      await drain()
+    }
+  } else if (format === 'csv') {
     write(CSV_HEADER)
-    for await (const e of streamEvents(source)) {
+    for await (const e of events(source)) {
       write(csvRow(e))
       await drain()
     }
   } else {
-    const har = new HarWriter((await readHeader(source))?.url ?? '', version, write)
-    for await (const e of streamEvents(source)) {
+    const har = new HarWriter((await (records ? readRecordHeader : readHeader)(source))?.url ?? '', version, write)
+    for await (const e of events(source)) {
       har.event(e)
       await drain()
     }

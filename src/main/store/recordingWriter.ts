@@ -1,9 +1,10 @@
 /**
- * Appends one connection's recording: lines buffered and written in batches. A write that fails (full disk,
+ * Appends one connection's recording (records of recordFormat.ts), buffered and written in batches. A write that fails (full disk,
  * read-only folder) is never swallowed: the first failure is reported with how many events could not be saved,
  * the recording stops there, and every later event is counted as lost, so nothing disappears silently.
  */
 import { createWriteStream, truncateSync, type WriteStream } from 'node:fs'
+import { HEADER_SEQ, MAGIC, PREFIX, writePrefix, type EventParts } from './recordFormat'
 
 const FLUSH_MS = 50
 const FLUSH_BYTES = 1 << 20
@@ -33,17 +34,20 @@ function reason(err: NodeJS.ErrnoException): string {
 }
 
 export class RecordingWriter {
-  private lines: Buffer[] = []
-  private lineEvents = 0
+  private records: EventParts[] = []
+  private seqs: number[] = []
+  private recordEvents = 0
   private bytes = 0
   private timer: NodeJS.Timeout | null = null
   private readonly stream: WriteStream
   /** Events handed to `push`, and those whose write completed. */
   private pushed = 0
   private confirmed = 0
-  /** Bytes of the file that hold whole, confirmed lines. */
+  /** Bytes of the file that hold whole, confirmed records. */
   private confirmedBytes = 0
   private failure: NodeJS.ErrnoException | null = null
+  /** The first write starts the file with MAGIC (counted in `bytes` from the start). */
+  private first = true
 
   constructor(
     readonly path: string,
@@ -52,7 +56,11 @@ export class RecordingWriter {
   ) {
     this.stream = createWriteStream(path, { flags: 'a', mode: 0o600 })
     this.stream.on('error', (err: NodeJS.ErrnoException) => this.failed(err))
-    this.append(header, 0)
+    this.bytes = MAGIC.length
+    this.append({ head: Buffer.from(header, 'utf8'), payload: null }, HEADER_SEQ, 0)
+    // Written at once: should the disk fill up with the first events, the file is still a recording that says
+    // whose it is (cut back to its header), not an empty file no reader knows.
+    this.flush()
   }
 
   /** Events not in the file, once a write failed (0 while all is well). */
@@ -65,8 +73,9 @@ export class RecordingWriter {
     this.failure = err
     if (this.timer) clearTimeout(this.timer)
     this.timer = null
-    this.lines = []
-    // A write cut short by a full disk leaves a torn last line: cut the file back to its last whole line.
+    this.records = []
+    this.seqs = []
+    // A write cut short by a full disk leaves a torn last record: cut the file back to its last whole one.
     try {
       truncateSync(this.path, this.confirmedBytes)
     } catch {
@@ -75,17 +84,17 @@ export class RecordingWriter {
     this.onFailure({ path: this.path, why: reason(err), lost: this.lost })
   }
 
-  /** One event's line, as text or as UTF-8 bytes (the service hands over the bytes it encoded once). */
-  push(line: string | Buffer): void {
+  /** One event, as the head and payload encoded once for it (shared with the bridge). */
+  push(record: EventParts, seq: number): void {
     this.pushed++
-    if (!this.failure) this.append(line, 1)
+    if (!this.failure) this.append(record, seq, 1)
   }
 
-  private append(text: string | Buffer, events: number): void {
-    const line = typeof text === 'string' ? Buffer.from(text, 'utf8') : text
-    this.lines.push(line)
-    this.lineEvents += events
-    this.bytes += line.length
+  private append(record: EventParts, seq: number, events: number): void {
+    this.records.push(record)
+    this.seqs.push(seq)
+    this.recordEvents += events
+    this.bytes += PREFIX + record.head.length + (record.payload?.byteLength ?? 0)
     if (this.bytes >= FLUSH_BYTES) this.flush()
     else if (!this.timer) this.timer = setTimeout(() => this.flush(), FLUSH_MS)
   }
@@ -93,14 +102,21 @@ export class RecordingWriter {
   flush(): void {
     if (this.timer) clearTimeout(this.timer)
     this.timer = null
-    if (!this.lines.length || this.failure) return
-    const events = this.lineEvents
-    // One copy of the lines' bytes with a newline after each: no second encoding, no length scan.
-    const chunk = Buffer.allocUnsafe(this.bytes + this.lines.length)
+    if (!this.records.length || this.failure) return
+    const events = this.recordEvents
+    // One copy of every record's bytes into one write: no second encoding, no length scan.
+    const chunk = Buffer.allocUnsafe(this.bytes)
     let at = 0
-    for (const line of this.lines) {
-      at += line.copy(chunk, at)
-      chunk[at++] = 0x0a
+    if (this.first) at += MAGIC.copy(chunk, 0)
+    this.first = false
+    for (let i = 0; i < this.records.length; i++) {
+      const { head, payload } = this.records[i]
+      writePrefix(chunk, at, head.length, payload?.byteLength ?? 0, this.seqs[i])
+      at += PREFIX + head.copy(chunk, at + PREFIX)
+      if (payload) {
+        chunk.set(payload, at)
+        at += payload.byteLength
+      }
     }
     const size = chunk.length
     this.stream.write(chunk, (err) => {
@@ -108,8 +124,9 @@ export class RecordingWriter {
       this.confirmed += events
       this.confirmedBytes += size
     })
-    this.lines = []
-    this.lineEvents = 0
+    this.records = []
+    this.seqs = []
+    this.recordEvents = 0
     this.bytes = 0
   }
 

@@ -1,15 +1,18 @@
 /**
- * Every connection records to disk as NDJSON: a header line, then every event with its full payload (binary
- * as base64). Lines are buffered and appended in batches (recordingWriter.ts). Retention by count and total size
+ * Every connection records to disk: a header, then every event with its full payload, as records with raw payloads
+ * (recordFormat.ts; older recordings are NDJSON, and are still read). Records are buffered and appended in
+ * batches (recordingWriter.ts). Retention by count and total size
  * prunes whole files. The list of recordings is an index kept in memory, built once from the folder and then
  * kept up to date, so a connect never re-reads 500 files; all file work here is asynchronous.
  */
 import { mkdirSync } from 'node:fs'
-import { open, readdir, stat, unlink, type FileHandle } from 'node:fs/promises'
+import { open, readdir, stat, unlink } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { SockEvent } from '../../shared/events'
 import { readNdjsonFile, type ParsedRecording, type RecordingHeader } from './ndjson'
-import { eventToWire, eventsFromWire } from '../../shared/wire'
+import { eventParts } from './recordFormat'
+import { readRecordFile, readRecordHeader } from './recordFile'
+import { RecordLookup } from './recordLookup'
 import { SECRET_MASK } from '../../shared/secrets'
 import type { RecordingInfo } from '../../shared/storeTypes'
 import { RecordingWriter, type RecordingFailure } from './recordingWriter'
@@ -23,10 +26,14 @@ export interface RecordingLimits {
 }
 
 export const recordingFileName = (startedAt: Date, connectionId: string): string =>
-  `${startedAt.toISOString().replace(/[:.]/g, '-')}_${connectionId.slice(0, 8)}.ndjson`
+  `${startedAt.toISOString().replace(/[:.]/g, '-')}_${connectionId.slice(0, 8)}.sockrec`
 
-/** The header line only: recordings grow to gigabytes, and listing must not read them whole. */
+/** A recording's file name: new ones end in .sockrec, older (NDJSON) ones in .ndjson. */
+export const RECORDING_NAME = /^[\w.-]+\.(sockrec|ndjson)$/
+
+/** The header only: recordings grow to gigabytes, and listing must not read them whole. */
 async function header(path: string): Promise<Partial<RecordingHeader>> {
+  if (path.endsWith('.sockrec')) return (await readRecordHeader(path)) ?? {}
   const fd = await open(path, 'r')
   try {
     const buf = Buffer.alloc(16 * 1024)
@@ -34,59 +41,6 @@ async function header(path: string): Promise<Partial<RecordingHeader>> {
     return JSON.parse(buf.subarray(0, bytesRead).toString('utf8').split('\n', 1)[0]) as RecordingHeader
   } catch {
     return {} // a damaged header still lists the file, so it can be exported or removed
-  } finally {
-    await fd.close()
-  }
-}
-
-/** Reads `length` bytes at `at` (fewer at the end of the file). */
-async function readAt(fd: FileHandle, at: number, length: number): Promise<Buffer> {
-  const buf = Buffer.alloc(length)
-  const { bytesRead } = await fd.read(buf, 0, length, at)
-  return buf.subarray(0, bytesRead)
-}
-
-/**
- * The line that holds event `seq`, found by bisecting the file: lines are in `seq` order, and a recording grows to
- * gigabytes, so reading it through for one payload would take seconds. A probe at byte x reads on to the end of
- * the line x is in and takes that line's `seq` from its tail (the engine stamps `seq` last).
- */
-async function findLine(path: string, seq: number): Promise<string | null> {
-  const fd = await open(path, 'r')
-  try {
-    const size = (await fd.stat()).size
-    const seqOf = new Map<number, number>()
-    /** End (the newline's offset, or the file size) of the line byte x is in. */
-    const lineEnd = async (x: number): Promise<number> => {
-      for (let at = x, chunk = 64 * 1024; at < size; at += chunk, chunk = Math.min(chunk * 2, 8 << 20)) {
-        const i = (await readAt(fd, at, chunk)).indexOf(10)
-        if (i >= 0) return at + i
-      }
-      return size
-    }
-    // A line that does not say (the header, a damaged line) sorts just before the next one that does.
-    const lineSeq = async (end: number): Promise<number> => {
-      let n = seqOf.get(end)
-      if (n === undefined) {
-        const tail = (await readAt(fd, Math.max(0, end - 256), Math.min(end, 256))).toString('latin1').split('\n').pop()!
-        const m = /"seq":(\d+)(?=[,}])(?!.*"seq":)/.exec(tail)
-        n = m ? Number(m[1]) : end + 1 >= size ? Infinity : (await lineSeq(await lineEnd(end + 1))) - 0.5
-        seqOf.set(end, n)
-      }
-      return n
-    }
-    // The smallest x whose line has seq >= the one asked for is that line's first byte.
-    let lo = 0
-    let hi = size
-    while (lo < hi) {
-      const mid = Math.floor((lo + hi) / 2)
-      if ((await lineSeq(await lineEnd(mid))) >= seq) hi = mid
-      else lo = mid + 1
-    }
-    if (lo >= size) return null
-    const end = await lineEnd(lo)
-    if ((await lineSeq(end)) !== seq) return null
-    return (await readAt(fd, lo, end - lo)).toString('utf8')
   } finally {
     await fd.close()
   }
@@ -104,11 +58,7 @@ export class RecordingStore {
   private index: Promise<Map<string, Omit<RecordingInfo, 'active'>>> | null = null
   /** Only the data folder's lock holder prunes: another process's live recordings are not ours to delete. */
   mayPrune: () => boolean = () => true
-  /**
-   * One event as its recording line. The service passes its cached serializer, so the bridge and the recording
-   * share one JSON.stringify per event; the store itself imports nothing from the service.
-   */
-  serialize: (e: SockEvent) => string | Buffer = (e) => JSON.stringify(eventToWire(e))
+  private readonly lookup = new RecordLookup()
   /** Told when a recording cannot be written, so the connection can say so (the service wires it). */
   onFailure: (connectionId: string, f: RecordingFailure) => void = () => undefined
 
@@ -122,7 +72,7 @@ export class RecordingStore {
   private entries(): Promise<Map<string, Omit<RecordingInfo, 'active'>>> {
     this.index ??= (async () => {
       const map = new Map<string, Omit<RecordingInfo, 'active'>>()
-      for (const id of (await readdir(this.dir)).filter((f) => f.endsWith('.ndjson'))) {
+      for (const id of (await readdir(this.dir)).filter((f) => RECORDING_NAME.test(f))) {
         try {
           const path = join(this.dir, id)
           const [h, s] = await Promise.all([header(path), stat(path)])
@@ -139,7 +89,7 @@ export class RecordingStore {
   start(connectionId: string, url: string): string {
     const startedAt = new Date()
     const id = recordingFileName(startedAt, connectionId)
-    const head: RecordingHeader = { type: 'sockscope-recording', version: 1, url, startedAt: startedAt.toISOString(), connectionId }
+    const head: RecordingHeader = { type: 'sockscope-recording', version: 2, url, startedAt: startedAt.toISOString(), connectionId }
     const writer = new RecordingWriter(join(this.dir, id), JSON.stringify(head), (f) => this.onFailure(connectionId, f))
     this.writers.set(connectionId, { id, writer })
     this.byConnection.set(connectionId, id)
@@ -159,8 +109,9 @@ export class RecordingStore {
     if (!w) return
     // Secret header values never reach the disk; the live handshake view masks them with a reveal instead.
     if (e.type === 'handshake' && e.requestHeaders.some((h) => h.secret)) {
-      w.writer.push(JSON.stringify({ ...e, requestHeaders: e.requestHeaders.map((h) => (h.secret ? { ...h, value: SECRET_MASK } : h)) }))
-    } else w.writer.push(this.serialize(e))
+      const masked = { ...e, requestHeaders: e.requestHeaders.map((h) => (h.secret ? { ...h, value: SECRET_MASK } : h)) }
+      w.writer.push({ head: Buffer.from(JSON.stringify(masked), 'utf8'), payload: null }, e.seq)
+    } else w.writer.push(eventParts(e), e.seq)
   }
 
   /** The connection still writing a recording, if it is live. */
@@ -212,7 +163,7 @@ export class RecordingStore {
   }
 
   pathOf(id: string): string {
-    if (!/^[\w.-]+\.ndjson$/.test(id) || id.includes('..')) throw new Error(`Not a recording name: ${id}`)
+    if (!RECORDING_NAME.test(id) || id.includes('..')) throw new Error(`Not a recording name: ${id}`)
     return join(this.dir, id)
   }
 
@@ -220,7 +171,8 @@ export class RecordingStore {
   async read(id: string, maxEvents = Infinity, maxBytes = Infinity): Promise<ParsedRecording> {
     await this.settled()
     try {
-      return await readNdjsonFile(this.pathOf(id), maxEvents, maxBytes)
+      const path = this.pathOf(id)
+      return await (id.endsWith('.sockrec') ? readRecordFile : readNdjsonFile)(path, maxEvents, maxBytes)
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new Error(`No recording ${id}; it may have been pruned.`, { cause: err })
       throw err
@@ -234,12 +186,9 @@ export class RecordingStore {
   async recordingFor(connectionId: string): Promise<string | undefined> {
     const known = this.byConnection.get(connectionId)
     if (known) return known
-    const suffix = `_${connectionId.slice(0, 8)}.ndjson`
+    const name = `_${connectionId.slice(0, 8)}.`
     for (const id of (await this.entries()).keys()) {
-      if (
-        id.endsWith(suffix) &&
-        (await header(join(this.dir, id)).catch((): Partial<RecordingHeader> => ({}))).connectionId === connectionId
-      )
+      if (id.includes(name) && (await header(join(this.dir, id)).catch((): Partial<RecordingHeader> => ({}))).connectionId === connectionId)
         return id
     }
     return undefined
@@ -260,9 +209,7 @@ export class RecordingStore {
   private async readPayload(recordingId: string, seq: number): Promise<string | Uint8Array | null> {
     await this.settled()
     try {
-      const line = await findLine(this.pathOf(recordingId), seq)
-      const e = line === null ? null : eventsFromWire([JSON.parse(line)])[0]
-      return e && e.seq === seq && (e.type === 'message' || e.type === 'ping' || e.type === 'pong') ? e.data : null
+      return await this.lookup.payloadAt(this.pathOf(recordingId), seq)
     } catch (err) {
       // Pruned meanwhile, or a damaged line: not there to give back.
       if ((err as NodeJS.ErrnoException).code === 'ENOENT' || err instanceof SyntaxError) return null
@@ -283,6 +230,7 @@ export class RecordingStore {
       if (count + room <= this.limits.maxCount && bytes <= this.limits.maxBytes) break
       if (active.has(r.id)) continue
       await unlink(join(this.dir, r.id)).catch(() => undefined)
+      this.lookup.forget(join(this.dir, r.id))
       m.delete(r.id)
       removed.push(r.id)
       count--
