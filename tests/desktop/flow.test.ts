@@ -244,8 +244,9 @@ describe('flow control over IPC (desktop harness)', () => {
       const dir = join(dataDir, 'recordings')
       const files = readdirSync(dir).filter((f) => f.endsWith('.sockrec'))
       expect(files).toHaveLength(1)
-      const lines = recordingLines(join(dir, files[0]))
-        .lines.map((l) => JSON.parse(l) as { type: string; seq?: number; dir?: string; data?: string; on?: boolean })
+      const lines = recordingLines(join(dir, files[0])).lines.map(
+        (l) => JSON.parse(l) as { type: string; seq?: number; dir?: string; data?: string; on?: boolean }
+      )
       const events = lines.slice(1)
       expect(events.findIndex((e, i) => e.seq !== i + 1)).toBe(-1)
       const incoming = events.filter((e) => e.type === 'message' && e.dir === 'in').map((e) => e.data)
