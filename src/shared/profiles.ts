@@ -3,6 +3,7 @@ import * as v from 'valibot'
 import type { KeyValue, OutgoingMessage, ConnectionOptions } from './options'
 import { connectionOptionsObject, keyValueSchema, outgoingMessageSchema } from './schema'
 import { PROFILE_SECRET_PATH } from './secrets'
+import { splitSubprotocols } from './validate'
 
 export const PROFILES_SCHEMA_VERSION = 2
 
@@ -100,10 +101,7 @@ const MIGRATIONS: Record<number, (doc: Record<string, unknown>) => Record<string
         const options: Record<string, unknown> = { url: String(c.url ?? '') }
         const headers = Object.entries((c.headers as Record<string, string>) ?? {}).map(([name, value]) => ({ name, value: String(value) }))
         if (headers.length) options.headers = headers
-        const subs = String(c.protocols ?? '')
-          .split(',')
-          .map((s) => s.trim())
-          .filter(Boolean)
+        const subs = splitSubprotocols(String(c.protocols ?? ''))
         if (subs.length) options.subprotocols = subs
         if (typeof c.pingSeconds === 'number') options.heartbeat = { intervalSec: c.pingSeconds }
         return {

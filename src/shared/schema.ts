@@ -1,6 +1,6 @@
 /** Runtime schemas for everything that crosses a trust boundary. Messages name the field and say why. */
 import * as v from 'valibot'
-import { base64Problem, hasCrLfOrNul, hexProblem, isHttpToken, isSubprotocol, wsUrlProblem } from './validate'
+import { base64Problem, hasCrLfOrNul, headerValueProblem, hexProblem, isSubprotocol, rowNameProblem, wsUrlProblem } from './validate'
 import { isSendableCloseCode } from './closeCodes'
 import type { ConnectionOptions, OutgoingMessage } from './options'
 
@@ -12,10 +12,6 @@ const count = (min: number, max: number) =>
     v.maxValue(max, `must be at most ${max}`)
   )
 
-const headerName = v.pipe(
-  v.string(),
-  v.check(isHttpToken, (i) => `"${String(i.input)}" is not a valid header name (letters, digits and !#$%&'*+-.^_\`|~ only)`)
-)
 const noCrLf = v.pipe(
   v.string(),
   v.check((s) => !hasCrLfOrNul(s), 'must not contain line breaks (CR/LF) or NUL')
@@ -27,7 +23,39 @@ export const keyValueSchema = v.strictObject({
   secret: v.optional(v.boolean()),
   enabled: v.optional(v.boolean())
 })
-const headerSchema = v.strictObject({ ...keyValueSchema.entries, name: headerName })
+/** A header as saved: a name is required (a nameless row with a value must not vanish unnoticed). */
+const headerSchema = v.pipe(
+  keyValueSchema,
+  v.forward(
+    v.check(
+      (h) => rowNameProblem('header', h.name, h.value) === null,
+      (i) => rowNameProblem('header', i.input.name, i.input.value) ?? 'is not a valid header name'
+    ),
+    ['name']
+  )
+)
+/** A header about to be sent: its value must also arrive as typed (see headerValueProblem). */
+const sendableHeaderSchema = v.pipe(
+  headerSchema,
+  v.forward(
+    v.check(
+      (h) => headerValueProblem(h.value) === null,
+      (i) => headerValueProblem(i.input.value, i.input.secret) ?? 'cannot be sent'
+    ),
+    ['value']
+  )
+)
+/** A query parameter about to be sent: a value without a name is refused, not sent as "=value". */
+const sendableQuerySchema = v.pipe(
+  keyValueSchema,
+  v.forward(
+    v.check(
+      (q) => rowNameProblem('query parameter', q.name, q.value) === null,
+      (i) => rowNameProblem('query parameter', i.input.name, i.input.value) ?? 'needs a name'
+    ),
+    ['name']
+  )
+)
 
 const authSchema = v.variant('type', [
   v.strictObject({ type: v.literal('none') }),
@@ -106,10 +134,17 @@ export const connectionOptionsObject = v.strictObject({
       v.array(
         v.pipe(
           v.string(),
-          v.check(isSubprotocol, (i) => `"${String(i.input)}" is not a valid subprotocol token`)
+          v.check(
+            isSubprotocol,
+            (i) =>
+              `"${String(i.input)}" is not a valid subprotocol (letters, digits and !#$%&'*+-.^_\`|~ only; separate several with commas or spaces)`
+          )
         )
       ),
-      v.check((a) => new Set(a).size === a.length, 'must not repeat a subprotocol')
+      v.check(
+        (a) => new Set(a).size === a.length,
+        (i) => `must not repeat a subprotocol ("${i.input.find((p, n) => i.input.indexOf(p) !== n) ?? ''}" is listed twice)`
+      )
     )
   ),
   origin: v.optional(noCrLf),
@@ -149,8 +184,13 @@ export const connectionOptionsObject = v.strictObject({
   preamble: v.optional(v.array(outgoingMessageSchema))
 })
 
+/** Options about to connect: stricter than a saved profile on what must reach the server exactly as typed. */
 export const connectionOptionsSchema = v.pipe(
-  connectionOptionsObject,
+  v.strictObject({
+    ...connectionOptionsObject.entries,
+    query: v.optional(v.array(sendableQuerySchema)),
+    headers: v.optional(v.array(sendableHeaderSchema))
+  }),
   v.check((o) => !(o.tls?.pfx && (o.tls.cert || o.tls.key)), 'tls: give either a PFX or a PEM certificate and key, not both'),
   v.check((o) => !o.tls?.cert === !o.tls?.key, 'tls: a client certificate needs both cert and key'),
   v.check((o) => !o.reconnect || (o.reconnect.baseMs ?? 0) <= (o.reconnect.capMs ?? Infinity), 'reconnect: baseMs must not exceed capMs')

@@ -25,7 +25,7 @@ const refusal = async (method: string, args: unknown[]): Promise<{ message: stri
 describe('validation messages in the user’s words', () => {
   it('names connection settings as the panel does, for connect and for replay', async () => {
     const cases: Array<[unknown, RegExp]> = [
-      [{ url: 'https://example.com/socket' }, /^URL: the scheme must be ws:\/\/ or wss:\/\/; did you mean wss:\/\/example\.com\/socket\?$/],
+      [{ url: 'https://example.com/socket' }, /^URL: https:\/\/ is for web pages, not WebSockets; use wss:\/\/example\.com\/socket$/],
       [
         {
           url: 'ws://x',

@@ -16,7 +16,7 @@ function problem(input: unknown): string {
 
 describe('connection options are rejected before connecting, naming the field and why', () => {
   it.each([
-    [{ url: 'http://x/y' }, /options.url: the scheme must be ws:\/\/ or wss:\/\/; did you mean ws:\/\/x\/y/],
+    [{ url: 'http://x/y' }, /options.url: http:\/\/ is for web pages, not WebSockets; use ws:\/\/x\/y/],
     [{ url: 'ftp://x' }, /options.url: the scheme ftp:\/\/ is not a WebSocket scheme/],
     [{ url: 'ws+unix:/tmp/s' }, /ws\+unix: URLs are not supported/],
     [{ url: 'not a url' }, /options.url: "not a url" is not a valid URL/],

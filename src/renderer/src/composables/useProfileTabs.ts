@@ -3,6 +3,7 @@ import type { Profile, SavedMessage } from '../../../shared/profiles'
 import { useConnections, type ConnectionTab } from '../stores/connections'
 import { useProfiles } from '../stores/profiles'
 import { draftToOptions } from '../mappers/draft'
+import { rowsProblem } from '../mappers/draftCheck'
 import { optionsToDraft } from '../mappers/draftFromOptions'
 import { useComposers } from '../stores/composers'
 import { buildMessage } from '../lib/composer'
@@ -48,6 +49,9 @@ export function useProfileTabs() {
   }
 
   async function save(tab: ConnectionTab, name: string, folder: string, asNew: boolean): Promise<void> {
+    // A nameless row with a value would be refused by the host too, but numbered without the empty rows.
+    const rows = rowsProblem(tab.draft, false)
+    if (rows) throw new Error(rows)
     const p = toProfile(tab, name, folder, asNew)
     await profiles.save(p)
     tab.profileId = p.id

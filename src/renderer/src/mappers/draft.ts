@@ -2,6 +2,7 @@
 import type { AuthOptions, ConnectionOptions, KeyValue, OutgoingMessage } from '../../../shared/options'
 import { DEFAULTS } from '../../../shared/options'
 import { optionsToDraftFields } from './draftFromOptions'
+import { splitSubprotocols } from '../../../shared/validate'
 
 export interface Draft {
   url: string
@@ -60,9 +61,12 @@ export function newDraft(url = 'ws://127.0.0.1:8080'): Draft {
   }
 }
 
+/** An editor row left empty (no name, no value): left out. A value without a name is kept, for validation to refuse. */
+export const isBlankRow = (r: KeyValue): boolean => r.name.trim() === '' && r.value === ''
+
 const rows = (kv: KeyValue[]): KeyValue[] =>
   kv
-    .filter((r) => r.name.trim() !== '')
+    .filter((r) => !isBlankRow(r))
     .map((r) => ({
       name: r.name.trim(),
       value: r.value,
@@ -110,10 +114,7 @@ function formOptions(d: Draft): ConnectionOptions {
   }
   if (rows(d.query).length) o.query = rows(d.query)
   if (rows(d.headers).length) o.headers = rows(d.headers)
-  const subs = d.subprotocols
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean)
+  const subs = splitSubprotocols(d.subprotocols)
   if (subs.length) o.subprotocols = subs
   if (d.origin.trim()) o.origin = d.origin.trim()
   if (d.auth.type !== 'none') o.auth = { ...d.auth }

@@ -5,6 +5,7 @@ import type { SockEvent } from '../../../shared/events'
 import type { OutgoingMessage } from '../../../shared/options'
 import { getApi } from '../api'
 import { draftToOptions } from '../mappers/draft'
+import { rowsProblem } from '../mappers/draftCheck'
 import { applyEvent, createTab, showEvents, type ConnectionTab } from './connectionTab'
 import { useProfiles } from './profiles'
 import { resolveDeep, unresolvedMessage } from '../../../shared/variables'
@@ -83,11 +84,15 @@ export const useConnections = defineStore('connections', () => {
       await api.remove(tab.connId).catch(() => undefined)
       tab.connId = null
     }
-    const { value: options, missing } = resolveDeep(draftToOptions(tab.draft), useProfiles().variables)
+    const vars = useProfiles().variables
+    const { value: options, missing } = resolveDeep(draftToOptions(tab.draft), vars)
     if (missing.length) {
       tab.problem = unresolvedMessage(missing, 'This connection')
       return
     }
+    // Checked here too, to name rows as the editor numbers them (the host sees them without the empty ones).
+    tab.problem = rowsProblem(resolveDeep({ headers: tab.draft.headers, query: tab.draft.query }, vars).value, true)
+    if (tab.problem) return
     const secretsProblem = missingSecretsProblem(tab, options)
     if (secretsProblem) {
       tab.problem = secretsProblem
