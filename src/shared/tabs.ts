@@ -4,11 +4,18 @@
  */
 import * as v from 'valibot'
 
+/** A sent message in the composer's history, with the kind it was sent as. */
+export interface HistoryEntry {
+  mode: 'text' | 'json' | 'binary'
+  text: string
+  binaryEncoding?: 'hex' | 'base64'
+}
+
 export interface SavedComposer {
   mode: 'text' | 'json' | 'binary' | 'file'
   text: string
   binaryEncoding: 'hex' | 'base64'
-  history: string[]
+  history: HistoryEntry[]
   saved: Array<{ name: string; mode: 'text' | 'json' | 'binary' | 'file'; text: string }>
 }
 
@@ -37,7 +44,16 @@ export const savedTabsSchema = v.pipe(
         mode,
         text: v.string(),
         binaryEncoding: v.picklist(['hex', 'base64']),
-        history: v.pipe(v.array(v.string()), v.maxLength(200)),
+        history: v.pipe(
+          v.array(
+            v.object({
+              mode: v.picklist(['text', 'json', 'binary']),
+              text: v.string(),
+              binaryEncoding: v.optional(v.picklist(['hex', 'base64']))
+            })
+          ),
+          v.maxLength(200)
+        ),
         saved: v.array(v.object({ name: v.string(), mode, text: v.string() }))
       }),
       profileId: v.nullable(v.string()),

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { nextTick } from 'vue'
 import { mount } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
-import { buildMessage, formatJson, jsonProblem } from '../../src/renderer/src/lib/composer'
+import { pickedFile, buildMessage, formatJson, jsonProblem } from '../../src/renderer/src/lib/composer'
 import { draftToOptions, newDraft, splitPem } from '../../src/renderer/src/mappers/draft'
 import { validateConnectionOptions } from '../../src/shared/schema'
 import { DEFAULTS } from '../../src/shared/options'
@@ -48,7 +48,7 @@ describe('composer validation', () => {
 
   it('file mode needs a file and sends it as binary or text', () => {
     expect(buildMessage({ mode: 'file', text: '', binaryEncoding: 'hex' })).toMatchObject({ ok: false })
-    const file = { name: 'a.bin', base64: 'AAEC', asText: false, text: '\u0000\u0001\u0002' }
+    const file = { name: 'a.bin', base64: 'AAEC', size: 3, asText: false, text: '\u0000\u0001\u0002' }
     expect(buildMessage({ mode: 'file', text: '', binaryEncoding: 'hex', file })).toEqual({
       ok: true,
       message: { kind: 'binary', encoding: 'base64', data: 'AAEC' }
@@ -60,9 +60,23 @@ describe('composer validation', () => {
     })
   })
 
+  it('a picked file goes as binary: "send as text" starts unticked and is offered only for valid UTF-8, its size exact', () => {
+    const random = pickedFile('noise.bin', new Uint8Array([0xde, 0xad, 0xbe, 0xef, 0xff, 0x00]))
+    expect(random).toEqual({ name: 'noise.bin', base64: '3q2+7/8A', size: 6, asText: false })
+    // Even ticked by hand (a stale state), bytes that are not UTF-8 never go out as replacement characters.
+    expect(buildMessage({ mode: 'file', text: '', binaryEncoding: 'hex', file: { ...random, asText: true } })).toEqual({
+      ok: true,
+      message: { kind: 'binary', encoding: 'base64', data: '3q2+7/8A' }
+    })
+    const note = pickedFile('note.txt', new TextEncoder().encode('héllo'))
+    expect(note).toMatchObject({ size: 6, asText: false, text: 'héllo' })
+    const exact = pickedFile('29.txt', new Uint8Array(29).fill(0x41))
+    expect(exact.size).toBe(29)
+  })
+
   it('the settings form turns into options the engine accepts', () => {
     const d = newDraft(' ws://127.0.0.1:1/x ')
-    d.headers.push({ name: ' X-A ', value: ' 1' }, { name: '  ', value: 'ignored' })
+    d.headers.push({ name: ' X-A ', value: ' 1' }, { name: '  ', value: '' }) // an empty row is left out
     d.subprotocols = ' a, ,b '
     d.heartbeat.intervalSec = 5
     d.reconnect.enabled = true

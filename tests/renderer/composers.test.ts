@@ -22,20 +22,30 @@ describe('the composer store', () => {
     setActivePinia(createPinia())
     const composers = useComposers()
     const c = composers.of('a')
-    Object.assign(c, { mode: 'file', text: 'draft', history: ['one'], saved: [{ name: 'n', mode: 'json', text: '{}' }] })
-    c.file = { name: 'f.bin', base64: 'AA==', asText: false }
+    Object.assign(c, {
+      mode: 'file',
+      text: 'draft',
+      history: [{ mode: 'text', text: 'one' }],
+      saved: [{ name: 'n', mode: 'json', text: '{}' }]
+    })
+    c.file = { name: 'f.bin', base64: 'AA==', size: 1, asText: false }
     const snap = composers.snapshot('a')
     expect(snap).toEqual({
       mode: 'text',
       text: 'draft',
       binaryEncoding: 'hex',
-      history: ['one'],
+      history: [{ mode: 'text', text: 'one' }],
       saved: [{ name: 'n', mode: 'json', text: '{}' }]
     })
     composers.restore('b', snap)
-    snap.history.push('later')
+    snap.history.push({ mode: 'text', text: 'later' })
+    snap.history[0].text = 'changed'
     snap.saved[0].text = 'changed'
-    expect(composers.snapshot('b')).toEqual({ ...snap, history: ['one'], saved: [{ name: 'n', mode: 'json', text: '{}' }] })
+    expect(composers.snapshot('b')).toEqual({
+      ...snap,
+      history: [{ mode: 'text', text: 'one' }],
+      saved: [{ name: 'n', mode: 'json', text: '{}' }]
+    })
   })
 })
 
@@ -47,7 +57,10 @@ describe('composer history', () => {
       c.text = t
       remember(c)
     }
-    expect(c.history).toEqual(['a', 'b'])
+    expect(c.history).toEqual([
+      { mode: 'text', text: 'a' },
+      { mode: 'text', text: 'b' }
+    ])
     historyStep(c, -1)
     expect(c.text).toBe('b')
     historyStep(c, -1)
@@ -66,6 +79,24 @@ describe('composer history', () => {
       remember(c)
     }
     expect(c.history.length).toBe(200)
-    expect(c.history[0]).toBe('m5')
+    expect(c.history[0]).toEqual({ mode: 'text', text: 'm5' })
+  })
+
+  it('recalls a message as the kind it was sent as: hex bytes come back in Binary mode, hex', () => {
+    setActivePinia(createPinia())
+    const c = useComposers().of('t')
+    Object.assign(c, { mode: 'binary', binaryEncoding: 'hex', text: 'de ad be ef' })
+    remember(c)
+    Object.assign(c, { mode: 'binary', binaryEncoding: 'base64', text: '3q2+7w==' })
+    remember(c)
+    Object.assign(c, { mode: 'json', text: '{"a":1}' })
+    remember(c)
+    Object.assign(c, { mode: 'text', text: '' })
+    historyStep(c, -1)
+    expect([c.mode, c.text]).toEqual(['json', '{"a":1}'])
+    historyStep(c, -1)
+    expect([c.mode, c.binaryEncoding, c.text]).toEqual(['binary', 'base64', '3q2+7w=='])
+    historyStep(c, -1)
+    expect([c.mode, c.binaryEncoding, c.text]).toEqual(['binary', 'hex', 'de ad be ef'])
   })
 })

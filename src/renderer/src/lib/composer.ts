@@ -1,7 +1,8 @@
 /** Turns what the composer holds into an outgoing message, or a clear problem. Pure, so it is unit-tested. */
 import type { OutgoingMessage } from '../../../shared/options'
 import { base64Problem, hexProblem } from '../../../shared/validate'
-import type { SavedComposer } from '../../../shared/tabs'
+import type { HistoryEntry, SavedComposer } from '../../../shared/tabs'
+import { base64 } from '../../../shared/wire'
 
 export type ComposerMode = 'text' | 'json' | 'binary' | 'file'
 
@@ -9,12 +10,34 @@ export interface ComposerInput {
   mode: ComposerMode
   text: string
   binaryEncoding: 'hex' | 'base64'
-  file?: { name: string; base64: string; asText: boolean; text?: string }
+  file?: ComposerFile
+}
+
+/** A picked file. `text` only when its bytes are valid UTF-8: anything else would go out as U+FFFD, silently. */
+export interface ComposerFile {
+  name: string
+  base64: string
+  size: number
+  asText: boolean
+  text?: string
+}
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true })
+
+/** A newly picked file: sent as binary unless the user ticks "send as text" (offered for valid UTF-8 only). */
+export function pickedFile(name: string, bytes: Uint8Array): ComposerFile {
+  let text: string | undefined
+  try {
+    text = strictUtf8.decode(bytes)
+  } catch {
+    text = undefined
+  }
+  return { name, base64: base64.encode(bytes), size: bytes.byteLength, asText: false, ...(text === undefined ? {} : { text }) }
 }
 
 /** One tab's composer: the draft, what was sent (newest last) and the messages saved by name. */
 export interface ComposerState extends ComposerInput {
-  history: string[]
+  history: HistoryEntry[]
   /** Where the arrow keys are in the history; -1 is the draft itself. */
   historyIndex: number
   saved: SavedComposer['saved']
@@ -52,8 +75,8 @@ export function buildMessage(i: ComposerInput): Built {
     }
     case 'file':
       if (!i.file) return { ok: false, problem: 'Choose a file first.' }
-      return i.file.asText
-        ? { ok: true, message: { kind: 'text', data: i.file.text ?? '' } }
+      return i.file.asText && i.file.text !== undefined
+        ? { ok: true, message: { kind: 'text', data: i.file.text } }
         : { ok: true, message: { kind: 'binary', encoding: 'base64', data: i.file.base64 } }
   }
 }
@@ -64,10 +87,12 @@ export function newComposer(): ComposerState {
 
 const HISTORY_MAX = 200
 
-/** After a send: the text joins the history (not twice in a row, at most HISTORY_MAX kept). */
+/** After a send: the message joins the history with its kind (not twice in a row, at most HISTORY_MAX kept). */
 export function remember(s: ComposerState): void {
   if (s.mode === 'file' || !s.text) return
-  if (s.history[s.history.length - 1] !== s.text) s.history.push(s.text)
+  const last = s.history[s.history.length - 1]
+  const entry: HistoryEntry = { mode: s.mode, text: s.text, ...(s.mode === 'binary' ? { binaryEncoding: s.binaryEncoding } : {}) }
+  if (!last || last.text !== entry.text || last.mode !== entry.mode || last.binaryEncoding !== entry.binaryEncoding) s.history.push(entry)
   if (s.history.length > HISTORY_MAX) s.history.shift()
   s.historyIndex = -1
 }
@@ -81,8 +106,12 @@ export function historyStep(s: ComposerState, d: number): void {
     s.text = ''
     return
   }
+  // A recalled message comes back as what it was sent as: `de ad be ef` is hex bytes, not text.
+  const entry = s.history[i]
   s.historyIndex = i
-  s.text = s.history[i]
+  s.mode = entry.mode
+  if (entry.binaryEncoding) s.binaryEncoding = entry.binaryEncoding
+  s.text = entry.text
 }
 
 export function loadSaved(s: ComposerState, name: string): void {

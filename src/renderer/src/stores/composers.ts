@@ -9,7 +9,7 @@ const kept = (s: SavedComposer): SavedComposer => ({
   mode: s.mode === 'file' ? 'text' : s.mode,
   text: s.text,
   binaryEncoding: s.binaryEncoding,
-  history: [...s.history],
+  history: s.history.map((h) => ({ ...h })),
   saved: s.saved.map((m) => ({ ...m }))
 })
 
