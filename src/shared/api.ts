@@ -84,7 +84,11 @@ export interface SockscopeMethods {
   /** Sockscope JSON of the given profiles (all when null) and environments; secrets as placeholders unless included. */
   exportProfiles(ids: string[] | null, includeSecrets: boolean): Promise<FileResult>
   /** Desktop: null opens a file dialog. Browser: the renderer passes the uploaded file. */
-  importFile(file: { name: string; content: string } | null): Promise<ImportSummary>
+  /**
+   * `onDuplicate`: what a profile or environment does when one with its name is here but differs (an identical one
+   * is always skipped); 'keep-both' by default.
+   */
+  importFile(file: { name: string; content: string } | null, onDuplicate?: 'keep-both' | 'replace' | 'skip'): Promise<ImportSummary>
   recordingsList(): Promise<RecordingInfo[]>
   /** A recording's events (at most 200,000), with notes on lines skipped and events not loaded. */
   recordingRead(id: string): Promise<{ url: string; events: SockEvent[]; notes: string[] }>

@@ -51,7 +51,10 @@ export const METHOD_ARGS: { [K in MethodName]: ArgsSchema<K> } = {
   settingsSet: v.strictTuple([v.strictObject({ persistInsecureSecrets: v.boolean() })]),
   secretsProvide: v.strictTuple([v.record(v.pipe(v.string(), v.maxLength(500)), v.string())]),
   exportProfiles: v.strictTuple([v.nullable(v.array(id)), v.boolean()]),
-  importFile: v.strictTuple([v.nullable(v.strictObject({ name: v.pipe(v.string(), v.maxLength(500)), content: v.string() }))]),
+  importFile: v.strictTuple([
+    v.nullable(v.strictObject({ name: v.pipe(v.string(), v.maxLength(500)), content: v.string() })),
+    v.optional(v.picklist(['keep-both', 'replace', 'skip'], 'must be keep-both, replace or skip'))
+  ]),
   recordingsList: v.strictTuple([]),
   recordingRead: v.strictTuple([recordingId]),
   recordingExport: v.strictTuple([recordingId, v.picklist(['ndjson', 'har', 'csv'], 'must be ndjson, har or csv')]),

@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import { randomUUID } from 'node:crypto'
 import type { SockscopeMethods } from '../../shared/api'
 import type { FileResult } from '../../shared/storeTypes'
-import { redactProfile } from '../../shared/secrets'
+import { SECRET_PLACEHOLDER, redactProfile } from '../../shared/secrets'
 import type { ProfileStore } from '../store/profileStore'
 import type { RecordingStore } from '../store/recordings'
 import { EXPORT_MIME, exportRecording } from '../store/recordingExport'
@@ -92,16 +92,16 @@ export function dataMethods(d: DataDeps): Pick<SockscopeMethods, DataMethodNames
         secretsIncluded: includeSecrets,
         profiles: includeSecrets ? chosen : chosen.map(redactProfile),
         environments: s.environments.map((e) =>
-          includeSecrets ? e : { ...e, variables: e.variables.map((v) => (v.secret ? { ...v, value: '<secret: not exported>' } : v)) }
+          includeSecrets ? e : { ...e, variables: e.variables.map((v) => (v.secret ? { ...v, value: SECRET_PLACEHOLDER } : v)) }
         )
       }
       return deliver(d.files, `sockscope-profiles-${stamp()}.json`, 'application/json', JSON.stringify(doc, null, 2))
     },
-    importFile: async (file) => {
+    importFile: async (file, onDuplicate) => {
       const f = file ?? (d.files ? await d.files.open() : null)
       if (!f) return { format: 'sockscope', profiles: [], environments: [], recordings: [], sessions: [], notes: [], cancelled: true }
       const r = importContent(f.name, f.content)
-      const taken = p.importAll(r.environments, r.profiles)
+      const taken = p.importAll(r.environments, r.profiles, onDuplicate)
       r.profiles = taken.profiles
       r.environments = taken.environments
       r.notes.push(...taken.skipped)

@@ -17,13 +17,15 @@ import {
   injectProfileSecrets,
   profileSecretKey,
   environmentSecretKey,
-  environmentSecretPaths
+  environmentSecretPaths,
+  SECRET_PLACEHOLDER
 } from '../../shared/secrets'
 import { ValidationError } from '../../shared/schema'
 import { JsonFile } from './jsonFile'
 import { SecretsStore, type EncryptionBackend } from './secrets'
 import type { SafeWriteFs } from './safeWrite'
 import { lockedMessage, type DataLock } from './dataLock'
+import { decide, nameKey, outcomeList, type DuplicatePolicy, type Outcome } from './importMerge'
 
 /** A change that is kept in memory but could not be written yet; the message says which file and why. */
 export class SaveFailed extends Error {
@@ -116,9 +118,15 @@ export class ProfileStore {
 
   /**
    * Takes imported environments and profiles all at once: each is validated first, the invalid ones are named
-   * and left out, and the valid ones are committed in one write (nothing is half imported). Returns the notes.
+   * and left out, and the valid ones are committed in one write (nothing is half imported). One identical to an
+   * item held is skipped; one that differs under a held name follows `policy` (importMerge.ts). Returns what was
+   * added or replaced, and the notes.
    */
-  importAll(environments: unknown[], profiles: unknown[]): { environments: Environment[]; profiles: Profile[]; skipped: string[] } {
+  importAll(
+    environments: unknown[],
+    profiles: unknown[],
+    policy: DuplicatePolicy = 'keep-both'
+  ): { environments: Environment[]; profiles: Profile[]; skipped: string[] } {
     const skipped: string[] = []
     const check = <T>(schema: v.GenericSchema<unknown, T>, what: string, items: unknown[]): T[] =>
       items.flatMap((item, i) => {
@@ -130,21 +138,68 @@ export class ProfileStore {
         )
         return []
       })
-    const envs = check(environmentSchema, 'Environment', environments) as Environment[]
-    const profs = check(profileSchema, 'Profile', profiles) as Profile[]
     const doc = structuredClone(this.doc)
     const pendingSecrets: Array<[string, Record<string, string>, Set<string>]> = []
-    for (const e of envs) {
-      const { clean, secrets } = extractEnvironmentSecrets(e)
-      doc.environments.push(clean)
-      pendingSecrets.push([environmentSecretKey(clean.id, ''), secrets, new Set()])
+    const outcome = { identical: [] as Outcome[], skipped: [] as Outcome[], replaced: [] as Outcome[] }
+    /** Decides one item against those held, and applies it to `list`; returns it when it was added or replaced. */
+    const merge = <T extends Environment | Profile>(
+      list: T[],
+      item: T,
+      { secrets: carried, paths }: { secrets: Record<string, string>; paths: string[] },
+      what: 'profile' | 'environment',
+      key: (id: string, path: string) => string,
+      names: Set<string>
+    ): T | null => {
+      // An export without secrets holds placeholders: those secrets are missing (asked for), not their value.
+      const secrets = Object.fromEntries(Object.entries(carried).filter(([, value]) => value !== SECRET_PLACEHOLDER))
+      const newPrefix = key(item.id, '')
+      const sameSecrets = (heldId: string): boolean =>
+        Object.entries(secrets).every(([k, value]) => this.secrets.get(key(heldId, k.slice(newPrefix.length))) === value)
+      const d = decide(list, item, sameSecrets, policy, names)
+      if (d.kind === 'identical' || d.kind === 'skipped') {
+        outcome[d.kind].push({ what, name: d.name })
+        return null
+      }
+      if (d.kind === 'replace') {
+        list[list.findIndex((x) => x.id === d.id)] = d.item
+        outcome.replaced.push({ what, name: d.item.name })
+      } else list.push(d.item)
+      // A replaced item keeps the secret values held for it that the file does not carry (an export without secrets).
+      const kept: Array<[string, string]> = []
+      for (const path of d.kind === 'replace' ? paths : []) {
+        const held = this.secrets.get(key(d.item.id, path))
+        if (held !== undefined) kept.push([key(d.item.id, path), held])
+      }
+      const incoming = Object.entries(secrets).map(([k, value]) => [key(d.item.id, k.slice(newPrefix.length)), value])
+      const moved = Object.fromEntries([...kept, ...incoming])
+      pendingSecrets.push([key(d.item.id, ''), moved, new Set()])
+      return d.item
     }
-    for (const p of profs) {
-      const { clean, secrets } = extractProfileSecrets(p)
-      doc.profiles.push(clean)
-      if (clean.folder && !doc.folders.includes(clean.folder)) doc.folders.push(clean.folder)
-      pendingSecrets.push([profileSecretKey(clean.id, ''), secrets, new Set()])
-    }
+    // What the caller gets back is the item as imported (its secrets in place), under the id and name it took.
+    const envNames = new Set(doc.environments.map(nameKey))
+    const envs = check(environmentSchema, 'Environment', environments).flatMap((e) => {
+      const { clean, secrets } = extractEnvironmentSecrets(e as Environment)
+      const took = merge(
+        doc.environments,
+        clean,
+        { secrets, paths: environmentSecretPaths(clean) },
+        'environment',
+        environmentSecretKey,
+        envNames
+      )
+      return took ? [{ ...(e as Environment), id: took.id, name: took.name }] : []
+    })
+    const profileNames = new Set(doc.profiles.map(nameKey))
+    const profs = check(profileSchema, 'Profile', profiles).flatMap((p) => {
+      const { clean, secrets } = extractProfileSecrets(p as Profile)
+      const took = merge(doc.profiles, clean, { secrets, paths: clean.secretPaths ?? [] }, 'profile', profileSecretKey, profileNames)
+      if (took?.folder && !doc.folders.includes(took.folder)) doc.folders.push(took.folder)
+      return took ? [{ ...(p as Profile), id: took.id, name: took.name }] : []
+    })
+    const say = (list: Outcome[], sentence: string): void => void (list.length && skipped.push(`${outcomeList(list)} ${sentence}.`))
+    say(outcome.identical, 'already here and unchanged, so not imported again')
+    say(outcome.skipped, 'had the name of one you have and were skipped')
+    say(outcome.replaced, 'replaced the one with the same name')
     this.doc = doc
     for (const [prefix, secrets, keep] of pendingSecrets) this.secrets.replacePrefix(prefix, secrets, keep)
     this.commit()

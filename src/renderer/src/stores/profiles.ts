@@ -87,9 +87,12 @@ export const useProfiles = defineStore('profiles', () => {
     deliver(await api.exportProfiles(null, includeSecrets))
   }
 
+  /** What an import does with a profile or environment whose name is taken but which differs (identical: skipped). */
+  const onDuplicate = ref<'keep-both' | 'replace' | 'skip'>('keep-both')
+
   async function importFile(file: { name: string; content: string } | null): Promise<ImportSummary | null> {
     try {
-      const r = await api.importFile(file)
+      const r = await api.importFile(file, onDuplicate.value)
       if (r.cancelled) return r
       await refresh()
       await loadRecordings()
@@ -144,6 +147,7 @@ export const useProfiles = defineStore('profiles', () => {
     importFile,
     loadRecordings,
     exportRecording,
+    onDuplicate,
     provideSecrets,
     setPersistInsecure
   }
