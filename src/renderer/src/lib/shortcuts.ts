@@ -15,6 +15,7 @@ export const SHORTCUTS: Shortcut[] = [
   { keys: 'Ctrl/Cmd+F', what: 'Focus the message filter', command: 'focus-filter' },
   { keys: 'Ctrl/Cmd+K', what: 'Clear the log', command: 'clear-log' },
   { keys: 'Ctrl/Cmd+L', what: 'Focus the URL', command: 'focus-url' },
+  { keys: 'Ctrl/Cmd+,', what: 'Open / fold the connection settings', command: 'toggle-settings' },
   { keys: 'Ctrl/Cmd+P', what: 'Pause / resume the view', command: 'pause' },
   { keys: 'F1 or ?', what: 'Show this help', command: 'help' },
   { keys: '↑ / ↓ in the log', what: 'Select the previous / next message (Shift adds a second)', command: '' },
@@ -30,7 +31,16 @@ export function commandFor(e: KeyboardEvent): string | null {
   if (e.shiftKey && k === 'c') return 'toggle-connection'
   if (e.shiftKey) return null
   return (
-    ({ t: 'new-connection', w: 'close-tab', f: 'focus-filter', k: 'clear-log', l: 'focus-url', p: 'pause' } as Record<string, string>)[k] ??
-    null
+    (
+      {
+        t: 'new-connection',
+        w: 'close-tab',
+        f: 'focus-filter',
+        k: 'clear-log',
+        l: 'focus-url',
+        p: 'pause',
+        ',': 'toggle-settings'
+      } as Record<string, string>
+    )[k] ?? null
   )
 }

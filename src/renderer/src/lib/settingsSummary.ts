@@ -1,0 +1,34 @@
+/**
+ * The one line that stands for a tab's connection settings while they are folded away (issue 15: the log gets the
+ * space), e.g. "2 headers · chat.v2 · Bearer token · TLS: custom CA · ping 5 s". Only what differs from a plain
+ * connection is named; nothing secret is shown.
+ */
+import type { Draft } from '../mappers/draft'
+import { splitSubprotocols } from '../../../shared/validate'
+
+const count = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`
+const AUTH: Record<string, string> = { basic: 'Basic auth', bearer: 'Bearer token', apiKey: 'API key' }
+
+export function settingsSummary(d: Draft): string {
+  const parts: string[] = []
+  const headers = d.headers.filter((h) => h.name.trim()).length
+  if (headers) parts.push(count(headers, 'header'))
+  const query = d.query.filter((q) => q.name.trim()).length
+  if (query) parts.push(count(query, 'query parameter'))
+  const protocols = splitSubprotocols(d.subprotocols)
+  if (protocols.length)
+    parts.push(protocols.length > 2 ? `${protocols.slice(0, 2).join(', ')} +${protocols.length - 2}` : protocols.join(', '))
+  if (d.origin.trim()) parts.push('Origin set')
+  if (d.auth.type !== 'none') parts.push(AUTH[d.auth.type])
+  const tls = [
+    d.tls.ca.trim() && 'custom CA',
+    (d.tls.cert.trim() || d.tls.pfx.trim()) && 'client certificate',
+    d.tls.allowInvalidCertificates && 'not verified'
+  ]
+  if (tls.some(Boolean)) parts.push(`TLS: ${tls.filter(Boolean).join(', ')}`)
+  if (d.proxy.type !== 'none') parts.push(`${d.proxy.type === 'http' ? 'HTTP' : 'SOCKS5'} proxy`)
+  if (d.heartbeat.intervalSec > 0) parts.push(`ping ${d.heartbeat.intervalSec} s`)
+  if (d.reconnect.enabled) parts.push('reconnects')
+  if (!d.perMessageDeflate) parts.push('no compression')
+  return parts.length ? parts.join(' · ') : 'defaults'
+}

@@ -1,0 +1,22 @@
+import { describe, expect, it } from 'vitest'
+import { newDraft } from '../../src/renderer/src/mappers/draft'
+import { settingsSummary } from '../../src/renderer/src/lib/settingsSummary'
+
+describe('the folded settings line', () => {
+  it('says "defaults" for a plain connection', () => {
+    expect(settingsSummary(newDraft('ws://127.0.0.1:1/'))).toBe('defaults')
+  })
+
+  it('names what differs, in the order of the tabs, and never a secret', () => {
+    const d = newDraft('wss://127.0.0.1:1/')
+    d.headers.push({ name: 'X-A', value: '1' }, { name: 'Authorization', value: 'Bearer s3cret', secret: true }, { name: '', value: '' })
+    d.subprotocols = 'chat.v2, json  graphql-ws'
+    d.auth = { type: 'bearer', token: 's3cret' }
+    d.tls.ca = '-----BEGIN CERTIFICATE-----'
+    d.heartbeat.intervalSec = 5
+    d.reconnect.enabled = true
+    const line = settingsSummary(d)
+    expect(line).toBe('2 headers · chat.v2, json +1 · Bearer token · TLS: custom CA · ping 5 s · reconnects')
+    expect(line).not.toContain('s3cret')
+  })
+})
