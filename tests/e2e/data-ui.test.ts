@@ -180,6 +180,8 @@ describe('issue 11 item 8 in Chromium', () => {
       await tabs.nth(0).click()
       expect(await page.getByRole('textbox', { name: 'URL' }).inputValue()).toBe(`${echo.url}/first`)
       await page.getByRole('status', { name: 'Connection state' }).filter({ hasText: 'Connected' }).waitFor()
+      // A connected profile's settings are folded to their summary (issue 15); a click opens them.
+      await page.getByRole('button', { name: 'Open the connection settings' }).click()
       await page.getByRole('tab', { name: 'Headers' }).click()
       expect(await page.getByLabel('Header 1 value').inputValue()).toBe('across reloads')
       expect(await composer.textContent()).toBe('an unsent draft')

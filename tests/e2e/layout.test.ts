@@ -42,8 +42,8 @@ function measure(page: Page): Promise<Fit> {
     const log = document.querySelector('[aria-label="Message log"]')!
     const lr = log.getBoundingClientRect()
     const logBox = { top: Math.max(lr.top, 0), left: lr.left, bottom: Math.min(lr.bottom, innerHeight), right: lr.right }
-    const rows = [...log.querySelectorAll('.row')].filter((r) => inside(r.getBoundingClientRect(), logBox)).length
-    const send = [...document.querySelectorAll('button')].find((b) => b.textContent?.trim() === 'Send')
+    const rows = Array.from(log.querySelectorAll('.row')).filter((r) => inside(r.getBoundingClientRect(), logBox)).length
+    const send = Array.from(document.querySelectorAll('button')).find((b) => b.textContent?.trim() === 'Send')
     const status = document.querySelector('[aria-label="Status bar"]')
     const main = document.querySelector('main')!
     return {

@@ -9,6 +9,7 @@ import { join, resolve } from 'node:path'
 import type { SockEvent } from '../../src/shared/events'
 import { startWsServer } from '../helpers/servers'
 import { until } from '../helpers/time'
+import { recordingLines } from '../helpers/recordingFile'
 import { FakeWebContents, recorded, type FakeWindow } from './electronMock'
 import { loadShell } from './loadShell'
 
@@ -238,7 +239,7 @@ describe('desktop shell (built main bundle, mocked electron)', () => {
       await until(() => recorded.quits === quitsBefore + 1, 'the real quit once everything is written')
       const dir = join(dataDir, 'recordings')
       const file = readdirSync(dir).find((f) => readFileSync(join(dir, f), 'utf8').includes(id))!
-      const lines = readFileSync(join(dir, file), 'utf8').trim().split('\n')
+      const { lines } = recordingLines(join(dir, file))
       // Before the fix the last buffered lines (up to 50 ms of them) were lost to the quit.
       expect(lines.filter((l) => l.includes('"dir":"out"') && l.includes('before quit')).length).toBe(200)
       expect(existsSync(join(dataDir, 'sockscope.lock'))).toBe(false) // released for the next process
