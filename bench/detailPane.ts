@@ -125,7 +125,7 @@ interface LoadFigures {
 }
 
 async function loadFull(page: Page, row: number, wantJson: boolean): Promise<LoadFigures> {
-  await page.locator('[role=log] .row.in').nth(row).click()
+  await page.locator('[role=listbox] .row.in').nth(row).click()
   await page.getByRole('button', { name: 'Load full payload' }).waitFor()
   const browser = page.context().browser()!
   await browser.startTracing(undefined, { categories: ['toplevel'] })
@@ -161,7 +161,7 @@ export async function detailPaneRun(page: Page): Promise<DetailPaneFigures> {
   try {
     await freshTab(page, (wss.address() as AddressInfo).port)
     await page
-      .locator('[role=log] .row.in')
+      .locator('[role=listbox] .row.in')
       .nth(payloads.length - 1)
       .waitFor({ timeout: 60_000 })
     // The 3 MB tree last: the old pane could crash the renderer there, and nothing can be measured after that.

@@ -27,7 +27,7 @@ export async function logOperations(page: Page): Promise<{ substringMs: number; 
   const regexMs = await timeFilter('/x{16}$/')
   await timeFilter('')
   const jumpMs = await jumpToEnd(page)
-  const domRows = (await page.evaluate(`document.querySelectorAll('[role=log] [data-abs]').length`)) as number
+  const domRows = (await page.evaluate(`document.querySelectorAll('[role=listbox] [data-abs]').length`)) as number
   return { substringMs, regexMs, jumpMs, domRows }
 }
 
@@ -43,7 +43,7 @@ export async function bigMessage(page: Page, server: FloodServer, bytes: number)
   const { started } = await server.next()
   const shown = (await (
     await page.waitForFunction(
-      () => (Array.from(document.querySelectorAll('[role=log] .row.in')).some((r) => r.textContent?.includes('MiB')) ? Date.now() : 0),
+      () => (Array.from(document.querySelectorAll('[role=listbox] .row.in')).some((r) => r.textContent?.includes('MiB')) ? Date.now() : 0),
       undefined,
       {
         polling: 'raf',
@@ -60,7 +60,7 @@ export async function bigMessage(page: Page, server: FloodServer, bytes: number)
 /** From the top of the log to its end, until painted (two frames after the scroll). */
 export function jumpToEnd(page: Page): Promise<number> {
   return page.evaluate(`new Promise((resolve) => {
-    const log = document.querySelector('[role=log]')
+    const log = document.querySelector('[role=listbox]')
     log.scrollTop = 0
     requestAnimationFrame(() => {
       const t0 = performance.now()

@@ -72,7 +72,7 @@ export async function latencyRun(page: Page, server: FloodServer, rate: number, 
   await page.evaluate(`(() => {
     window.__lat = []
     window.__latT0 = performance.now()
-    const log = document.querySelector('[role=log]')
+    const log = document.querySelector('[role=listbox]')
     window.__latObs = new MutationObserver((muts) => {
       const now = performance.timeOrigin + performance.now()
       for (const m of muts) for (const n of m.addedNodes) {

@@ -125,7 +125,7 @@ describe('desktop data (harness)', () => {
     await connected(page)
     expect(echo.requests.at(-1)!.headers['x-api-secret']).toBe(secret)
     await sendText(page, 'still working')
-    await page.getByRole('log', { name: 'Message log' }).getByText('still working').first().waitFor()
+    await page.getByRole('listbox', { name: 'Message log' }).getByText('still working').first().waitFor()
     expect(filesHolding(dataDir, secret)).toEqual([])
     await quit(app)
     expect(existsSync(join(dataDir, 'secrets.json'))).toBe(false)

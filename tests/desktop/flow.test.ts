@@ -165,7 +165,7 @@ describe('flow control over IPC (desktop harness)', () => {
       await connectTo(page, flood.url)
       await sendText(page, 'go')
       await page
-        .getByRole('log', { name: 'Message log' })
+        .getByRole('listbox', { name: 'Message log' })
         .getByText(/^n\d+ /)
         .first()
         .waitFor()
@@ -197,7 +197,7 @@ describe('flow control over IPC (desktop harness)', () => {
       // and the session paused the socket: the page was told, in log rows (and a status banner while it lasted).
       expect(w.firstOver).not.toBeNull()
       expect(w.max).toBeLessThan(PRESSURE_HIGH + 5 * MB)
-      const log = page.getByRole('log', { name: 'Message log' })
+      const log = page.getByRole('listbox', { name: 'Message log' })
       await page.getByRole('searchbox', { name: 'Filter messages' }).fill('Capture ')
       await log
         .getByText(/^Capture throttled: the view fell behind/)

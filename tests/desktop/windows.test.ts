@@ -44,7 +44,7 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true })
 })
 
-const log = (page: Page) => page.getByRole('log', { name: 'Message log' })
+const log = (page: Page) => page.getByRole('listbox', { name: 'Message log' })
 /** Log entries whose payload preview is exactly `text`, in one direction. */
 const entries = (page: Page, dir: 'in' | 'out', text: string) => log(page).locator(`.row.${dir} .preview`).getByText(text, { exact: true })
 const tabs = (page: Page) => page.getByRole('tablist', { name: 'Connections' }).getByRole('tab')

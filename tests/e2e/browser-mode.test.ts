@@ -22,7 +22,7 @@ describe('browser mode in Chromium', () => {
     const { page, errors } = await openApp(browser, host)
     await connectTo(page, `${echo.url}/echo`)
     await sendText(page, 'hello from chromium')
-    const log = page.getByRole('log', { name: 'Message log' })
+    const log = page.getByRole('listbox', { name: 'Message log' })
     // Both rows carrying the text, in log order: what we sent, then the echo. Each shows its direction first.
     const rows = log.locator('[data-abs]').filter({ hasText: 'hello from chromium' })
     await expect.poll(() => rows.count()).toBe(2)
@@ -49,7 +49,7 @@ describe('browser mode in Chromium', () => {
     await connectTo(page, dropper.url)
     for (const c of dropper.wss.clients) c.terminate()
     const state = page.getByRole('status', { name: 'Connection state' })
-    const log = page.getByRole('log', { name: 'Message log' })
+    const log = page.getByRole('listbox', { name: 'Message log' })
     await log.getByText(/Closed 1006/).waitFor()
     await log.getByText(/Reconnect attempt 2 scheduled/).waitFor()
     await state.filter({ hasText: 'Connected' }).waitFor({ timeout: 10_000 })

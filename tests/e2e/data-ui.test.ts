@@ -76,7 +76,7 @@ describe('issue 11 item 12 in Chromium', () => {
     try {
       await page.getByRole('textbox', { name: 'URL' }).fill(server.url)
       await page.getByRole('button', { name: 'Connect', exact: true }).click()
-      const log = page.getByRole('log', { name: 'Message log' })
+      const log = page.getByRole('listbox', { name: 'Message log' })
       await log.getByText('literal {{token}} from the server').click()
       await page.getByRole('complementary', { name: 'Message detail' }).getByRole('button', { name: 'Replay this message' }).click()
       // Before the fix it ran through {{variable}} substitution: refused as an unresolved variable (or rewritten).
@@ -112,7 +112,7 @@ describe('issue 11 item 11 in Chromium', () => {
       await page
         .getByLabel('File to import')
         .setInputFiles({ name: 'broken.ndjson', mimeType: 'application/x-ndjson', buffer: Buffer.from(lines.join('\n')) })
-      const log = page.getByRole('log', { name: 'Message log' })
+      const log = page.getByRole('listbox', { name: 'Message log' })
       await log.getByText('good line').waitFor()
       await log.getByText('still read').waitFor()
       await page
@@ -145,7 +145,7 @@ describe('issue 11 item 8 in Chromium', () => {
       await composer.click()
       await composer.fill('hello before the reload')
       await page.getByRole('button', { name: 'Send', exact: true }).click()
-      await page.getByRole('log', { name: 'Message log' }).getByText('hello before the reload').first().waitFor()
+      await page.getByRole('listbox', { name: 'Message log' }).getByText('hello before the reload').first().waitFor()
       await composer.fill('an unsent draft')
       await page.getByRole('button', { name: 'Save profile' }).click()
       const dialog = page.getByRole('dialog', { name: 'Save profile' })
@@ -168,7 +168,7 @@ describe('issue 11 item 8 in Chromium', () => {
         .getByRole('button', { name: /^Open recording / })
         .first()
         .click()
-      await page.getByRole('log', { name: 'Message log' }).getByText('hello before the reload').first().waitFor()
+      await page.getByRole('listbox', { name: 'Message log' }).getByText('hello before the reload').first().waitFor()
       expect(await tabs.count()).toBe(3)
       await page.waitForTimeout(600) // the page saves its tabs a moment after the last change
 
@@ -192,7 +192,7 @@ describe('issue 11 item 8 in Chromium', () => {
       expect(await composer.textContent()).toBe('{"kept": true}')
       await tabs.nth(2).click()
       await page.getByText(/Read-only: Recording /).waitFor()
-      await page.getByRole('log', { name: 'Message log' }).getByText('hello before the reload').first().waitFor()
+      await page.getByRole('listbox', { name: 'Message log' }).getByText('hello before the reload').first().waitFor()
       expect(errors).toEqual([])
     } finally {
       await page.context().close()

@@ -55,7 +55,7 @@ afterAll(async () => {
 })
 
 const detailOf = (page: Page) => page.getByRole('complementary', { name: 'Message detail' })
-const incoming = (page: Page) => page.getByRole('log', { name: 'Message log' }).locator('.row.in')
+const incoming = (page: Page) => page.getByRole('listbox', { name: 'Message log' }).locator('.row.in')
 
 /** Selects the nth incoming message and loads its full payload (it arrived as a preview). */
 async function openFull(page: Page, nth: number): Promise<void> {

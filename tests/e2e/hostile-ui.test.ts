@@ -21,7 +21,7 @@ afterAll(async () => {
   await app?.stop()
 })
 
-const log = (page: Page) => page.getByRole('log', { name: 'Message log' })
+const log = (page: Page) => page.getByRole('listbox', { name: 'Message log' })
 const state = (page: Page) => page.getByRole('status', { name: 'Connection state' })
 
 async function tryConnect(page: Page, url: string): Promise<void> {
@@ -200,9 +200,9 @@ describe(`hostile servers, as the user sees them (${APP_PATH} path)`, () => {
     const probe = (await page.evaluate(`({
       pwned: window.__pwned,
       polluted: ({}).polluted,
-      injected: document.querySelectorAll('[role=log] img, [role=log] script, [role=log] a, [aria-label="Message detail"] img, [aria-label="Message detail"] script').length,
-      rowHeights: [...document.querySelectorAll('[role=log] [data-abs]')].map((r) => r.getBoundingClientRect().height),
-      overflow: document.querySelector('[role=log]').scrollWidth - document.querySelector('[role=log]').clientWidth
+      injected: document.querySelectorAll('[role=listbox] img, [role=listbox] script, [role=listbox] a, [aria-label="Message detail"] img, [aria-label="Message detail"] script').length,
+      rowHeights: [...document.querySelectorAll('[role=listbox] [data-abs]')].map((r) => r.getBoundingClientRect().height),
+      overflow: document.querySelector('[role=listbox]').scrollWidth - document.querySelector('[role=listbox]').clientWidth
     })`)) as { pwned: unknown; polluted: unknown; injected: number; rowHeights: number[]; overflow: number }
     expect(probe.pwned).toBeUndefined()
     expect(probe.polluted).toBeUndefined()

@@ -20,7 +20,7 @@ afterAll(async () => {
   await echo?.close()
 })
 
-const log = (page: Page) => page.getByRole('log', { name: 'Message log' })
+const log = (page: Page) => page.getByRole('listbox', { name: 'Message log' })
 const rows = (page: Page, cls = '') => log(page).locator(`.row${cls}`)
 
 describe(`the inspector UI in Chromium (${APP_PATH} path)`, () => {

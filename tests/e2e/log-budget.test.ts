@@ -50,7 +50,7 @@ afterAll(async () => {
   await server?.close()
 })
 
-const log = (page: Page) => page.getByRole('log', { name: 'Message log' })
+const log = (page: Page) => page.getByRole('listbox', { name: 'Message log' })
 const detail = (page: Page) => page.getByRole('complementary', { name: 'Message detail' })
 
 /** Shows the one row the filter finds, opens it, loads its full payload, replays it: what the server then gets. */

@@ -115,7 +115,7 @@ describe('security findings in the browser', () => {
       await page.getByRole('checkbox', { name: 'Allow invalid certificates' }).check()
       await connectTo(page, tls.url)
       await page
-        .getByRole('log', { name: 'Message log' })
+        .getByRole('listbox', { name: 'Message log' })
         .getByText(/certificate NOT verified/)
         .click()
       const detail = page.getByRole('complementary', { name: 'Message detail' })

@@ -78,7 +78,7 @@ export async function newWindow(app: ElectronApplication): Promise<Page> {
 }
 
 /** The message log of the active tab. */
-export const messageLog = (page: Page) => page.getByRole('log', { name: 'Message log' })
+export const messageLog = (page: Page) => page.getByRole('listbox', { name: 'Message log' })
 
 /** Opens a saved profile in the active tab, as a click in the sidebar does. */
 export async function openProfile(page: Page, name: string): Promise<void> {

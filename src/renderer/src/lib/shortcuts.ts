@@ -19,6 +19,9 @@ export const SHORTCUTS: Shortcut[] = [
   { keys: 'Ctrl/Cmd+P', what: 'Pause / resume the view', command: 'pause' },
   { keys: 'F1 or ?', what: 'Show this help', command: 'help' },
   { keys: '↑ / ↓ in the log', what: 'Select the previous / next message (Shift adds a second)', command: '' },
+  { keys: 'PageUp / PageDown in the log', what: 'Move the selection a page up / down', command: '' },
+  { keys: 'Home / End in the log', what: 'Select the first / last message', command: '' },
+  { keys: 'Enter in the log', what: "Open the selected message's detail", command: '' },
   { keys: '↑ / ↓ in the composer', what: 'Previous / next message from history', command: '' }
 ]
 
