@@ -6,6 +6,7 @@ import { missedEntry } from '../lib/resync'
 import { MessageLog } from './messageLog'
 import { ConnectionStats } from './stats'
 import { newDraft, type Draft } from '../mappers/draft'
+import { newFailureState, trackFailure, type FailureState } from '../lib/connectionFailure'
 
 export interface ConnectionTab {
   key: string
@@ -25,6 +26,8 @@ export interface ConnectionTab {
   stats: ConnectionStats
   handshake: HandshakeEvent | null
   lastError: ErrorEvent | null
+  /** The last failed attempt, for the error banner under the URL bar. */
+  failure: FailureState
   /** A problem found before connecting or sending (validation), shown near the control. */
   problem: string | null
   /** Is the view frozen (capture continues)? and how far it showed when frozen. */
@@ -54,6 +57,7 @@ export function createTab(key: string, url?: string): ConnectionTab {
     stats: markRaw(new ConnectionStats()),
     handshake: null,
     lastError: null,
+    failure: newFailureState(),
     problem: null,
     paused: false,
     pausedAt: 0,
@@ -81,6 +85,7 @@ export function applyEvent(tab: ConnectionTab, e: SockEvent): void {
   tab.lastSeq = e.seq
   const entry = eventToEntry(e)
   if (entry) tab.log.push(entry)
+  trackFailure(tab.failure, e)
   switch (e.type) {
     case 'message':
       tab.stats.message(e.dir, e.size, e.ts)
