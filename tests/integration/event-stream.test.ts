@@ -171,8 +171,10 @@ describe('browser mode: the event stream', () => {
   it('a page that does not read its stream slows the server down (flow control), and then gets everything', async () => {
     const N = 1500
     const big = 'x'.repeat(64 * 1024)
+    const sender: { ws: { bufferedAmount: number } | null } = { ws: null }
     server = await startWsServer({
       onConnection: (ws) => {
+        sender.ws = ws
         ws.on('message', () => Array.from({ length: N }, (_, i) => ws.send(`${i} ${big}`)))
       }
     })
@@ -187,8 +189,18 @@ describe('browser mode: the event stream', () => {
     const state = async (): Promise<string> => (await page.call<Array<{ state: string }>>('list'))[0]?.state ?? ''
     for (let t = 0; (await state()) !== 'open' && t < 100; t++) await new Promise((r) => setTimeout(r, 50))
     await page.call('send', id, { kind: 'text', data: 'go' })
-    // 96 MB were queued; the unread stream must make the host pause reading (a throttle event) before we read.
-    await new Promise((r) => setTimeout(r, 1500))
+    // 96 MB were queued; the unread stream must make the host pause reading (a throttle event) before we read. A
+    // paused host shows at the server as a send buffer that stops draining (a fixed wait was too short on a
+    // loaded machine, where the host had not yet filled the stream).
+    let last = -1
+    let still = 0
+    for (let t = 0; t < 300 && still < 5; t++) {
+      await new Promise((r) => setTimeout(r, 100))
+      const now = sender.ws?.bufferedAmount ?? 0
+      still = now > 0 && now === last ? still + 1 : 0
+      last = now
+    }
+    expect(still, 'the server kept data it could not send: the host stopped reading').toBe(5)
     const events: SockEvent[] = []
     const frames = new FrameReader((frame) => {
       if (typeof frame !== 'string') events.push(...pageEvents(frame))
