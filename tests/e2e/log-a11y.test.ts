@@ -171,4 +171,17 @@ describe(`the log for keyboards and screen readers (${APP_PATH} path)`, () => {
     expect(steady.reduce((sum, [, text]) => sum + Number(/^(\d+) new messages?$/.exec(text)![1]), 0)).toBe(77)
     await page.context().close()
   })
+
+  it('shift-click on a second row measures between the two without selecting the text of the rows in between', async () => {
+    const { page } = await app.open()
+    await connectTo(page, server.url)
+    await sendText(page, 'burst 10')
+    const log = page.getByRole('listbox', { name: 'Message log' })
+    await log.getByRole('option', { name: /row 10$/ }).waitFor()
+    await log.getByRole('option', { name: /row 2$/ }).click()
+    await log.getByRole('option', { name: /row 9$/ }).click({ modifiers: ['Shift'] })
+    await page.getByText('Time between the two selected messages').waitFor()
+    expect(await page.evaluate(() => window.getSelection()?.toString() ?? '')).toBe('')
+    await page.context().close()
+  })
 })
