@@ -28,11 +28,27 @@ export default defineConfig({
         }
       },
       {
-        // Needs `electron-vite build` first: the shell tests load the built bundles, e2e drives them in Chromium.
+        // Needs `electron-vite build` first: e2e drives the built renderer in Chromium against the built host. Files share
+        // one worker process (isolate: false): each file starts its own browser and app, and skipping a fresh process
+        // and module graph per file saves seconds per file.
         extends: true,
         test: {
           name: 'e2e',
-          include: ['tests/shell/**/*.test.ts', 'tests/e2e/**/*.test.ts', 'tests/electron/**/*.test.ts'],
+          include: ['tests/e2e/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+          maxWorkers: 2,
+          isolate: false
+        }
+      },
+      {
+        // The built desktop bundles with an Electron stand-in (tests/shell), and the real-Electron suite (tests/electron,
+        // skipped where there is no binary). Isolated: each file installs its own stand-in.
+        extends: true,
+        test: {
+          name: 'shell',
+          include: ['tests/shell/**/*.test.ts', 'tests/electron/**/*.test.ts'],
           environment: 'node',
           testTimeout: 60_000,
           hookTimeout: 60_000,

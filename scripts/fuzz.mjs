@@ -1,4 +1,4 @@
-// `npm run fuzz`: the model-based lifecycle and session tests with ten times the sequences `npm test` runs.
+// `npm run fuzz`: the model-based lifecycle and session tests with 2,000 sequences each, where `npm test` runs 100-120 (a fresh seed each time).
 // Flags: --runs N (default 2000), --model lifecycle|sessions (default both), and --seed S --path P to replay a
 // failure exactly as it was printed (with --model naming the model that printed it).
 import { spawn } from 'node:child_process'

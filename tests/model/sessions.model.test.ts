@@ -35,7 +35,7 @@ const pageOp: fc.Arbitrary<PageOp> = fc.oneof(
 )
 
 const GRACE_MS = 150
-const runs = Number(process.env.FUZZ_RUNS ?? 150)
+const runs = Number(process.env.FUZZ_RUNS ?? 100)
 const seed = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : Date.now() ^ (Math.random() * 0x7fffffff)
 const path = process.env.FUZZ_PATH
 
