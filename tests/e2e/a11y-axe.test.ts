@@ -1,0 +1,118 @@
+/**
+ * Issue 15, accessibility: axe-core (injected into the real renderer in Chromium) reports no serious or critical
+ * violation, colour contrast included (WCAG 2.2 AA, SC 1.4.3), in every state a user meets: the empty start,
+ * connected with messages, the detail pane open, each settings section and each dialog, in the light and dark themes.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import type { Browser, Page } from 'playwright-core'
+import { connectTo, launchChromium, sendText } from './harness'
+import { launchApp, type AppUnderTest } from './paths'
+import { startWsServer, type RunningWs } from '../helpers/servers'
+import { SETTINGS_SECTIONS } from '../../src/renderer/src/components/connection/settingsRequest'
+
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
+
+let browser: Browser
+let app: AppUnderTest
+let echo: RunningWs
+
+beforeAll(async () => {
+  browser = await launchChromium()
+  ;[app, echo] = await Promise.all([
+    launchApp(browser),
+    startWsServer({ onConnection: (ws) => ws.on('message', (d, bin) => ws.send(d, { binary: bin })) })
+  ])
+})
+afterAll(async () => {
+  await app?.stop()
+  await browser?.close()
+  await echo?.close()
+})
+
+interface Finding {
+  state: string
+  rule: string
+  impact: string
+  help: string
+  targets: string[]
+}
+
+/**
+ * Runs axe on the page as it stands. The app's CSP forbids injected script tags, so the library is evaluated through
+ * the debugging protocol, which CSP does not govern; it is loaded once per page.
+ */
+async function audit(page: Page, state: string): Promise<Finding[]> {
+  if (!(await page.evaluate('typeof window.axe === "object"'))) await page.evaluate(AXE_SOURCE)
+  const violations = (await page.evaluate(`window.axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] },
+      resultTypes: ['violations']
+    }).then((r) => r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help,
+      targets: v.nodes.slice(0, 4).map((n) => n.target.join(' ') + ' :: ' + (n.failureSummary || '').split('\\n').slice(1, 2).join(''))
+    })))`)) as Array<{ id: string; impact: string; help: string; targets: string[] }>
+  return violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => ({ state, rule: v.id, impact: v.impact, help: v.help, targets: v.targets }))
+}
+
+/** Opens a dialog with `open`, audits it, closes it with Escape and checks focus came back where it was. */
+async function auditDialog(page: Page, state: string, open: () => Promise<void>): Promise<Finding[]> {
+  await open()
+  const dialog = page.locator('dialog[open]')
+  await dialog.waitFor()
+  const found = await audit(page, state)
+  await page.keyboard.press('Escape')
+  await dialog.waitFor({ state: 'detached' })
+  return found
+}
+
+async function everyState(page: Page, theme: 'light' | 'dark'): Promise<Finding[]> {
+  const found: Finding[] = []
+  await page.getByRole('combobox', { name: 'Theme' }).selectOption(theme)
+  found.push(...(await audit(page, `${theme}: empty start`)))
+
+  await connectTo(page, echo.url)
+  for (let i = 0; i < 5; i++) await sendText(page, JSON.stringify({ n: i, text: `hello ${i}`, ok: i % 2 === 0, none: null }))
+  await page.getByRole('listbox', { name: 'Message log' }).getByRole('option').nth(10).waitFor()
+  found.push(...(await audit(page, `${theme}: connected with messages`)))
+
+  await page.getByRole('listbox', { name: 'Message log' }).getByRole('option').last().click()
+  await page.getByRole('complementary', { name: 'Message detail' }).waitFor()
+  found.push(...(await audit(page, `${theme}: detail open`)))
+
+  await page.getByRole('button', { name: 'Open the connection settings' }).click()
+  for (const section of SETTINGS_SECTIONS) {
+    await page.getByRole('tab', { name: section, exact: true }).click()
+    found.push(...(await audit(page, `${theme}: settings ${section}`)))
+  }
+  await page.getByRole('button', { name: /Settings$/ }).click()
+
+  found.push(
+    ...(await auditDialog(page, `${theme}: keyboard shortcuts`, () => page.getByRole('button', { name: 'Keyboard shortcuts' }).click()))
+  )
+  found.push(...(await auditDialog(page, `${theme}: save profile`, () => page.getByRole('button', { name: 'Save profile' }).click())))
+  found.push(...(await auditDialog(page, `${theme}: environments`, () => page.getByRole('button', { name: 'Environments…' }).click())))
+  found.push(...(await auditDialog(page, `${theme}: recordings`, () => page.getByRole('button', { name: 'Recordings…' }).click())))
+  found.push(
+    ...(await auditDialog(page, `${theme}: close an open connection`, () =>
+      page
+        .getByRole('button', { name: /^Close tab / })
+        .first()
+        .click()
+    ))
+  )
+  await page.getByRole('button', { name: 'Disconnect', exact: true }).click()
+  return found
+}
+
+describe('axe-core in both themes', () => {
+  for (const theme of ['light', 'dark'] as const)
+    it(`reports no serious or critical violation in any state (${theme})`, async () => {
+      const { page, errors } = await app.open({ colorScheme: theme })
+      const found = await everyState(page, theme)
+      expect(errors).toEqual([])
+      expect(found, JSON.stringify(found, null, 1)).toEqual([])
+      await page.close()
+    })
+})
