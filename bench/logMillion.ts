@@ -38,6 +38,9 @@ const BUDGET = 'Log memory budget'
 /** Sets one of the log's selects; returns the value it had, so the caller can put it back (both are remembered). */
 async function choose(page: Page, label: string, value: string): Promise<string | null> {
   const select = page.getByRole('combobox', { name: label })
+  const actions = page.getByRole('button', { name: 'Log actions' })
+  // Since issue 15 the limits sit in the log's overflow panel; older builds showed them in a toolbar.
+  if ((await actions.count()) && (await actions.getAttribute('aria-expanded')) !== 'true') await actions.click()
   if (!(await select.count())) return null // an older build without this setting
   const before = await select.inputValue()
   await select.selectOption(value)

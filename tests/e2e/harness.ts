@@ -97,3 +97,15 @@ export async function sendText(page: Page, text: string): Promise<void> {
   await box.fill(text)
   await page.getByRole('button', { name: 'Send', exact: true }).click()
 }
+
+/** Opens the log's overflow panel ("Log actions": Clear, Export JSON, the cap and memory budget) unless it is open. */
+export async function openLogActions(page: Page): Promise<void> {
+  const button = page.getByRole('button', { name: 'Log actions' })
+  if ((await button.getAttribute('aria-expanded')) !== 'true') await button.click()
+}
+
+/** Opens the filter's "Show" panel (direction and kind checkboxes) unless it is open. */
+export async function openRowsToShow(page: Page): Promise<void> {
+  const button = page.getByRole('button', { name: /^Show:/ })
+  if ((await button.getAttribute('aria-expanded')) !== 'true') await button.click()
+}

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
-import { ROOT, connectTo, launchChromium, sendText } from './harness'
+import { ROOT, connectTo, launchChromium, openRowsToShow, sendText } from './harness'
 import { APP_PATH, launchApp, type AppUnderTest } from './paths'
 import { startWsServer, type RunningWs } from '../helpers/servers'
 
@@ -35,6 +35,7 @@ describe(`the inspector UI in Chromium (${APP_PATH} path)`, () => {
     await expect.poll(() => page.getByText(/4 of \d+ match/).count()).toBe(1)
     await filter.fill('/\\d{3}$/')
     await expect.poll(() => rows(page).count()).toBe(2)
+    await openRowsToShow(page)
     await page.getByRole('checkbox', { name: 'Out' }).uncheck()
     await expect.poll(() => rows(page).count()).toBe(1)
     expect(await rows(page).first().innerText()).toContain('alpha 333')

@@ -72,6 +72,87 @@ describe(`the layout (${APP_PATH} path)`, () => {
     await page.context().close()
   })
 
+  it('1024×640: the filter bar is one line, with the detail pane open too; its panels open, work and close by keyboard', async () => {
+    const { page } = await app.open()
+    await page.setViewportSize({ width: 1024, height: 640 })
+    await connected(page)
+    /** Every control of the bar on one line: their boxes share a top, and the bar is no taller than one of them. */
+    const oneLine = (): Promise<{ spread: number; barHeight: number; tallest: number }> =>
+      page.evaluate(() => {
+        const bar = document.querySelector('[role="group"][aria-label="Log filter"]')!
+        const kids = Array.from(bar.children)
+          .map((k) => k.getBoundingClientRect())
+          .filter((r) => r.height > 0)
+        const tops = kids.map((r) => r.top)
+        return {
+          spread: Math.max(...tops) - Math.min(...tops),
+          barHeight: bar.getBoundingClientRect().height,
+          tallest: Math.max(...kids.map((r) => r.height))
+        }
+      })
+    for (const when of ['log alone', 'detail open']) {
+      if (when === 'detail open') await page.locator('[aria-label="Message log"] .row.in').last().click()
+      const line = await oneLine()
+      expect(line.spread, when).toBeLessThan(6)
+      expect(line.barHeight, when).toBeLessThan(line.tallest * 1.9)
+      expect((await measure(page)).overflowX, when).toBe(0)
+    }
+    // The "Show" panel by keyboard (WAI-ARIA APG disclosure): Enter opens it with focus inside, Space toggles a
+    // checkbox, Escape closes it and gives focus back to its button.
+    const show = page.getByRole('button', { name: /^Show:/ })
+    await show.focus()
+    await page.keyboard.press('Enter')
+    await expect.poll(() => show.getAttribute('aria-expanded')).toBe('true')
+    await page.getByRole('checkbox', { name: 'In', exact: true }).focus()
+    await page.keyboard.press('Space')
+    await expect.poll(() => show.innerText()).toMatch(/Show: 5 of 6/)
+    await page.keyboard.press('Escape')
+    await expect.poll(() => show.getAttribute('aria-expanded')).toBe('false')
+    expect(await page.evaluate(() => document.activeElement?.textContent?.trim())).toMatch(/^Show: 5 of 6/)
+    // Log actions: the overflow holds Clear, Export JSON and the limits.
+    await page.getByRole('button', { name: 'Log actions' }).click()
+    await page.getByRole('button', { name: 'Clear', exact: true }).click()
+    await expect.poll(() => page.locator('[aria-label="Message log"] .row').count()).toBe(0)
+    await page.context().close()
+  })
+
+  it('the composer resizes from the splitter above it, keeps that height after a reload, and folds to one line', async () => {
+    const { page } = await app.open()
+    await page.setViewportSize({ width: 1024, height: 640 })
+    await connected(page)
+    const editorHeight = (): Promise<number> => page.locator('.composer .editor').evaluate((e) => e.getBoundingClientRect().height)
+    const before = await editorHeight()
+    const rowsBefore = (await measure(page)).rows
+    const splitter = page.getByRole('separator', { name: 'Resize the composer' })
+    await splitter.focus()
+    for (let i = 0; i < 4; i++) await page.keyboard.press('ArrowUp')
+    await expect.poll(editorHeight).toBeGreaterThanOrEqual(before + 60)
+    const grown = await editorHeight()
+    expect((await measure(page)).rows).toBeLessThan(rowsBefore)
+    // Dragging down gives the log its rows back.
+    const box = (await splitter.boundingBox())!
+    await page.mouse.move(box.x + box.width / 2, box.y + 2)
+    await page.mouse.down()
+    await page.mouse.move(box.x + box.width / 2, box.y + 32, { steps: 4 })
+    await page.mouse.up()
+    await expect.poll(editorHeight).toBeLessThan(grown - 20)
+    const dragged = await editorHeight()
+    // Folded: the message box and Send on one line, the type tabs and the rest hidden until unfolded.
+    await page.getByRole('button', { name: 'Composer options' }).click()
+    expect(await page.getByRole('tablist', { name: 'Message type' }).count()).toBe(0)
+    expect(await editorHeight()).toBeLessThanOrEqual(34)
+    const folded = await measure(page)
+    expect(folded).toMatchObject({ send: true, status: true, overflowX: 0 })
+    expect(folded.rows).toBeGreaterThanOrEqual(rowsBefore)
+    await page.getByRole('button', { name: 'Composer options' }).click()
+    await page.getByRole('tablist', { name: 'Message type' }).waitFor()
+    // Remembered for this window across a reload.
+    await page.reload()
+    await page.getByRole('textbox', { name: 'URL' }).waitFor()
+    expect(Math.abs((await editorHeight()) - dragged)).toBeLessThan(2)
+    await page.context().close()
+  })
+
   it('1280×800, connected: at least 18 whole log rows', async () => {
     const { page } = await app.open()
     await connected(page)

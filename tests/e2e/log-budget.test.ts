@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import type { RawData } from 'ws'
-import { connectTo, launchChromium, sendText } from './harness'
+import { connectTo, launchChromium, openLogActions, sendText } from './harness'
 import { APP_PATH, launchApp, type AppUnderTest } from './paths'
 import { startWsServer, type RunningWs } from '../helpers/servers'
 import { RecordingStore } from '../../src/main/store/recordings'
@@ -74,6 +74,7 @@ async function reopen(page: Page, filter: string): Promise<{ data: Buffer; binar
 describe(`the log's byte budget (${APP_PATH} path)`, () => {
   it('drops the oldest payloads over a small budget, says so, and brings a dropped one back whole when opened', async () => {
     const { page, errors } = await app.open()
+    await openLogActions(page)
     await page.getByRole('combobox', { name: 'Log memory budget' }).selectOption(String(16 * MIB))
     await connectTo(page, server.url)
     await sendText(page, 'go')

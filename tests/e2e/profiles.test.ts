@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Browser } from 'playwright-core'
-import { connectTo, launchChromium, sendText } from './harness'
+import { connectTo, launchChromium, openLogActions, sendText } from './harness'
 import { APP_PATH, launchApp, type AppUnderTest } from './paths'
 import { startWsServer, type RunningWs } from '../helpers/servers'
 
@@ -88,6 +88,7 @@ describe(`profiles, environments and recordings in Chromium (${APP_PATH} path)`,
     })
     const app = await launchApp(browser)
     const { page } = await app.open()
+    await openLogActions(page)
     await page.getByRole('combobox', { name: 'Log cap (messages kept)' }).selectOption('1000')
     await connectTo(page, flood.url)
     await sendText(page, 'go')

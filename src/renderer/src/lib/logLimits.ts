@@ -45,3 +45,6 @@ export function saveLimits(change: Partial<LogLimits>): void {
     // Full or refused: the choice still applies to the open tab.
   }
 }
+
+/** A budget as the menus show it: 512 MiB, 1 GiB. */
+export const budgetLabel = (b: number): string => (b >= 1024 * MIB ? `${b / (1024 * MIB)} GiB` : `${b / MIB} MiB`)
