@@ -127,6 +127,8 @@ export const useConnections = defineStore('connections', () => {
   async function disconnect(tab: ConnectionTab, code?: number, reason?: string): Promise<void> {
     if (!tab.connId) return
     tab.reconnectAt = null
+    // A close refused before (a bad code, say) is not news once a close goes through.
+    tab.problem = null
     try {
       if (tab.state === 'closed') await api.cancelReconnect(tab.connId)
       else await api.close(tab.connId, code, reason)
