@@ -185,6 +185,7 @@ export const useConnections = defineStore('connections', () => {
 
   function clearLog(tab: ConnectionTab): void {
     tab.log.clear()
+    tab.stats.reset()
     bump()
   }
 

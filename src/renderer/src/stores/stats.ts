@@ -53,6 +53,13 @@ export class ConnectionStats {
     this.rtt[i] = ms
   }
 
+  /** Clear starts the counts again: the status bar counts what the log shows, not what it once held. */
+  reset(): void {
+    this.msgsIn = this.msgsOut = this.bytesIn = this.bytesOut = this.rttSum = this.rttCount = 0
+    this.rttLast = null
+    for (const a of [this.seconds, this.rateIn, this.rateOut, this.rtt]) a.length = 0
+  }
+
   get rttAvg(): number | null {
     return this.rttCount ? this.rttSum / this.rttCount : null
   }

@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 /**
- * Issue 15: error messages that go stale. "Invalid JSON …" stayed after the JSON was fixed, and a refused close
- * stayed after a later close went through.
+ * Issue 15: what went stale. "Invalid JSON …" stayed after the JSON was fixed, a refused close stayed after a later
+ * close went through, and the status bar's counters survived Clear while the log was empty.
  */
 import { describe, expect, it } from 'vitest'
 import { nextTick } from 'vue'
@@ -11,6 +11,8 @@ import type { PreloadApi } from '../../src/shared/api'
 import ComposerPanel from '../../src/renderer/src/components/composer/ComposerPanel.vue'
 import { useConnections } from '../../src/renderer/src/stores/connections'
 import { useComposers } from '../../src/renderer/src/stores/composers'
+import StatusBar from '../../src/renderer/src/components/shell/StatusBar.vue'
+import { applyEvent } from '../../src/renderer/src/stores/connectionTab'
 
 /** A stand-in preload: `close` refuses the first call the way the host refuses a bad close code, then accepts. */
 let closes = 0
@@ -59,5 +61,22 @@ describe('problems that go stale', () => {
     expect(tab.problem).toMatch(/1005 is reserved/)
     await store.disconnect(tab, 1000)
     expect(tab.problem).toBeNull()
+  })
+
+  it('Clear starts the status bar counting again', async () => {
+    const { store, tab } = openTab()
+    const w = mount(StatusBar, { props: { tab } })
+    for (let seq = 1; seq <= 3; seq++)
+      applyEvent(tab, { id: 'c1', seq, ts: Date.now(), type: 'message', dir: 'in', kind: 'text', size: 5, data: 'hello' })
+    applyEvent(tab, { id: 'c1', seq: 4, ts: Date.now(), type: 'message', dir: 'out', kind: 'text', size: 2, data: 'hi' })
+    store.bump()
+    await nextTick()
+    expect(w.text()).toMatch(/In 3 \(15 B\).*Out 1 \(2 B\)/)
+    store.clearLog(tab)
+    await new Promise((r) => requestAnimationFrame(r)) // the view redraws at most once a frame
+    await nextTick()
+    expect(w.text()).toMatch(/In 0 \(0 B\).*Out 0 \(0 B\)/)
+    expect(w.text()).toContain('RTT last –')
+    w.unmount()
   })
 })
