@@ -15,6 +15,12 @@ export const useProfiles = defineStore('profiles', () => {
   /** Chosen per window: sessionStorage is per tab/window in both modes. */
   const activeEnvironmentId = useSessionStorage('sockscope.activeEnvironment', '')
   const notice = ref<string | null>(null)
+  /** An error notice stays until dismissed; others leave by themselves (useAutoDismiss). */
+  const noticeIsError = ref(false)
+  function tell(text: string, error = false): void {
+    notice.value = text
+    noticeIsError.value = error
+  }
   const undo = shallowRef<{ label: string; run: () => Promise<void> } | null>(null)
 
   const profiles = computed(() => state.value?.profiles ?? [])
@@ -26,7 +32,7 @@ export const useProfiles = defineStore('profiles', () => {
     try {
       state.value = await api.profilesState()
     } catch (e) {
-      notice.value = `Profiles could not be loaded: ${(e as Error).message}`
+      tell(`Profiles could not be loaded: ${(e as Error).message}`, true)
     }
   }
 
@@ -80,7 +86,7 @@ export const useProfiles = defineStore('profiles', () => {
     if ('download' in r) {
       if ('url' in r.download) downloadUrl(r.download.url, r.download.name)
       else downloadText(r.download.name, r.download.content, r.download.mime)
-    } else if ('saved' in r) notice.value = `Saved to ${r.saved}`
+    } else if ('saved' in r) tell(`Saved to ${r.saved}`)
   }
 
   async function exportProfiles(includeSecrets: boolean): Promise<void> {
@@ -96,13 +102,15 @@ export const useProfiles = defineStore('profiles', () => {
       if (r.cancelled) return r
       await refresh()
       await loadRecordings()
-      notice.value = [
-        `Imported ${r.profiles.length} profile(s)${r.recordings.length ? ` and ${r.recordings.length} recording(s)` : ''} (${r.format}).`,
-        ...r.notes
-      ].join(' ')
+      tell(
+        [
+          `Imported ${r.profiles.length} profile(s)${r.recordings.length ? ` and ${r.recordings.length} recording(s)` : ''} (${r.format}).`,
+          ...r.notes
+        ].join(' ')
+      )
       return r
     } catch (e) {
-      notice.value = `Import failed: ${(e as Error).message}`
+      tell(`Import failed: ${(e as Error).message}`, true)
       return null
     }
   }
@@ -134,6 +142,7 @@ export const useProfiles = defineStore('profiles', () => {
     activeEnvironment,
     variables,
     notice,
+    noticeIsError,
     undo,
     refresh,
     setActiveEnvironment,
