@@ -193,6 +193,13 @@ describe('issue 11 item 8 in Chromium', () => {
       await tabs.nth(2).click()
       await page.getByText(/Read-only: Recording /).waitFor()
       await page.getByRole('listbox', { name: 'Message log' }).getByText('hello before the reload').first().waitFor()
+      // Read-only means it (issue 15): no composer, the settings shown but not editable, the URL not editable.
+      expect(await page.getByRole('textbox', { name: 'Message' }).count()).toBe(0)
+      await page.getByText('Nothing is sent from a recording').waitFor()
+      expect(await page.getByRole('textbox', { name: 'URL' }).isEditable()).toBe(false)
+      await page.getByRole('button', { name: 'Open the connection settings' }).click()
+      await page.getByRole('tab', { name: 'Headers' }).click()
+      expect(await page.getByRole('button', { name: 'Add header' }).isDisabled()).toBe(true)
       expect(errors).toEqual([])
     } finally {
       await page.context().close()
