@@ -106,13 +106,19 @@ export function buildRequest(o: ConnectionOptions): BuiltRequest {
 }
 
 const MASK = SECRET_MASK
+/** The mask as the URL serializer writes it (WHATWG URL percent-encodes non-ASCII): %E2%80%A2… */
+const ENCODED_MASK = encodeURIComponent(MASK)
 
-/** The URL with secret query values (and any password) masked, for events, listings and recordings. */
+/**
+ * The URL with secret query values (and any password) masked, for events, listings and recordings. It is for
+ * reading, so the mask shows as the bullets it is, not as the percent-encoding the URL serializer gives it.
+ */
 export function redactUrl(raw: string, secretQuery: Set<string>): string {
   const u = new URL(raw)
   if (u.password) u.password = MASK
-  if (!secretQuery.size) return u.toString()
-  const params = [...u.searchParams.entries()].map(([k, v]): [string, string] => [k, secretQuery.has(k) ? MASK : v])
-  u.search = new URLSearchParams(params).toString()
-  return u.toString()
+  if (secretQuery.size) {
+    const params = [...u.searchParams.entries()].map(([k, v]): [string, string] => [k, secretQuery.has(k) ? MASK : v])
+    u.search = new URLSearchParams(params).toString()
+  }
+  return u.toString().replaceAll(ENCODED_MASK, MASK)
 }
