@@ -1,7 +1,19 @@
 /** Runtime schemas for everything that crosses a trust boundary. Messages name the field and say why. */
 import * as v from 'valibot'
-import { base64Problem, hasCrLfOrNul, headerValueProblem, hexProblem, isSubprotocol, rowNameProblem, wsUrlProblem } from './validate'
+import { base64Problem, hexProblem, isSubprotocol, wsUrlProblem } from './validate'
 import { isSendableCloseCode } from './closeCodes'
+import {
+  authSchema,
+  headerSchema,
+  keyValueSchema,
+  noCrLf,
+  sendableAuthSchema,
+  sendableHeaderSchema,
+  sendableOrigin,
+  sendableQuerySchema
+} from './headerSchemas'
+
+export { keyValueSchema }
 import type { ConnectionOptions, OutgoingMessage } from './options'
 
 const count = (min: number, max: number) =>
@@ -11,70 +23,6 @@ const count = (min: number, max: number) =>
     v.minValue(min, `must be at least ${min}`),
     v.maxValue(max, `must be at most ${max}`)
   )
-
-const noCrLf = v.pipe(
-  v.string(),
-  v.check((s) => !hasCrLfOrNul(s), 'must not contain line breaks (CR/LF) or NUL')
-)
-
-export const keyValueSchema = v.strictObject({
-  name: v.string(),
-  value: noCrLf,
-  secret: v.optional(v.boolean()),
-  enabled: v.optional(v.boolean())
-})
-/** A header as saved: a name is required (a nameless row with a value must not vanish unnoticed). */
-const headerSchema = v.pipe(
-  keyValueSchema,
-  v.forward(
-    v.check(
-      (h) => rowNameProblem('header', h.name, h.value) === null,
-      (i) => rowNameProblem('header', i.input.name, i.input.value) ?? 'is not a valid header name'
-    ),
-    ['name']
-  )
-)
-/** A header about to be sent: its value must also arrive as typed (see headerValueProblem). */
-const sendableHeaderSchema = v.pipe(
-  headerSchema,
-  v.forward(
-    v.check(
-      (h) => headerValueProblem(h.value) === null,
-      (i) => headerValueProblem(i.input.value, i.input.secret) ?? 'cannot be sent'
-    ),
-    ['value']
-  )
-)
-/** A query parameter about to be sent: a value without a name is refused, not sent as "=value". */
-const sendableQuerySchema = v.pipe(
-  keyValueSchema,
-  v.forward(
-    v.check(
-      (q) => rowNameProblem('query parameter', q.name, q.value) === null,
-      (i) => rowNameProblem('query parameter', i.input.name, i.input.value) ?? 'needs a name'
-    ),
-    ['name']
-  )
-)
-
-const authSchema = v.variant('type', [
-  v.strictObject({ type: v.literal('none') }),
-  v.strictObject({
-    type: v.literal('basic'),
-    username: v.pipe(
-      noCrLf,
-      v.check((s) => !s.includes(':'), 'must not contain ":" in basic auth')
-    ),
-    password: noCrLf
-  }),
-  v.strictObject({ type: v.literal('bearer'), token: noCrLf }),
-  v.strictObject({
-    type: v.literal('apiKey'),
-    name: v.pipe(v.string(), v.minLength(1, 'must not be empty')),
-    value: noCrLf,
-    in: v.picklist(['header', 'query'])
-  })
-])
 
 const pem = v.pipe(
   v.string(),
@@ -189,7 +137,9 @@ export const connectionOptionsSchema = v.pipe(
   v.strictObject({
     ...connectionOptionsObject.entries,
     query: v.optional(v.array(sendableQuerySchema)),
-    headers: v.optional(v.array(sendableHeaderSchema))
+    headers: v.optional(v.array(sendableHeaderSchema)),
+    auth: v.optional(sendableAuthSchema),
+    origin: v.optional(sendableOrigin)
   }),
   v.check((o) => !(o.tls?.pfx && (o.tls.cert || o.tls.key)), 'tls: give either a PFX or a PEM certificate and key, not both'),
   v.check((o) => !o.tls?.cert === !o.tls?.key, 'tls: a client certificate needs both cert and key'),

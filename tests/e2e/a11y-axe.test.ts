@@ -10,8 +10,9 @@ import type { Browser, Page } from 'playwright-core'
 import { connectTo, launchChromium, sendText } from './harness'
 import { launchApp, type AppUnderTest } from './paths'
 import { startWsServer, type RunningWs } from '../helpers/servers'
-import { SETTINGS_SECTIONS } from '../../src/renderer/src/components/connection/settingsRequest'
 
+/** The settings sections, as the panel lists them (checked against the page below, so this cannot go stale). */
+const SETTINGS_SECTIONS = ['Headers', 'Query', 'Subprotocols', 'Auth', 'TLS', 'Proxy', 'Ping & reconnect', 'Advanced']
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
 
 let browser: Browser
@@ -82,6 +83,7 @@ async function everyState(page: Page, theme: 'light' | 'dark'): Promise<Finding[
   found.push(...(await audit(page, `${theme}: detail open`)))
 
   await page.getByRole('button', { name: 'Open the connection settings' }).click()
+  expect(await page.getByRole('tablist', { name: 'Settings sections' }).getByRole('tab').allInnerTexts()).toEqual(SETTINGS_SECTIONS)
   for (const section of SETTINGS_SECTIONS) {
     await page.getByRole('tab', { name: section, exact: true }).click()
     found.push(...(await audit(page, `${theme}: settings ${section}`)))

@@ -113,3 +113,31 @@ describe('header and query rows', () => {
     expect(saved.profiles[0].options.headers?.[0].value).toBe('naïve')
   })
 })
+
+describe('auth and Origin go out as header values', () => {
+  it('refuses a non-ASCII bearer token or header API key without echoing the secret, and names the field', async () => {
+    const bearer = await refusal({ url: 'ws://x', auth: { type: 'bearer', token: 'abc€def' } })
+    expect(bearer).toMatch(/^Token: character 4 is not US-ASCII: header values are US-ASCII text \(RFC 9110 §5\.5\)/)
+    expect(bearer).not.toContain('€')
+    const key = await refusal({ url: 'ws://x', auth: { type: 'apiKey', name: 'X-Key', value: 'ключ', in: 'header' } })
+    expect(key).toMatch(/^Key value: character 1 is not US-ASCII/)
+    expect(await refusal({ url: 'ws://x', auth: { type: 'apiKey', name: 'X Key', value: 'k', in: 'header' } })).toMatch(
+      /^Key name: "X Key" is not a valid header name/
+    )
+  })
+
+  it('accepts what is sent encoded: an API key in the query, Basic credentials (UTF-8, RFC 7617 §2.1)', () => {
+    expect(() =>
+      validateConnectionOptions({ url: 'ws://x', auth: { type: 'apiKey', name: 'key', value: 'ключ', in: 'query' } })
+    ).not.toThrow()
+    expect(() => validateConnectionOptions({ url: 'ws://x', auth: { type: 'basic', username: 'zoë', password: 'pässword' } })).not.toThrow()
+  })
+
+  it('refuses a non-ASCII Origin and offers its punycode form', async () => {
+    expect(await refusal({ url: 'ws://x', origin: 'https://café.example' })).toBe(
+      "Origin: is not ASCII; an origin's host goes in its punycode form: use https://xn--caf-dma.example"
+    )
+    expect(await refusal({ url: 'ws://x', origin: 'not a url ü' })).toMatch(/^Origin: character 11 \("ü"\) is not US-ASCII/)
+    expect(() => validateConnectionOptions({ url: 'ws://x', origin: 'https://xn--caf-dma.example' })).not.toThrow()
+  })
+})
