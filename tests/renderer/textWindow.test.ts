@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { WrappedText, base64Lines, hexLines } from '../../src/renderer/src/lib/textWindow'
-import { hexDump } from '../../src/renderer/src/lib/format'
+import { WrappedText, base64Lines, hexBytesPerRow, hexLines } from '../../src/renderer/src/lib/textWindow'
 import { base64 } from '../../src/shared/wire'
 
 const all = (s: { count: number; line(i: number): string }): string[] => Array.from({ length: s.count }, (_, i) => s.line(i))
@@ -33,9 +32,26 @@ describe('big payloads as windows of lines', () => {
     for (const l of lines) expect(l).not.toMatch(/^[\udc00-\udfff]|[\ud800-\udbff]$/)
   })
 
-  it('dumps every byte in hex, the same lines as the small view', () => {
+  it('dumps every byte in hex with its offset and ASCII, 16, 8 or 4 bytes a line as the width allows', () => {
     const bytes = Uint8Array.from({ length: 1000 }, (_, i) => (i * 7) & 0xff)
-    expect(all(hexLines(bytes))).toEqual(hexDump(bytes).split('\n'))
+    const sixteen = all(hexLines(bytes))
+    expect(sixteen[0]).toBe('00000000  00 07 0e 15 1c 23 2a 31 38 3f 46 4d 54 5b 62 69  .....#*18?FMT[bi')
+    expect(sixteen.at(-1)).toBe(`000003e0  ${'20 27 2e 35 3c 43 4a 51'.padEnd(47)}   '.5<CJQ`)
+    for (const n of [16, 8, 4] as const) {
+      const lines = all(hexLines(bytes, n))
+      expect(lines).toHaveLength(Math.ceil(1000 / n))
+      expect(Math.max(...lines.map((l) => l.length))).toBe(4 * n + 11)
+      // Every byte, in order: the hex columns read back are the bytes.
+      const back = lines.flatMap((l) =>
+        l
+          .slice(10, 10 + 3 * n - 1)
+          .trim()
+          .split(' ')
+          .map((h) => parseInt(h, 16))
+      )
+      expect(back).toEqual([...bytes])
+    }
+    expect([hexBytesPerRow(120), hexBytesPerRow(75), hexBytesPerRow(74), hexBytesPerRow(43), hexBytesPerRow(42)]).toEqual([16, 16, 8, 8, 4])
   })
 
   it('gives base64 lines that join into the whole encoding', () => {

@@ -42,16 +42,3 @@ export function previewOf(data: string | Uint8Array, max = 240): string {
   if (typeof data === 'string') return sanitizeLine(data.length > max ? data.slice(0, max) + '…' : data)
   return toHex(data, 48)
 }
-
-export function hexDump(bytes: Uint8Array, max = 64 * 1024): string {
-  const lines: string[] = []
-  const n = Math.min(bytes.length, max)
-  for (let off = 0; off < n; off += 16) {
-    const row = bytes.subarray(off, Math.min(off + 16, n))
-    const hex = toHex(row).padEnd(16 * 3 - 1, ' ')
-    const ascii = Array.from(row, (b) => (b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : '.')).join('')
-    lines.push(`${off.toString(16).padStart(8, '0')}  ${hex}  ${ascii}`)
-  }
-  if (bytes.length > n) lines.push(`… ${bytes.length - n} more bytes`)
-  return lines.join('\n')
-}

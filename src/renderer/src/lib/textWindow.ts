@@ -71,18 +71,26 @@ function wholeCharacters(text: string, start: number, end: number): string {
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'))
 
 /** The hex dump of `bytes` (offset, 16 bytes, ASCII), one line per 16 bytes, every byte reachable. */
-export function hexLines(bytes: Uint8Array): LineSource {
+export function hexLines(bytes: Uint8Array, perRow = 16): LineSource {
   return {
-    count: Math.ceil(bytes.length / 16),
+    count: Math.ceil(bytes.length / perRow),
     line: (i) => {
-      const row = bytes.subarray(i * 16, i * 16 + 16)
+      const row = bytes.subarray(i * perRow, i * perRow + perRow)
       const hex = Array.from(row, (b) => HEX[b])
         .join(' ')
-        .padEnd(16 * 3 - 1, ' ')
+        .padEnd(perRow * 3 - 1, ' ')
       const ascii = Array.from(row, (b) => (b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : '.')).join('')
-      return `${(i * 16).toString(16).padStart(8, '0')}  ${hex}  ${ascii}`
+      return `${(i * perRow).toString(16).padStart(8, '0')}  ${hex}  ${ascii}`
     }
   }
+}
+
+/**
+ * Bytes per hex line for a pane `columns` characters wide: 16, 8 or 4, the most whose whole line (offset, hex and
+ * ASCII: 4 × n + 11 characters) fits, so the ASCII column is never behind a sideways scroll.
+ */
+export function hexBytesPerRow(columns: number): 16 | 8 | 4 {
+  return columns >= 4 * 16 + 11 ? 16 : columns >= 4 * 8 + 11 ? 8 : 4
 }
 
 /** Base64 of `bytes` in 76-character lines (57 bytes each, as MIME does): the lines join into the whole. */
