@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
-import type { Browser, Page } from 'playwright-core'
+import type { Browser, Locator, Page } from 'playwright-core'
 import { connectTo, launchChromium, sendText } from './harness'
 import { launchApp, type AppUnderTest } from './paths'
 import { startWsServer, type RunningWs } from '../helpers/servers'
@@ -57,14 +57,32 @@ async function audit(page: Page, state: string): Promise<Finding[]> {
     .map((v) => ({ state, rule: v.id, impact: v.impact, help: v.help, targets: v.targets }))
 }
 
-/** Opens a dialog with `open`, audits it, closes it with Escape and checks focus came back where it was. */
-async function auditDialog(page: Page, state: string, open: () => Promise<void>): Promise<Finding[]> {
-  await open()
+/** What has the focus, as a name a failure message can show. */
+const focused = (page: Page): Promise<string> =>
+  page.evaluate(() => {
+    const el = document.activeElement
+    return el ? `${el.tagName.toLowerCase()} ${el.getAttribute('aria-label') ?? el.textContent?.trim() ?? ''}` : 'nothing'
+  })
+
+/**
+ * Opens a dialog from its button with the keyboard, audits it, checks that Tab stays inside it (a modal traps focus:
+ * WAI-ARIA APG dialog pattern), closes it with Escape and checks focus went back to the button that opened it.
+ */
+async function auditDialog(page: Page, state: string, button: Locator): Promise<Finding[]> {
+  // Opened from the keyboard: the button is focused, then Enter.
+  await button.focus()
+  const opener = await focused(page)
+  await page.keyboard.press('Enter')
   const dialog = page.locator('dialog[open]')
   await dialog.waitFor()
   const found = await audit(page, state)
+  for (let i = 0; i < 12; i++) {
+    await page.keyboard.press('Tab')
+    expect(await dialog.evaluate((d) => d.contains(document.activeElement)), `${state}: Tab ${i + 1} left the dialog`).toBe(true)
+  }
   await page.keyboard.press('Escape')
   await dialog.waitFor({ state: 'detached' })
+  expect(await focused(page), `${state}: focus after closing`).toBe(opener)
   return found
 }
 
@@ -90,23 +108,43 @@ async function everyState(page: Page, theme: 'light' | 'dark'): Promise<Finding[
   }
   await page.getByRole('button', { name: /Settings$/ }).click()
 
-  found.push(
-    ...(await auditDialog(page, `${theme}: keyboard shortcuts`, () => page.getByRole('button', { name: 'Keyboard shortcuts' }).click()))
-  )
-  found.push(...(await auditDialog(page, `${theme}: save profile`, () => page.getByRole('button', { name: 'Save profile' }).click())))
-  found.push(...(await auditDialog(page, `${theme}: environments`, () => page.getByRole('button', { name: 'Environments…' }).click())))
-  found.push(...(await auditDialog(page, `${theme}: recordings`, () => page.getByRole('button', { name: 'Recordings…' }).click())))
-  found.push(
-    ...(await auditDialog(page, `${theme}: close an open connection`, () =>
-      page
-        .getByRole('button', { name: /^Close tab / })
-        .first()
-        .click()
-    ))
-  )
+  found.push(...(await auditDialog(page, `${theme}: keyboard shortcuts`, page.getByRole('button', { name: 'Keyboard shortcuts' }))))
+  found.push(...(await auditDialog(page, `${theme}: save profile`, page.getByRole('button', { name: 'Save profile' }))))
+  found.push(...(await auditDialog(page, `${theme}: environments`, page.getByRole('button', { name: 'Environments…' }))))
+  found.push(...(await auditDialog(page, `${theme}: recordings`, page.getByRole('button', { name: 'Recordings…' }))))
+  found.push(...(await auditDialog(page, `${theme}: close an open connection`, page.getByRole('button', { name: /^Close tab / }).first())))
   await page.getByRole('button', { name: 'Disconnect', exact: true }).click()
   return found
 }
+
+describe('the help overlay', () => {
+  it('lists every shortcut, the log, tree, tabs, splitters and Escape included', async () => {
+    const { page } = await app.open()
+    await page.keyboard.press('F1')
+    const help = page.getByRole('dialog', { name: 'Keyboard shortcuts' })
+    const text = await help.innerText()
+    for (const keys of [
+      'Ctrl/Cmd+Enter',
+      'Ctrl/Cmd+Shift+C',
+      'Ctrl/Cmd+T',
+      'Ctrl/Cmd+W',
+      'Ctrl/Cmd+F',
+      'Ctrl/Cmd+K',
+      'Ctrl/Cmd+L',
+      'Ctrl/Cmd+,',
+      'Ctrl/Cmd+P',
+      'F1 or ?',
+      'in the log',
+      'in the composer',
+      'in the connection tabs',
+      'in the JSON tree',
+      'on a splitter',
+      'Esc'
+    ])
+      expect(text, keys).toContain(keys)
+    await page.close()
+  })
+})
 
 describe('axe-core in both themes', () => {
   for (const theme of ['light', 'dark'] as const)

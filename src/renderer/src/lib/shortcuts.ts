@@ -22,7 +22,11 @@ export const SHORTCUTS: Shortcut[] = [
   { keys: 'PageUp / PageDown in the log', what: 'Move the selection a page up / down', command: '' },
   { keys: 'Home / End in the log', what: 'Select the first / last message', command: '' },
   { keys: 'Enter in the log', what: "Open the selected message's detail", command: '' },
-  { keys: '↑ / ↓ in the composer', what: 'Previous / next message from history', command: '' }
+  { keys: '↑ / ↓ in the composer', what: 'Previous / next message from history', command: '' },
+  { keys: '↑ / ↓ in the connection tabs', what: 'Show the previous / next connection', command: '' },
+  { keys: '↑ ↓ ← → in the JSON tree', what: 'Move; collapse / expand a node (Enter or Space toggles it)', command: '' },
+  { keys: 'Arrows on a splitter', what: 'Resize the detail pane or the composer (Home / End: smallest / largest)', command: '' },
+  { keys: 'Esc', what: 'Close a dialog or an open panel; focus goes back where it was', command: '' }
 ]
 
 /** Maps a key event to a command name, or null. */
