@@ -2,7 +2,12 @@ import { defineConfig } from 'vitest/config'
 import vue from '@vitejs/plugin-vue'
 
 /** The end-to-end suites that run on both paths: browser mode (project e2e) and the desktop path (project desktop). */
-const DESKTOP_PATH_SUITES = ['tests/e2e/inspector-ui.test.ts', 'tests/e2e/profiles.test.ts', 'tests/e2e/hostile-ui.test.ts']
+const DESKTOP_PATH_SUITES = [
+  'tests/e2e/inspector-ui.test.ts',
+  'tests/e2e/profiles.test.ts',
+  'tests/e2e/hostile-ui.test.ts',
+  'tests/e2e/first-run.test.ts'
+]
 
 export default defineConfig({
   plugins: [vue()],

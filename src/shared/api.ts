@@ -95,6 +95,8 @@ export interface SockscopeMethods {
   recordingExport(id: string, format: 'ndjson' | 'har' | 'csv'): Promise<FileResult>
   /** Sends a recording's outgoing messages over a new connection (owned by this window). */
   replay(recordingId: string, options: ConnectionOptions, timing: ReplayTiming, id?: string): Promise<{ id: string }>
+  /** Starts (once) the app's own echo server on 127.0.0.1, for a first try with no server at hand; its URL. */
+  echoServerStart(): Promise<{ url: string }>
 }
 
 export type MethodName = keyof SockscopeMethods
@@ -127,7 +129,8 @@ export const METHOD_NAMES = [
   'recordingsList',
   'recordingRead',
   'recordingExport',
-  'replay'
+  'replay',
+  'echoServerStart'
 ] as const satisfies readonly MethodName[]
 
 // Fails to compile if a method is in the interface but not in the list.

@@ -66,5 +66,6 @@ export const METHOD_ARGS: { [K in MethodName]: ArgsSchema<K> } = {
       v.strictObject({ mode: v.literal('interval'), ms: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(3_600_000)) })
     ]),
     v.optional(newId)
-  ])
+  ]),
+  echoServerStart: v.strictTuple([])
 }

@@ -63,7 +63,8 @@ describe('desktop shell IPC contract (built main bundle, mocked electron)', () =
       recordingsList: [1],
       recordingRead: ['../../etc/passwd'],
       recordingExport: ['a.ndjson', 'pdf'],
-      replay: ['a.ndjson', { url: 'ws://x' }, { mode: 'fast' }]
+      replay: ['a.ndjson', { url: 'ws://x' }, { mode: 'fast' }],
+      echoServerStart: ['extra']
     }
     // Defect 10 of issue 10: each answer is one result shape that keeps the field (thrown errors reached the
     // renderer wrapped by Electron as "Error invoking remote method …", without field or code).

@@ -2,6 +2,7 @@
  * The contract's implementation, shared by the Electron IPC adapter and the browser-mode bridge.
  * Electron-free: transports hand it a session and raw arguments; it validates and routes events back.
  */
+import { LocalEchoServer } from './echoServer'
 import * as v from 'valibot'
 import { parseRecordedRef, type AppInfo, type HostNotice, type MethodName, type RecordedRef, type SockscopeMethods } from '../../shared/api'
 import { METHOD_ARGS } from '../../shared/methodSchemas'
@@ -31,6 +32,8 @@ export class SockscopeService {
   readonly payloads = new PayloadStore()
   readonly manager: ConnectionManager
   private readonly sessions = new Map<string, ClientSession>()
+  /** The first-run echo server: started on request, stopped at shutdown. */
+  private readonly echo = new LocalEchoServer()
   private readonly owner = new Map<string, ClientSession>()
   /** One-shot observers of a connection's events (replay waits for the open). */
   private readonly watchers = new Map<string, (e: SockEvent) => void>()
@@ -164,6 +167,7 @@ export class SockscopeService {
       ...data,
       recordingRead: async (recordingId) => data.recordingRead(this.notLiveElsewhere(session, recordingId)),
       recordingExport: async (recordingId, format) => data.recordingExport(this.notLiveElsewhere(session, recordingId), format),
+      echoServerStart: async () => ({ url: await this.echo.url() }),
       replay: async (recordingId, options, timing, id) => {
         const plan = replayPlan((await this.options.data.recordings.read(this.notLiveElsewhere(session, recordingId))).events, timing)
         let opened: () => void = () => undefined
@@ -219,7 +223,9 @@ export class SockscopeService {
   async shutdown(boundMs = 3000): Promise<'done' | 'timed-out'> {
     for (const key of [...this.sessions.keys()]) this.closeSession(key)
     this.manager.dispose()
-    const work = Promise.all([this.options.data.recordings.endAll(), this.options.data.profiles.flush()]).then(() => 'done' as const)
+    const work = Promise.all([this.options.data.recordings.endAll(), this.options.data.profiles.flush(), this.echo.close()]).then(
+      () => 'done' as const
+    )
     let timer: NodeJS.Timeout | null = null
     const bound = new Promise<'timed-out'>((r) => (timer = setTimeout(() => r('timed-out'), boundMs)))
     try {

@@ -183,6 +183,18 @@ export const useConnections = defineStore('connections', () => {
     if (!tabs.value.length) addTab()
   }
 
+  /** First run: the app's own echo server on 127.0.0.1, its URL in the tab, connected. */
+  async function tryEchoServer(tab: ConnectionTab): Promise<void> {
+    tab.problem = null
+    try {
+      tab.draft.url = (await api.echoServerStart()).url
+    } catch (err) {
+      tab.problem = `The local echo server did not start: ${(err as Error).message}`
+      return
+    }
+    await connect(tab)
+  }
+
   function clearLog(tab: ConnectionTab): void {
     tab.log.clear()
     tab.stats.reset()
@@ -265,6 +277,7 @@ export const useConnections = defineStore('connections', () => {
     control,
     closeTab,
     clearLog,
+    tryEchoServer,
     init,
     bump,
     openReadOnly,
