@@ -53,6 +53,8 @@ export interface SockscopeMethods {
   close(id: string, code?: number, reason?: string): Promise<void>
   terminate(id: string): Promise<void>
   cancelReconnect(id: string): Promise<boolean>
+  /** Skips a scheduled reconnect's wait and tries at once; false when no retry was scheduled. */
+  reconnectNow(id: string): Promise<boolean>
   /** Forget a connection (closing it first if needed). */
   remove(id: string): Promise<void>
   list(): Promise<ConnectionInfo[]>
@@ -111,6 +113,7 @@ export const METHOD_NAMES = [
   'close',
   'terminate',
   'cancelReconnect',
+  'reconnectNow',
   'remove',
   'list',
   'sync',

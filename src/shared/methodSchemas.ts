@@ -29,6 +29,7 @@ export const METHOD_ARGS: { [K in MethodName]: ArgsSchema<K> } = {
   close: v.strictTuple([id, v.optional(closeRequestSchema.entries.code), v.optional(closeRequestSchema.entries.reason)]),
   terminate: v.strictTuple([id]),
   cancelReconnect: v.strictTuple([id]),
+  reconnectNow: v.strictTuple([id]),
   remove: v.strictTuple([id]),
   list: v.strictTuple([]),
   sync: v.strictTuple([v.optional(v.record(id, v.pipe(v.number(), v.integer(), v.minValue(0))))]),

@@ -154,4 +154,40 @@ describe('the connection error banner', () => {
     expect(errors).toEqual([])
     await page.close()
   })
+
+  it('retries read as one row per failed attempt; the tab says reconnecting; "Reconnect now" tries at once', async () => {
+    const { page, errors } = await app.open()
+    const port = await closedPort()
+    await page.getByRole('textbox', { name: 'URL' }).fill(`ws://127.0.0.1:${port}/`)
+    await page.getByRole('tab', { name: 'Ping & reconnect' }).click()
+    await page.getByLabel('Reconnect automatically').check()
+    // A backoff of a minute: the second attempt within the test can only come from "Reconnect now".
+    await page.getByLabel('Backoff base (ms)').fill('60000')
+    await page.getByLabel('Backoff cap (ms)').fill('60000')
+    await page.getByRole('button', { name: 'Connect', exact: true }).click()
+    const rows = messageLog(page).getByRole('option')
+    await messageLog(page)
+      .getByText(/^Attempt 1 failed: \[ECONNREFUSED\]/)
+      .waitFor()
+    const now = page.getByRole('button', { name: 'Reconnect now' })
+    await now.waitFor()
+    await page
+      .getByRole('tablist', { name: 'Connections' })
+      .getByRole('tab', { name: /reconnecting/ })
+      .waitFor()
+    await now.click()
+    await messageLog(page)
+      .getByText(/^Attempt 2 failed: \[ECONNREFUSED\]/)
+      .waitFor({ timeout: 5_000 })
+    // Before: connecting, the error, "Closed 1006" and the schedule, for every attempt.
+    expect(await rows.allInnerTexts()).toEqual([
+      expect.stringContaining('Connecting (attempt 1)…'),
+      expect.stringContaining('Attempt 1 failed'),
+      expect.stringContaining('Attempt 2 failed')
+    ])
+    await page.getByRole('button', { name: 'Disconnect', exact: true }).click()
+    await now.waitFor({ state: 'detached' })
+    expect(errors).toEqual([])
+    await page.close()
+  })
 })

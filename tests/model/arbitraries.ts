@@ -18,6 +18,7 @@ export type Op =
   | { op: 'close'; conn: number; code: 1000 | 4000 }
   | { op: 'terminate'; conn: number }
   | { op: 'cancelReconnect'; conn: number }
+  | { op: 'reconnectNow'; conn: number }
   /** The renderer falls behind (its transport reports a backlog) or catches up: flow control. */
   | { op: 'throttle'; on: boolean }
   /** The page goes away (bridge dropped / window reloading). */
@@ -82,6 +83,7 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   { weight: 2, arbitrary: fc.record({ op: fc.constant('close' as const), conn, code: fc.constantFrom(1000 as const, 4000 as const) }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('terminate' as const), conn }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('cancelReconnect' as const), conn }) },
+  { weight: 1, arbitrary: fc.record({ op: fc.constant('reconnectNow' as const), conn }) },
   { weight: 2, arbitrary: fc.record({ op: fc.constant('throttle' as const), on: fc.boolean() }) },
   { weight: 1, arbitrary: fc.constant({ op: 'detach' as const }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('reattach' as const), keepView: fc.boolean() }) },

@@ -109,6 +109,9 @@ export async function runScenario(sc: Scenario): Promise<void> {
       case 'cancelReconnect':
         if (id) attempt(call('cancelReconnect', id))
         return
+      case 'reconnectNow':
+        if (id) attempt(call('reconnectNow', id))
+        return
       case 'remove':
         if (!id) return
         removed.add(id)

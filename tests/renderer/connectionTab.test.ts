@@ -48,9 +48,55 @@ describe('a tab applying events', () => {
     expect(tab.log.entries().map((e) => e.data)).toEqual([
       expect.stringMatching(/^Capture throttled/),
       'Capture resumed: the view caught up',
-      expect.stringMatching(/^Reconnect attempt 2 scheduled/),
+      // A scheduled retry shows in the connection bar (its countdown), not as a row; a cancelled one is news.
       'Reconnect attempt 2 cancelled'
     ])
+  })
+
+  it("shows each failed attempt as one row, keeps an opened connection's rows as they were (issue 15)", () => {
+    const tab = createTab('t')
+    let seq = 0
+    const ev = (e: Record<string, unknown>): SockEvent => ({ id: ID, seq: ++seq, ts: 1000 + seq, ...e }) as SockEvent
+    const refused = {
+      type: 'error',
+      class: 'network',
+      code: 'ECONNREFUSED',
+      message: 'connect ECONNREFUSED 127.0.0.1:1',
+      next: 'Start the server, or check the host and port.'
+    }
+    const close1006 = { type: 'close', code: 1006, reason: '', meaning: 'Abnormal closure', initiator: 'abnormal', clean: false }
+    // The engine's order for three refused attempts, two retries allowed (captured from the service).
+    for (const attempt of [1, 2, 3]) {
+      applyEvent(tab, ev({ type: 'state', state: 'connecting', attempt }))
+      applyEvent(tab, ev(refused))
+      applyEvent(tab, ev(close1006))
+      applyEvent(tab, ev({ type: 'state', state: 'closed', attempt }))
+      if (attempt < 3) applyEvent(tab, ev({ type: 'reconnect', attempt: attempt + 1, delayMs: 40 }))
+    }
+    applyEvent(
+      tab,
+      ev({ type: 'error', class: 'config', code: 'RECONNECT_GAVE_UP', message: 'Gave up after 2 retries', next: 'Connect again.' })
+    )
+    expect(tab.log.entries().map((e) => e.data)).toEqual([
+      'Connecting (attempt 1)…',
+      'Attempt 1 failed: [ECONNREFUSED] connect ECONNREFUSED 127.0.0.1:1 · Start the server, or check the host and port.',
+      'Attempt 2 failed: [ECONNREFUSED] connect ECONNREFUSED 127.0.0.1:1 · Start the server, or check the host and port.',
+      'Attempt 3 failed: [ECONNREFUSED] connect ECONNREFUSED 127.0.0.1:1 · Start the server, or check the host and port.',
+      '[RECONNECT_GAVE_UP] Gave up after 2 retries · Connect again.'
+    ])
+    // The folded row opens on the error, with its next step, in the detail pane; the banner still sees the failure.
+    expect(tab.log.entries()[1].event).toMatchObject({ type: 'error', code: 'ECONNREFUSED' })
+    expect(tab.lastSeq).toBe(seq)
+    // A fourth attempt that opens: its rows are the usual ones, and a close after opening is shown.
+    applyEvent(tab, ev({ type: 'state', state: 'connecting', attempt: 4 }))
+    applyEvent(tab, ev({ type: 'state', state: 'open', attempt: 4 }))
+    applyEvent(tab, ev({ type: 'close', code: 1001, reason: 'bye', meaning: 'Going away', initiator: 'remote', clean: true }))
+    expect(
+      tab.log
+        .entries()
+        .slice(5)
+        .map((e) => e.data)
+    ).toEqual([expect.stringMatching(/^Closed 1001 \(Going away\) by server: bye/)])
   })
 
   it('chooses connection ids that are UUIDs, different each time', () => {

@@ -44,6 +44,7 @@ describe('desktop shell IPC contract (built main bundle, mocked electron)', () =
       close: ['id', 1006],
       terminate: [null],
       cancelReconnect: [{}],
+      reconnectNow: [5],
       remove: [],
       fetchPayload: ['not-a-uuid'],
       tabsSave: [[{ connId: 5 }]],

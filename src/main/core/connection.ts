@@ -249,6 +249,13 @@ export class Connection {
     return true
   }
 
+  /** "Reconnect now": a scheduled retry happens at once instead of after its backoff; false when none is scheduled. */
+  reconnectNow(): boolean {
+    if (!this.timers.has('reconnect')) return false
+    connectionScope.run({ connectionId: this.id }, () => this.connect()) // connect() clears the backoff timer
+    return true
+  }
+
   send(msg: OutgoingMessage): Promise<void> {
     return sendMessage(requireOpen(this.current?.ws ?? null, this.state, 'send'), msg, (e) => this.emit(e))
   }

@@ -74,6 +74,10 @@ export class ConnectionManager {
     return this.get(id).cancelReconnect()
   }
 
+  reconnectNow(id: string): boolean {
+    return this.get(id).reconnectNow()
+  }
+
   /** Closes (if needed) and forgets a connection. */
   remove(id: string): void {
     const c = this.connections.get(id)

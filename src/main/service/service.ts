@@ -140,6 +140,7 @@ export class SockscopeService {
       close: async (id, code, reason) => m.close(this.owned(session, id), code, reason),
       terminate: async (id) => m.terminate(this.owned(session, id)),
       cancelReconnect: async (id) => m.cancelReconnect(this.owned(session, id)),
+      reconnectNow: async (id) => m.reconnectNow(this.owned(session, id)),
       remove: async (id) => this.forget(this.owned(session, id)),
       list: async () => m.list().filter((c) => session.connections.has(c.id)),
       sync: async (since) => {

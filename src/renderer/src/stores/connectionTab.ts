@@ -1,4 +1,5 @@
 /** One connection tab's state, and how engine events change it. Plain data: the store makes it reactive. */
+import { attemptRow, newAttemptState, type AttemptState } from '../mappers/attemptRows'
 import { markRaw } from 'vue'
 import type { ConnectionState, ErrorEvent, HandshakeEvent, SockEvent } from '../../../shared/events'
 import { eventToEntry } from '../mappers/toEntry'
@@ -28,6 +29,8 @@ export interface ConnectionTab {
   lastError: ErrorEvent | null
   /** The last failed attempt, for the error banner under the URL bar. */
   failure: FailureState
+  /** The connection attempt in flight, so a failed one reads as one row (attemptRows.ts). */
+  attemptRows: AttemptState
   /** A problem found before connecting or sending (validation), shown near the control. */
   problem: string | null
   /** Is the view frozen (capture continues)? and how far it showed when frozen. */
@@ -58,6 +61,7 @@ export function createTab(key: string, url?: string): ConnectionTab {
     handshake: null,
     lastError: null,
     failure: newFailureState(),
+    attemptRows: markRaw(newAttemptState()),
     problem: null,
     paused: false,
     pausedAt: 0,
@@ -83,7 +87,8 @@ export function applyEvent(tab: ConnectionTab, e: SockEvent): void {
   if (e.seq <= tab.lastSeq) return // seen already (a re-sync overlaps the live stream)
   if (tab.lastSeq && e.seq > tab.lastSeq + 1) tab.log.push(missedEntry(e.seq - tab.lastSeq - 1, tab.lastSeq + 1, e.ts, 'gap'))
   tab.lastSeq = e.seq
-  const entry = eventToEntry(e)
+  const folded = attemptRow(tab.attemptRows, e)
+  const entry = folded === undefined ? eventToEntry(e) : folded
   if (entry) tab.log.push(entry)
   trackFailure(tab.failure, e)
   switch (e.type) {

@@ -183,6 +183,17 @@ export const useConnections = defineStore('connections', () => {
     if (!tabs.value.length) addTab()
   }
 
+  /** Skips the wait of a scheduled retry. */
+  async function reconnectNow(tab: ConnectionTab): Promise<void> {
+    if (!tab.connId) return
+    tab.problem = null
+    try {
+      await api.reconnectNow(tab.connId)
+    } catch (err) {
+      tab.problem = (err as Error).message
+    }
+  }
+
   /** First run: the app's own echo server on 127.0.0.1, its URL in the tab, connected. */
   async function tryEchoServer(tab: ConnectionTab): Promise<void> {
     tab.problem = null
@@ -278,6 +289,7 @@ export const useConnections = defineStore('connections', () => {
     closeTab,
     clearLog,
     tryEchoServer,
+    reconnectNow,
     init,
     bump,
     openReadOnly,
