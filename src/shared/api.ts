@@ -95,6 +95,10 @@ export interface SockscopeMethods {
   /** A recording's events (at most 200,000), with notes on lines skipped and events not loaded. */
   recordingRead(id: string): Promise<{ url: string; events: SockEvent[]; notes: string[] }>
   recordingExport(id: string, format: 'ndjson' | 'har' | 'csv'): Promise<FileResult>
+  /** Deletes a finished recording (a live one is refused). */
+  recordingDelete(id: string): Promise<void>
+  /** Deletes every finished recording; live ones stay. */
+  recordingsDeleteAll(): Promise<{ deleted: number; live: number }>
   /** Sends a recording's outgoing messages over a new connection (owned by this window). */
   replay(recordingId: string, options: ConnectionOptions, timing: ReplayTiming, id?: string): Promise<{ id: string }>
   /** Starts (once) the app's own echo server on 127.0.0.1, for a first try with no server at hand; its URL. */
@@ -132,6 +136,8 @@ export const METHOD_NAMES = [
   'recordingsList',
   'recordingRead',
   'recordingExport',
+  'recordingDelete',
+  'recordingsDeleteAll',
   'replay',
   'echoServerStart'
 ] as const satisfies readonly MethodName[]

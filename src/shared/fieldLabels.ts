@@ -44,7 +44,8 @@ const OPTION_LABELS: Record<string, string> = {
   'reconnect.baseMs': 'Backoff base (ms)',
   'reconnect.capMs': 'Backoff cap (ms)',
   'reconnect.maxAttempts': 'Max attempts',
-  'reconnect.stableMs': 'Stable after (ms)'
+  'reconnect.stableMs': 'Stable after (ms)',
+  record: 'Record this connection'
 }
 
 /** Lists whose items the panel numbers from 1: `headers.1.name` is "Header 2 name". */

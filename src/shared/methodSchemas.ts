@@ -59,6 +59,8 @@ export const METHOD_ARGS: { [K in MethodName]: ArgsSchema<K> } = {
   recordingsList: v.strictTuple([]),
   recordingRead: v.strictTuple([recordingId]),
   recordingExport: v.strictTuple([recordingId, v.picklist(['ndjson', 'har', 'csv'], 'must be ndjson, har or csv')]),
+  recordingDelete: v.strictTuple([recordingId]),
+  recordingsDeleteAll: v.strictTuple([]),
   replay: v.strictTuple([
     recordingId,
     connectionOptionsSchema,

@@ -77,6 +77,8 @@ export interface ConnectionOptions {
   reconnect?: ReconnectOptions
   /** Sent in order after every successful open, reconnects included. */
   preamble?: OutgoingMessage[]
+  /** Record this connection to disk (every event, full payloads); on unless set to false. */
+  record?: boolean
 }
 
 export const DEFAULTS = {

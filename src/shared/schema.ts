@@ -129,7 +129,8 @@ export const connectionOptionsObject = v.strictObject({
       stableMs: v.optional(count(0, 3_600_000))
     })
   ),
-  preamble: v.optional(v.array(outgoingMessageSchema))
+  preamble: v.optional(v.array(outgoingMessageSchema)),
+  record: v.optional(v.boolean())
 })
 
 /** Options about to connect: stricter than a saved profile on what must reach the server exactly as typed. */

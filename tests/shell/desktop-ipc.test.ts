@@ -64,6 +64,8 @@ describe('desktop shell IPC contract (built main bundle, mocked electron)', () =
       recordingsList: [1],
       recordingRead: ['../../etc/passwd'],
       recordingExport: ['a.ndjson', 'pdf'],
+      recordingDelete: ['../profiles.json'],
+      recordingsDeleteAll: [true],
       replay: ['a.ndjson', { url: 'ws://x' }, { mode: 'fast' }],
       echoServerStart: ['extra']
     }

@@ -168,6 +168,8 @@ export class SockscopeService {
       ...data,
       recordingRead: async (recordingId) => data.recordingRead(this.notLiveElsewhere(session, recordingId)),
       recordingExport: async (recordingId, format) => data.recordingExport(this.notLiveElsewhere(session, recordingId), format),
+      recordingDelete: async (recordingId) => this.options.data.recordings.delete(recordingId),
+      recordingsDeleteAll: async () => this.options.data.recordings.deleteAll(),
       echoServerStart: async () => ({ url: await this.echo.url() }),
       replay: async (recordingId, options, timing, id) => {
         const plan = replayPlan((await this.options.data.recordings.read(this.notLiveElsewhere(session, recordingId))).events, timing)
@@ -210,7 +212,8 @@ export class SockscopeService {
         session.own(id)
         this.owner.set(id, session)
         const url = this.manager.list().find((c) => c.id === id)?.url ?? ''
-        this.options.data.recordings.start(id, url)
+        // Recording is on unless the connection's settings turn it off (issue 15: the user controls it).
+        if ((options as { record?: boolean }).record !== false) this.options.data.recordings.start(id, url)
         if (watch) this.watchers.set(id, watch)
       },
       chosenId

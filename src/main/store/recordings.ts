@@ -217,6 +217,32 @@ export class RecordingStore {
     }
   }
 
+  /** Deletes a finished recording. A live one is refused: its connection is still writing it. */
+  async delete(id: string): Promise<void> {
+    const path = this.pathOf(id)
+    if (this.liveConnectionOf(id) !== undefined)
+      throw new Error(`Recording ${id} is still being written: disconnect its connection first, then delete it.`)
+    await this.settled()
+    await unlink(path).catch((err: NodeJS.ErrnoException) => {
+      if (err.code !== 'ENOENT') throw err // already gone is what was asked
+    })
+    this.lookup.forget(path)
+    ;(await this.entries()).delete(id)
+    for (const [conn, rec] of this.byConnection) if (rec === id) this.byConnection.delete(conn)
+  }
+
+  /** Deletes every finished recording; live ones stay. How many went, and how many stayed because they are live. */
+  async deleteAll(): Promise<{ deleted: number; live: number }> {
+    const ids = [...(await this.entries()).keys()]
+    let deleted = 0
+    for (const id of ids) {
+      if (this.liveConnectionOf(id) !== undefined) continue
+      await this.delete(id)
+      deleted++
+    }
+    return { deleted, live: ids.length - deleted }
+  }
+
   /** Removes the oldest finished recordings beyond the count and size limits, leaving `room` for new ones. */
   async prune(room = 0): Promise<string[]> {
     if (!this.mayPrune()) return []

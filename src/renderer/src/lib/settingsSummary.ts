@@ -30,5 +30,6 @@ export function settingsSummary(d: Draft): string {
   if (d.heartbeat.intervalSec > 0) parts.push(`ping ${d.heartbeat.intervalSec} s`)
   if (d.reconnect.enabled) parts.push('reconnects')
   if (!d.perMessageDeflate) parts.push('no compression')
+  if (!d.record) parts.push('not recorded')
   return parts.length ? parts.join(' · ') : 'defaults'
 }

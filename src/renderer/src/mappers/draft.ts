@@ -24,6 +24,7 @@ export interface Draft {
   heartbeat: { intervalSec: number; payload: string; pongTimeoutMs: number; autoPong: boolean }
   reconnect: { enabled: boolean; baseMs: number; capMs: number; maxAttempts: number; stableMs: number }
   preamble: string
+  record: boolean
   /**
    * The options this form was opened from (a profile): what the form leaves as it showed them is saved exactly
    * as it was, so nothing it cannot show (a multi-line preamble message, an unset default) is lost or rewritten.
@@ -57,7 +58,8 @@ export function newDraft(url = 'ws://127.0.0.1:8080'): Draft {
       maxAttempts: 0,
       stableMs: DEFAULTS.reconnectStableMs
     },
-    preamble: ''
+    preamble: '',
+    record: true
   }
 }
 
@@ -141,6 +143,7 @@ function formOptions(d: Draft): ConnectionOptions {
   }
   const pre = preambleMessages(d.preamble)
   if (pre.length) o.preamble = pre
+  if (!d.record) o.record = false
   return o
 }
 

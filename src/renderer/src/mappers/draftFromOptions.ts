@@ -37,5 +37,6 @@ export function optionsToDraftFields(o: ConnectionOptions): Draft {
   if (o.heartbeat) d.heartbeat = { ...d.heartbeat, ...o.heartbeat, payload: o.heartbeat.payload ?? '' }
   if (o.reconnect) d.reconnect = { ...d.reconnect, ...o.reconnect, enabled: o.reconnect.enabled }
   d.preamble = preambleText(o.preamble ?? [])
+  d.record = o.record !== false
   return d
 }

@@ -1,0 +1,87 @@
+/**
+ * Issue 15, recordings a user controls, in the dialog: search by URL or date, delete one and delete all behind a
+ * confirmation (a live recording cannot be deleted), and a connection set not to record leaves none.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Browser, Page } from 'playwright-core'
+import { connectTo, launchChromium } from './harness'
+import { launchApp, type AppUnderTest } from './paths'
+import { startWsServer, type RunningWs } from '../helpers/servers'
+
+let browser: Browser
+let app: AppUnderTest
+let alpha: RunningWs
+let beta: RunningWs
+
+beforeAll(async () => {
+  browser = await launchChromium()
+  ;[app, alpha, beta] = await Promise.all([launchApp(browser), startWsServer(), startWsServer()])
+})
+afterAll(async () => {
+  await app?.stop()
+  await browser?.close()
+  await alpha?.close()
+  await beta?.close()
+})
+
+const dialog = (page: Page) => page.getByRole('dialog', { name: 'Recordings' })
+const rows = (page: Page) => dialog(page).getByRole('row')
+
+async function visit(page: Page, url: string): Promise<void> {
+  await connectTo(page, url)
+  await page.getByRole('button', { name: 'Disconnect', exact: true }).click()
+  await page.getByRole('status', { name: 'Connection state' }).filter({ hasText: 'Disconnected' }).waitFor()
+}
+
+describe('the Recordings dialog', () => {
+  it('searches, deletes one and all after confirming, keeps the live one, and honours "Record this connection"', async () => {
+    const { page, errors } = await app.open()
+    await visit(page, `${alpha.url}/alpha`)
+    await visit(page, `${beta.url}/beta`)
+    // Not recorded: turned off in the settings, and the summary says so.
+    await page.getByRole('button', { name: /Open the connection settings/ }).click()
+    await page.getByRole('tab', { name: 'Advanced' }).click()
+    await page.getByLabel(/^Record this connection/).uncheck()
+    await visit(page, `${beta.url}/unrecorded`)
+    expect(await page.getByRole('button', { name: /Open the connection settings/ }).innerText()).toContain('not recorded')
+    // A live one: connected and recorded.
+    await page.getByRole('button', { name: 'New connection' }).click()
+    await connectTo(page, `${alpha.url}/live`)
+
+    await page.getByRole('button', { name: 'Recordings…' }).click()
+    await expect.poll(() => rows(page).count()).toBe(3)
+    const search = dialog(page).getByRole('searchbox', { name: 'Search recordings' })
+    await search.fill('beta')
+    await expect.poll(() => rows(page).count()).toBe(1)
+    expect(await rows(page).first().innerText()).toContain('/beta')
+    await search.fill(String(new Date().getFullYear()))
+    await expect.poll(() => rows(page).count()).toBe(3)
+    await search.fill('nothing like this')
+    await dialog(page).getByText('No recording matches the search.').waitFor()
+    await search.fill('')
+
+    // Delete one: asked first; Cancel keeps it.
+    const betaRow = rows(page).filter({ hasText: '/beta' })
+    await betaRow.getByRole('button', { name: /^Delete recording / }).click()
+    const confirm = page.getByRole('dialog', { name: 'Confirm' })
+    await confirm.getByRole('button', { name: 'Cancel' }).click()
+    expect(await rows(page).count()).toBe(3)
+    await betaRow.getByRole('button', { name: /^Delete recording / }).click()
+    await confirm.getByRole('button', { name: 'Delete', exact: true }).click()
+    await expect.poll(() => rows(page).count()).toBe(2)
+    // The live one cannot be deleted; "Delete all" takes the rest.
+    expect(
+      await rows(page)
+        .filter({ hasText: '/live' })
+        .getByRole('button', { name: /^Delete recording / })
+        .isDisabled()
+    ).toBe(true)
+    await dialog(page).getByRole('button', { name: 'Delete all…' }).click()
+    expect(await confirm.innerText()).toContain('Delete 1 recording(s)? Live ones stay.')
+    await confirm.getByRole('button', { name: 'Delete all', exact: true }).click()
+    await expect.poll(() => rows(page).count()).toBe(1)
+    expect(await rows(page).first().innerText()).toContain('/live')
+    expect(errors).toEqual([])
+    await page.close()
+  })
+})

@@ -1,0 +1,66 @@
+/**
+ * Issue 15, recordings a user controls: recording can be turned off per connection (on by default), and finished
+ * recordings can be deleted, one or all; a live one is refused, and nothing outside the recordings folder can be named.
+ */
+import { afterEach, describe, expect, it } from 'vitest'
+import { existsSync, readdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import type { SockEvent } from '../../src/shared/events'
+import { newTestService, type TestService } from '../helpers/service'
+import { startWsServer, type RunningWs } from '../helpers/servers'
+
+let svc: TestService | null = null
+let server: RunningWs | null = null
+afterEach(async () => {
+  await svc?.dispose()
+  await server?.close()
+  svc = server = null
+})
+
+async function connected(t: TestService, options: Record<string, unknown>) {
+  const events: SockEvent[] = []
+  const session = t.service.openSession('w', (b) => events.push(...b))
+  const { id } = (await t.service.call(session, 'connect', [options])) as { id: string }
+  for (let i = 0; i < 500 && !events.some((e) => e.type === 'handshake'); i++) await new Promise((r) => setTimeout(r, 10))
+  return { session, id, events }
+}
+const files = (t: TestService): string[] => readdirSync(join(t.dir, 'recordings')).filter((f) => f.endsWith('.sockrec'))
+
+describe('recordings a user controls', () => {
+  it('records by default, and writes nothing for a connection whose settings turn recording off', async () => {
+    svc = newTestService()
+    server = await startWsServer()
+    await connected(svc, { url: server.url })
+    expect(files(svc)).toHaveLength(1)
+    const off = await connected(svc, { url: server.url, record: false })
+    expect(off.events.some((e) => e.type === 'handshake')).toBe(true)
+    expect(files(svc)).toHaveLength(1)
+    expect(await svc.service.call(off.session, 'recordingsList', [])).toHaveLength(1)
+  })
+
+  it('deletes one finished recording; refuses a live one and names outside the folder; deletes all but the live', async () => {
+    svc = newTestService()
+    server = await startWsServer()
+    const first = await connected(svc, { url: server.url })
+    await svc.service.call(first.session, 'close', [first.id])
+    await svc.service.call(first.session, 'remove', [first.id])
+    const second = await connected(svc, { url: server.url })
+    const third = await connected(svc, { url: server.url })
+    await svc.service.call(third.session, 'remove', [third.id])
+    await svc.recordings.settled()
+    const list = (await svc.service.call(second.session, 'recordingsList', [])) as Array<{ id: string; active: boolean }>
+    expect(list.map((r) => r.active).sort()).toEqual([false, false, true])
+    const live = list.find((r) => r.active)!.id
+    await expect(svc.service.call(second.session, 'recordingDelete', [live])).rejects.toThrow(/still being written: disconnect/)
+    await expect(svc.service.call(second.session, 'recordingDelete', ['../profiles.json'])).rejects.toThrow(/must be a recording name/)
+    writeFileSync(join(svc.dir, 'keep.sockrec'), 'not in the recordings folder')
+    const done = list.filter((r) => !r.active).map((r) => r.id)
+    await svc.service.call(second.session, 'recordingDelete', [done[0]])
+    expect(files(svc)).not.toContain(done[0])
+    expect(await svc.service.call(second.session, 'recordingsDeleteAll', [])).toEqual({ deleted: 1, live: 1 })
+    expect(files(svc)).toEqual([live])
+    expect(existsSync(join(svc.dir, 'keep.sockrec'))).toBe(true)
+    const after = (await svc.service.call(second.session, 'recordingsList', [])) as Array<{ id: string }>
+    expect(after.map((r) => r.id)).toEqual([live])
+  })
+})
