@@ -31,6 +31,9 @@ export interface RecordingInfo {
   bytes: number
   /** True while the connection is still being recorded. */
   active: boolean
+  /** Messages recorded (both directions) and the time from the first event to the last; absent when not known. */
+  messages?: number
+  durationMs?: number
 }
 
 /** Desktop: the main side wrote the file where the user chose in a dialog. Browser: the renderer downloads it. */

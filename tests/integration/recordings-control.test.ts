@@ -63,4 +63,24 @@ describe('recordings a user controls', () => {
     const after = (await svc.service.call(second.session, 'recordingsList', [])) as Array<{ id: string }>
     expect(after.map((r) => r.id)).toEqual([live])
   })
+
+  it('lists each recording with its message count and duration, live as written and finished as read back', async () => {
+    svc = newTestService()
+    server = await startWsServer({ onConnection: (ws) => ws.on('message', (d, binary) => ws.send(d, { binary })) })
+    const c = await connected(svc, { url: server.url })
+    for (const m of ['one', 'two', 'three']) await svc.service.call(c.session, 'send', [c.id, { kind: 'text', data: m }])
+    for (let i = 0; i < 500 && c.events.filter((e) => e.type === 'message').length < 6; i++) await new Promise((r) => setTimeout(r, 10))
+    type Info = { active: boolean; messages?: number; durationMs?: number }
+    const [live] = (await svc.service.call(c.session, 'recordingsList', [])) as Info[]
+    expect(live).toMatchObject({ active: true, messages: 6 })
+    const times = c.events.map((e) => e.ts)
+    expect(live.durationMs).toBe(Math.max(...times) - Math.min(...times))
+    await svc.service.call(c.session, 'close', [c.id])
+    await svc.service.call(c.session, 'remove', [c.id])
+    await svc.recordings.settled()
+    const [done] = (await svc.service.call(c.session, 'recordingsList', [])) as Info[]
+    // Read back from the file: the same count, and a duration covering every recorded event (the close included).
+    expect(done).toMatchObject({ active: false, messages: 6 })
+    expect(done.durationMs).toBeGreaterThanOrEqual(live.durationMs!)
+  })
 })

@@ -16,6 +16,7 @@ import { RecordLookup } from './recordLookup'
 import { SECRET_MASK } from '../../shared/secrets'
 import type { RecordingInfo } from '../../shared/storeTypes'
 import { RecordingWriter, type RecordingFailure } from './recordingWriter'
+import { recordingStats } from './recordingStats'
 
 export type { RecordingHeader } from './ndjson'
 export { parseNdjson } from './ndjson'
@@ -47,7 +48,7 @@ async function header(path: string): Promise<Partial<RecordingHeader>> {
 }
 
 export class RecordingStore {
-  private readonly writers = new Map<string, { id: string; writer: RecordingWriter }>()
+  private readonly writers = new Map<string, { id: string; writer: RecordingWriter; messages: number; firstTs?: number; lastTs?: number }>()
   /** Which recording each connection of this run wrote, kept after it ended (payloads are read back from it). */
   private readonly byConnection = new Map<string, string>()
   /** The payload last read back, while its pieces are being fetched. */
@@ -91,7 +92,7 @@ export class RecordingStore {
     const id = recordingFileName(startedAt, connectionId)
     const head: RecordingHeader = { type: 'sockscope-recording', version: 2, url, startedAt: startedAt.toISOString(), connectionId }
     const writer = new RecordingWriter(join(this.dir, id), JSON.stringify(head), (f) => this.onFailure(connectionId, f))
-    this.writers.set(connectionId, { id, writer })
+    this.writers.set(connectionId, { id, writer, messages: 0 })
     this.byConnection.set(connectionId, id)
     if (this.byConnection.size > 10_000) this.byConnection.delete(this.byConnection.keys().next().value!)
     void this.entries().then((m) => m.set(id, { id, url, startedAt: head.startedAt, bytes: 0 }))
@@ -107,6 +108,10 @@ export class RecordingStore {
   recordOne(e: SockEvent): void {
     const w = this.writers.get(e.id)
     if (!w) return
+    // Counted as written: a live recording's figures for the list without reading it back.
+    if (e.type === 'message') w.messages++
+    w.firstTs ??= e.ts
+    w.lastTs = e.ts
     // Secret header values never reach the disk; the live handshake view masks them with a reveal instead.
     if (e.type === 'handshake' && e.requestHeaders.some((h) => h.secret)) {
       const masked = { ...e, requestHeaders: e.requestHeaders.map((h) => (h.secret ? { ...h, value: SECRET_MASK } : h)) }
@@ -155,11 +160,24 @@ export class RecordingStore {
     }
   }
 
-  /** Newest first; sizes of live recordings as of now. */
+  /** Newest first; sizes and figures of live recordings as of now. */
   async list(): Promise<RecordingInfo[]> {
     await Promise.all([...this.writers.values()].map((w) => this.refresh(w.id)))
-    const active = new Set([...this.writers.values()].map((w) => w.id))
-    return [...(await this.entries()).values()].map((r) => ({ ...r, active: active.has(r.id) })).sort((a, b) => b.id.localeCompare(a.id))
+    const live = new Map([...this.writers.values()].map((w) => [w.id, w]))
+    const all = [...(await this.entries()).values()].sort((a, b) => b.id.localeCompare(a.id))
+    return Promise.all(
+      all.map(async (r): Promise<RecordingInfo> => {
+        const w = live.get(r.id)
+        if (w) return { ...r, active: true, messages: w.messages, durationMs: w.lastTs !== undefined ? w.lastTs - w.firstTs! : 0 }
+        const stats = await recordingStats(join(this.dir, r.id), r.bytes)
+        return {
+          ...r,
+          active: false,
+          ...(stats ? { messages: stats.messages } : {}),
+          ...(stats?.durationMs != null ? { durationMs: stats.durationMs } : {})
+        }
+      })
+    )
   }
 
   pathOf(id: string): string {
