@@ -153,8 +153,15 @@ describe(`the inspector UI in Chromium (${APP_PATH} path)`, () => {
     // `npm run screenshots` refreshes the README's pictures; a plain test run keeps the tree clean.
     const dir = process.env.SOCKSCOPE_SCREENSHOT_DIR ?? join(ROOT, 'test-results', 'screenshots')
     mkdirSync(dir, { recursive: true })
-    for (const scheme of ['light', 'dark'] as const) {
+    // At a laptop's window (1024×640) and at 1280×800, in both themes (issue 15).
+    for (const [scheme, size] of [
+      ['light', { width: 1280, height: 800 }],
+      ['dark', { width: 1280, height: 800 }],
+      ['light', { width: 1024, height: 640 }],
+      ['dark', { width: 1024, height: 640 }]
+    ] as const) {
       const { page } = await app.open({ colorScheme: scheme })
+      await page.setViewportSize(size)
       await connectTo(page, `${echo.url}/feed`)
       await sendText(page, '{"op":"subscribe","channel":"trades","symbols":["BTC-USD","ETH-USD"]}')
       await sendText(page, 'plain text message')
@@ -163,7 +170,8 @@ describe(`the inspector UI in Chromium (${APP_PATH} path)`, () => {
       await expect.poll(() => rows(page, '.in').count()).toBe(3)
       await rows(page, '.in').first().click()
       await page.getByRole('button', { name: 'Ping / Close…' }).click()
-      await page.screenshot({ path: join(dir, `main-${scheme}${APP_PATH === 'desktop' ? '-desktop' : ''}.png`) })
+      const suffix = `${size.width === 1024 ? '-1024' : ''}${APP_PATH === 'desktop' ? '-desktop' : ''}`
+      await page.screenshot({ path: join(dir, `main-${scheme}${suffix}.png`) })
       await page.context().close()
     }
   })
