@@ -43,9 +43,10 @@ export interface SockscopeMethods {
   appInfo(): Promise<AppInfo>
   /**
    * Starts a connection. The caller may choose its id (a UUID) so it can route events that arrive before this
-   * call returns: over Electron IPC a reply and an event sent after it are not ordered.
+   * call returns: over Electron IPC a reply and an event sent after it are not ordered. `about.profile` names the
+   * profile it was opened from, kept in its recording so the Recordings list can be searched and titled by it.
    */
-  connect(options: ConnectionOptions, id?: string): Promise<{ id: string }>
+  connect(options: ConnectionOptions, id?: string, about?: { profile?: string }): Promise<{ id: string }>
   send(id: string, message: OutgoingMessage): Promise<void>
   /** Control frames; payload is UTF-8 text, at most 125 bytes. */
   ping(id: string, payload: string): Promise<void>
@@ -100,7 +101,8 @@ export interface SockscopeMethods {
   /** Deletes every finished recording; live ones stay. */
   recordingsDeleteAll(): Promise<{ deleted: number; live: number }>
   /** Sends a recording's outgoing messages over a new connection (owned by this window). */
-  replay(recordingId: string, options: ConnectionOptions, timing: ReplayTiming, id?: string): Promise<{ id: string }>
+  /** `total`: how many messages the replay will send, so the page can show its progress as they go out. */
+  replay(recordingId: string, options: ConnectionOptions, timing: ReplayTiming, id?: string): Promise<{ id: string; total: number }>
   /** Starts (once) the app's own echo server on 127.0.0.1, for a first try with no server at hand; its URL. */
   echoServerStart(): Promise<{ url: string }>
 }

@@ -22,7 +22,11 @@ type ArgsSchema<K extends MethodName> = v.GenericSchema<unknown, Parameters<Sock
 /** One entry per method: a method added to the contract without a schema fails the type check. */
 export const METHOD_ARGS: { [K in MethodName]: ArgsSchema<K> } = {
   appInfo: v.strictTuple([]),
-  connect: v.strictTuple([connectionOptionsSchema, v.optional(newId)]),
+  connect: v.strictTuple([
+    connectionOptionsSchema,
+    v.optional(newId),
+    v.optional(v.strictObject({ profile: v.optional(v.pipe(v.string(), v.maxLength(200))) }))
+  ]),
   send: v.strictTuple([id, outgoingMessageSchema]),
   ping: v.strictTuple([id, controlPayload]),
   pong: v.strictTuple([id, controlPayload]),

@@ -85,6 +85,17 @@ export function secretLabel(p: Profile, path: string): string {
   return fixed[path] ?? path
 }
 
+/**
+ * Connection options with every secret value emptied, and how the user knows each one: what a recording keeps of
+ * its connection's settings, so a replay can reuse them without a secret ever reaching the disk.
+ */
+export function optionsWithoutSecrets(options: Profile['options']): { options: Profile['options']; secrets: string[] } {
+  const clean = { options: structuredClone(options) } as Profile
+  const paths = profileSecretPaths(clean)
+  for (const path of paths) setPath(clean, path, '')
+  return { options: clean.options, secrets: paths.map((path) => secretLabel({ options } as Profile, path)) }
+}
+
 /** Of the secret paths a profile misses, those still empty in `options` (the user may have typed some in). */
 export function unfilledSecrets(options: Profile['options'], paths: string[]): string[] {
   return paths.filter((path) => !getPath({ options }, path))

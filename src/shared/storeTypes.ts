@@ -1,6 +1,7 @@
 /** What the data side (profiles, secrets, recordings, files) returns across the contract. */
 import type { Environment, Profile, ProfilesDoc } from './profiles'
 import type { SockEvent } from './events'
+import type { ConnectionOptions } from './options'
 
 export interface SecretsStatus {
   backend: 'os' | 'basic_text' | 'none'
@@ -34,6 +35,11 @@ export interface RecordingInfo {
   /** Messages recorded (both directions) and the time from the first event to the last; absent when not known. */
   messages?: number
   durationMs?: number
+  /** The connection's settings with secret values emptied, and how the user knows the emptied ones (issue 15). */
+  options?: ConnectionOptions
+  secrets?: string[]
+  /** The profile the connection was opened from, by name, when it was. */
+  profile?: string
 }
 
 /** Desktop: the main side wrote the file where the user chose in a dialog. Browser: the renderer downloads it. */

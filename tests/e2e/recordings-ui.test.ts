@@ -84,4 +84,60 @@ describe('the Recordings dialog', () => {
     expect(errors).toEqual([])
     await page.close()
   })
+
+  it('replays with the recorded settings, shows progress and completion, and waits for secrets it could not keep', async () => {
+    const seen: Array<{ path: string; team?: string; auth?: string; protocol?: string }> = []
+    const echo = await startWsServer({
+      onConnection: (ws, req) => {
+        seen.push({ path: req.url ?? '', team: req.headers['x-team'] as string, auth: req.headers.authorization, protocol: ws.protocol })
+        ws.on('message', (d, binary) => ws.send(d, { binary }))
+      }
+    })
+    try {
+      const { page, errors } = await app.open()
+      await page.getByRole('button', { name: 'New connection' }).click()
+      await page.getByRole('textbox', { name: 'URL' }).fill(`${echo.url}/replayed`)
+      await page.getByRole('tab', { name: 'Headers' }).click()
+      await page.getByRole('button', { name: 'Add header' }).click()
+      await page.getByLabel('Header 1 name').fill('X-Team')
+      await page.getByLabel('Header 1 value').fill('blue')
+      await page.getByRole('tab', { name: 'Subprotocols' }).click()
+      await page.getByRole('textbox', { name: 'Subprotocols' }).fill('chat.v2')
+      await page.getByRole('tab', { name: 'Auth' }).click()
+      await page.locator('#auth-type').selectOption('bearer')
+      await page.getByLabel('Token').fill('tok-123')
+      await connectTo(page, `${echo.url}/replayed`)
+      for (const m of ['first', 'second', 'third']) {
+        await page.getByRole('textbox', { name: 'Message' }).fill(m)
+        await page.getByRole('button', { name: 'Send', exact: true }).click()
+      }
+      await page.locator('[aria-label="Message log"] .row.in', { hasText: 'third' }).waitFor()
+      await page.getByRole('button', { name: 'Disconnect', exact: true }).click()
+      await page.getByRole('status', { name: 'Connection state' }).filter({ hasText: 'Disconnected' }).waitFor()
+
+      await page.getByRole('button', { name: 'Recordings…' }).click()
+      await dialog(page).getByRole('radio', { name: /every/ }).check()
+      await dialog(page).getByRole('spinbutton', { name: 'Replay interval (ms)' }).fill('0')
+      await rows(page)
+        .filter({ hasText: '/replayed' })
+        .getByRole('button', { name: /^Replay / })
+        .click()
+      // The token was not recorded: the new tab has every other setting and asks for it.
+      await page.getByText(/recordings never keep secrets: enter the bearer token/).waitFor()
+      await page
+        .getByRole('button', { name: 'Open the connection settings' })
+        .or(page.getByRole('tab', { name: 'Auth' }))
+        .first()
+        .click()
+      if (await page.getByRole('tab', { name: 'Auth' }).count()) await page.getByRole('tab', { name: 'Auth' }).click()
+      await page.getByLabel('Token').fill('tok-again')
+      await page.getByRole('button', { name: 'Start replay' }).click()
+      await page.getByRole('status', { name: 'Replay progress' }).filter({ hasText: 'Replay complete: all 3 messages sent.' }).waitFor()
+      expect(seen.at(-1)).toEqual({ path: '/replayed', team: 'blue', auth: 'Bearer tok-again', protocol: 'chat.v2' })
+      expect(errors).toEqual([])
+      await page.close()
+    } finally {
+      await echo.close()
+    }
+  })
 })

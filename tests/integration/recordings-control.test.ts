@@ -3,7 +3,7 @@
  * recordings can be deleted, one or all; a live one is refused, and nothing outside the recordings folder can be named.
  */
 import { afterEach, describe, expect, it } from 'vitest'
-import { existsSync, readdirSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { SockEvent } from '../../src/shared/events'
 import { newTestService, type TestService } from '../helpers/service'
@@ -17,10 +17,10 @@ afterEach(async () => {
   svc = server = null
 })
 
-async function connected(t: TestService, options: Record<string, unknown>) {
+async function connected(t: TestService, options: Record<string, unknown>, about?: { profile: string }) {
   const events: SockEvent[] = []
   const session = t.service.openSession('w', (b) => events.push(...b))
-  const { id } = (await t.service.call(session, 'connect', [options])) as { id: string }
+  const { id } = (await t.service.call(session, 'connect', about ? [options, undefined, about] : [options])) as { id: string }
   for (let i = 0; i < 500 && !events.some((e) => e.type === 'handshake'); i++) await new Promise((r) => setTimeout(r, 10))
   return { session, id, events }
 }
@@ -82,5 +82,44 @@ describe('recordings a user controls', () => {
     // Read back from the file: the same count, and a duration covering every recorded event (the close included).
     expect(done).toMatchObject({ active: false, messages: 6 })
     expect(done.durationMs).toBeGreaterThanOrEqual(live.durationMs!)
+  })
+
+  it("keeps the connection's settings (secrets emptied, and named) and its profile's name in the recording", async () => {
+    svc = newTestService()
+    server = await startWsServer()
+    const canary = 'canary-5f3a9e'
+    const c = await connected(
+      svc,
+      {
+        url: server.url,
+        headers: [
+          { name: 'X-Team', value: 'blue' },
+          { name: 'X-Api-Key', value: `${canary}-header`, secret: true }
+        ],
+        subprotocols: ['chat.v2'],
+        auth: { type: 'bearer', token: `${canary}-token` }
+      },
+      { profile: 'chat production' }
+    )
+    await svc.service.call(c.session, 'close', [c.id])
+    await svc.service.call(c.session, 'remove', [c.id])
+    await svc.recordings.settled()
+    const [r] = (await svc.service.call(c.session, 'recordingsList', [])) as Array<{
+      options?: Record<string, unknown>
+      secrets?: string[]
+      profile?: string
+    }>
+    expect(r.profile).toBe('chat production')
+    expect(r.options).toMatchObject({
+      url: server.url,
+      headers: [
+        { name: 'X-Team', value: 'blue' },
+        { name: 'X-Api-Key', value: '', secret: true }
+      ],
+      subprotocols: ['chat.v2'],
+      auth: { type: 'bearer', token: '' }
+    })
+    expect(r.secrets).toEqual(['the value of header “X-Api-Key”', 'the bearer token'])
+    expect(readFileSync(join(svc.dir, 'recordings', files(svc)[0])).includes(canary)).toBe(false)
   })
 })

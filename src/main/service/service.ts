@@ -11,6 +11,7 @@ import type { SockEvent } from '../../shared/events'
 import { ConnectionManager } from '../core/manager'
 import { PayloadStore } from '../core/payloadStore'
 import type { BatcherOptions } from '../core/batcher'
+import type { ConnectionOptions } from '../../shared/options'
 import { ClientSession, type SessionTransport } from './session'
 import { dataMethods, type DataDeps } from './dataMethods'
 import { replayPlan, runReplay } from './replay'
@@ -133,7 +134,7 @@ export class SockscopeService {
     const data = dataMethods(this.options.data)
     return {
       appInfo: async () => this.options.appInfo,
-      connect: async (options, id) => this.open(session, options, undefined, id),
+      connect: async (options, id, about) => this.open(session, options, undefined, id, about?.profile),
       send: (id, message) => m.send(this.owned(session, id), message),
       ping: async (id, payload) => m.ping(this.owned(session, id), enc.encode(payload)),
       pong: async (id, payload) => m.pong(this.owned(session, id), enc.encode(payload)),
@@ -177,7 +178,7 @@ export class SockscopeService {
         const ready = new Promise<void>((r) => (opened = r))
         const conn = this.open(session, options, (e) => e.type === 'state' && e.state === 'open' && opened(), id)
         runReplay(plan, ready, (msg) => m.send(conn.id, msg))
-        return conn
+        return { ...conn, total: plan.length }
       }
     }
   }
@@ -205,7 +206,13 @@ export class SockscopeService {
   }
 
   /** Opens a connection owned by `session` (owned before its first event), recording it. */
-  private open(session: ClientSession, options: unknown, watch?: (e: SockEvent) => void, chosenId?: string): { id: string } {
+  private open(
+    session: ClientSession,
+    options: unknown,
+    watch?: (e: SockEvent) => void,
+    chosenId?: string,
+    profile?: string
+  ): { id: string } {
     return this.manager.open(
       options,
       (id) => {
@@ -213,7 +220,8 @@ export class SockscopeService {
         this.owner.set(id, session)
         const url = this.manager.list().find((c) => c.id === id)?.url ?? ''
         // Recording is on unless the connection's settings turn it off (issue 15: the user controls it).
-        if ((options as { record?: boolean }).record !== false) this.options.data.recordings.start(id, url)
+        const o = options as ConnectionOptions
+        if (o.record !== false) this.options.data.recordings.start(id, url, o, profile)
         if (watch) this.watchers.set(id, watch)
       },
       chosenId

@@ -8,6 +8,7 @@ import { createReadStream } from 'node:fs'
 import type { SockEvent } from '../../shared/events'
 import { eventsFromWire } from '../../shared/wire'
 import { checkEvent } from '../../shared/eventSchema'
+import type { ConnectionOptions } from '../../shared/options'
 
 export interface RecordingHeader {
   type: 'sockscope-recording'
@@ -16,6 +17,11 @@ export interface RecordingHeader {
   url: string
   startedAt: string
   connectionId: string
+  /** The connection's settings with secret values emptied (recordings since issue 15), and which were emptied. */
+  options?: ConnectionOptions
+  secrets?: string[]
+  /** The profile the connection was opened from, by name. */
+  profile?: string
 }
 
 export interface LineProblem {

@@ -13,7 +13,8 @@ import { readNdjsonFile, type ParsedRecording, type RecordingHeader } from './nd
 import { eventParts } from './recordFormat'
 import { readRecordFile, readRecordHeader } from './recordFile'
 import { RecordLookup } from './recordLookup'
-import { SECRET_MASK } from '../../shared/secrets'
+import { SECRET_MASK, optionsWithoutSecrets } from '../../shared/secrets'
+import type { ConnectionOptions } from '../../shared/options'
 import type { RecordingInfo } from '../../shared/storeTypes'
 import { RecordingWriter, type RecordingFailure } from './recordingWriter'
 import { recordingStats } from './recordingStats'
@@ -47,6 +48,12 @@ async function header(path: string): Promise<Partial<RecordingHeader>> {
   }
 }
 
+/** What a listing tells of a recording's connection settings, when its header kept them. */
+const settingsOf = (h: Partial<RecordingHeader>): Pick<RecordingInfo, 'options' | 'secrets' | 'profile'> => ({
+  ...(h.options ? { options: h.options, secrets: h.secrets ?? [] } : {}),
+  ...(typeof h.profile === 'string' ? { profile: h.profile } : {})
+})
+
 export class RecordingStore {
   private readonly writers = new Map<string, { id: string; writer: RecordingWriter; messages: number; firstTs?: number; lastTs?: number }>()
   /** Which recording each connection of this run wrote, kept after it ended (payloads are read back from it). */
@@ -77,7 +84,7 @@ export class RecordingStore {
         try {
           const path = join(this.dir, id)
           const [h, s] = await Promise.all([header(path), stat(path)])
-          map.set(id, { id, url: h.url ?? '', startedAt: h.startedAt ?? '', bytes: s.size })
+          map.set(id, { id, url: h.url ?? '', startedAt: h.startedAt ?? '', bytes: s.size, ...settingsOf(h) })
         } catch {
           // Gone between the listing and the stat: not a recording any more.
         }
@@ -87,15 +94,24 @@ export class RecordingStore {
     return this.index
   }
 
-  start(connectionId: string, url: string): string {
+  /** Starts recording a connection; `options` (its settings) are kept with their secret values emptied. */
+  start(connectionId: string, url: string, options?: ConnectionOptions, profile?: string): string {
     const startedAt = new Date()
     const id = recordingFileName(startedAt, connectionId)
-    const head: RecordingHeader = { type: 'sockscope-recording', version: 2, url, startedAt: startedAt.toISOString(), connectionId }
+    const head: RecordingHeader = {
+      type: 'sockscope-recording',
+      version: 2,
+      url,
+      startedAt: startedAt.toISOString(),
+      connectionId,
+      ...(options ? optionsWithoutSecrets(options) : {}),
+      ...(profile ? { profile } : {})
+    }
     const writer = new RecordingWriter(join(this.dir, id), JSON.stringify(head), (f) => this.onFailure(connectionId, f))
     this.writers.set(connectionId, { id, writer, messages: 0 })
     this.byConnection.set(connectionId, id)
     if (this.byConnection.size > 10_000) this.byConnection.delete(this.byConnection.keys().next().value!)
-    void this.entries().then((m) => m.set(id, { id, url, startedAt: head.startedAt, bytes: 0 }))
+    void this.entries().then((m) => m.set(id, { id, url, startedAt: head.startedAt, bytes: 0, ...settingsOf(head) }))
     // Housekeeping off the connect path: a folder we cannot prune must not stop a connection.
     void this.prune().catch(() => undefined)
     return id

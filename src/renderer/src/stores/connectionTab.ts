@@ -1,4 +1,5 @@
 /** One connection tab's state, and how engine events change it. Plain data: the store makes it reactive. */
+import type { ReplayTiming } from '../../../shared/storeTypes'
 import { attemptRow, newAttemptState, type AttemptState } from '../mappers/attemptRows'
 import { markRaw } from 'vue'
 import type { ConnectionState, ErrorEvent, HandshakeEvent, SockEvent } from '../../../shared/events'
@@ -43,6 +44,10 @@ export interface ConnectionTab {
   /** The recording a read-only tab shows (read again after a reload). */
   recordingId: string | null
   title: string | null
+  /** A replay in this tab: messages it will send (null until the host says) and sent so far, counted from the log. */
+  replay: { total: number | null; sent: number } | null
+  /** A replay waiting for the secrets its recording could not keep (named as the user knows them). */
+  pendingReplay: { recordingId: string; timing: ReplayTiming; secrets: string[] } | null
 }
 
 export function createTab(key: string, url?: string): ConnectionTab {
@@ -62,6 +67,8 @@ export function createTab(key: string, url?: string): ConnectionTab {
     lastError: null,
     failure: newFailureState(),
     attemptRows: markRaw(newAttemptState()),
+    replay: null,
+    pendingReplay: null,
     problem: null,
     paused: false,
     pausedAt: 0,
@@ -94,6 +101,8 @@ export function applyEvent(tab: ConnectionTab, e: SockEvent): void {
   switch (e.type) {
     case 'message':
       tab.stats.message(e.dir, e.size, e.ts)
+      // A replay's progress is its messages out (applied past the proxy: shown on the next log redraw).
+      if (e.dir === 'out' && tab.replay && e.sent !== false) tab.replay.sent++
       break
     case 'pong':
       if (e.rttMs !== undefined) tab.stats.roundTrip(e.rttMs, e.ts)

@@ -106,7 +106,8 @@ export const useConnections = defineStore('connections', () => {
     byConn.set(id, tab)
     try {
       tab.state = 'connecting'
-      await api.connect(options, id)
+      const profile = useProfiles().profiles.find((p) => p.id === tab.profileId)?.name
+      await api.connect(options, id, profile ? { profile } : undefined)
     } catch (err) {
       byConn.delete(id)
       tab.connId = null
@@ -264,10 +265,12 @@ export const useConnections = defineStore('connections', () => {
     const id = newConnectionId()
     tab.connId = id
     tab.lastSeq = 0
+    tab.replay = { total: null, sent: 0 }
     byConn.set(id, tab)
     try {
-      await api.replay(recordingId, options, timing, id)
+      tab.replay.total = (await api.replay(recordingId, options, timing, id)).total
     } catch (err) {
+      tab.replay = null
       byConn.delete(id)
       tab.connId = null
       tab.problem = (err as Error).message
