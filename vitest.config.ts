@@ -1,6 +1,12 @@
 import { defineConfig } from 'vitest/config'
 import vue from '@vitejs/plugin-vue'
 
+/**
+ * Browser-mode suites that `npm test` runs in the same process as the unit tests, beside the other end-to-end run:
+ * the two runs then take about as long as each other on 2 cores (scripts/test.mjs).
+ */
+const E2E_BESIDE_UNIT = ['tests/e2e/bench-smoke.test.ts', 'tests/e2e/a11y-axe.test.ts', 'tests/e2e/log-a11y.test.ts']
+
 /** The end-to-end suites that run on both paths: browser mode (project e2e) and the desktop path (project desktop). */
 const DESKTOP_PATH_SUITES = [
   'tests/e2e/inspector-ui.test.ts',
@@ -35,15 +41,29 @@ export default defineConfig({
       {
         // Needs `electron-vite build` first: e2e drives the built renderer in Chromium against the built host. Files share
         // one worker process (isolate: false): each file starts its own browser and app, and skipping a fresh process
-        // and module graph per file saves seconds per file.
+        // and module graph per file saves seconds per file. One file at a time: two at once on 2 cores took longer.
         extends: true,
         test: {
           name: 'e2e',
           include: ['tests/e2e/**/*.test.ts'],
+          exclude: E2E_BESIDE_UNIT,
           environment: 'node',
           testTimeout: 60_000,
           hookTimeout: 60_000,
-          maxWorkers: 2,
+          maxWorkers: 1,
+          isolate: false
+        }
+      },
+      {
+        // As e2e, for the suites listed in E2E_BESIDE_UNIT.
+        extends: true,
+        test: {
+          name: 'e2e-beside-unit',
+          include: E2E_BESIDE_UNIT,
+          environment: 'node',
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+          maxWorkers: 1,
           isolate: false
         }
       },

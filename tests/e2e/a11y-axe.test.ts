@@ -146,6 +146,52 @@ describe('the help overlay', () => {
   })
 })
 
+describe('the keyboard', () => {
+  it('reaches every visible control with Tab, and each shows a focus ring when it has the focus', async () => {
+    const { page } = await app.open()
+    await page.setViewportSize({ width: 1280, height: 800 })
+    await connectTo(page, echo.url)
+    await sendText(page, '{"a":1}')
+    await page.getByRole('listbox', { name: 'Message log' }).getByRole('option').last().click()
+    await page.getByRole('button', { name: 'Open the connection settings' }).click()
+    // Every control a pointer could use: visible, enabled, in the tab order (roving items use arrows instead).
+    const controls = (await page.evaluate(`(() => {
+      const all = document.querySelectorAll('button:not(:disabled), input:not(:disabled), select:not(:disabled), textarea, a[href], [tabindex="0"]')
+      return [...all].filter((el) => el.offsetParent !== null && el.tabIndex >= 0 && !el.closest('[inert]'))
+        .map((el, i) => (el.dataset.kbd = String(i), i))
+    })()`)) as number[]
+    // The sidebar, the bar, the settings, the log, the detail pane and the composer: dozens, or the query found none.
+    expect(controls.length).toBeGreaterThan(30)
+    const reached = new Set<number>()
+    const ringless: string[] = []
+    await page.locator('body').focus()
+    for (let i = 0; i < controls.length + 10; i++) {
+      await page.keyboard.press('Tab')
+      // A moment later: CodeMirror marks its editor focused in a later update.
+      const f = (await page.evaluate(`new Promise((r) => requestAnimationFrame(() => setTimeout(r, 50))).then(() => {
+        const el = document.activeElement
+        if (!el || el === document.body) return null
+        // CodeMirror draws its ring on the editor around the focused content.
+        const ringed = el.closest('.cm-editor') ?? el
+        const s = getComputedStyle(ringed)
+        const ring = (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0) || s.boxShadow !== 'none'
+        const host = el.closest('[data-kbd]')
+        return { id: host ? Number(host.dataset.kbd) : -1, ring, name: el.getAttribute('aria-label') || el.textContent.trim().slice(0, 30) || el.tagName }
+      })`)) as { id: number; ring: boolean; name: string } | null
+      if (!f) continue
+      if (f.id >= 0) reached.add(f.id)
+      if (!f.ring) ringless.push(f.name)
+    }
+    expect(ringless, 'focused with no visible ring').toEqual([])
+    const missed = controls.filter((i) => !reached.has(i))
+    const names = await page.evaluate(
+      `${JSON.stringify(missed)}.map((i) => { const el = document.querySelector('[data-kbd="' + i + '"]'); return el.getAttribute('aria-label') || el.textContent.trim().slice(0, 30) || el.tagName })`
+    )
+    expect(names, 'never reached with Tab').toEqual([])
+    await page.close()
+  })
+})
+
 describe('axe-core in both themes', () => {
   for (const theme of ['light', 'dark'] as const)
     it(`reports no serious or critical violation in any state (${theme})`, async () => {
