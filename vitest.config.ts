@@ -5,7 +5,13 @@ import vue from '@vitejs/plugin-vue'
  * Browser-mode suites that `npm test` runs in the same process as the unit tests, beside the other end-to-end run:
  * the two runs then take about as long as each other on 2 cores (scripts/test.mjs).
  */
-const E2E_BESIDE_UNIT = ['tests/e2e/bench-smoke.test.ts', 'tests/e2e/a11y-axe.test.ts', 'tests/e2e/log-a11y.test.ts']
+const E2E_BESIDE_UNIT = [
+  'tests/e2e/bench-smoke.test.ts',
+  'tests/e2e/a11y-axe.test.ts',
+  'tests/e2e/log-a11y.test.ts',
+  'tests/e2e/validation-ui.test.ts',
+  'tests/e2e/detail-layout.test.ts'
+]
 
 /** The end-to-end suites that run on both paths: browser mode (project e2e) and the desktop path (project desktop). */
 const DESKTOP_PATH_SUITES = [

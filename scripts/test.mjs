@@ -1,5 +1,5 @@
 // `npm test`: type checks and lint, then the build, then two runs side by side: the unit + integration + model tests
-// (one worker) followed by three browser-mode suites, and the other end-to-end tests (browser mode, the shell
+// (one worker) followed by the browser-mode suites listed in vitest.config.ts (E2E_BESIDE_UNIT), and the other end-to-end tests (browser mode, the shell
 // stand-in, the desktop path). End-to-end tests spend much of their time waiting on sockets and Chromium, so on a
 // 2-core machine the two runs fit beside each other and take about as long as each other.
 // Each line of the two runs is prefixed with its name; the exit code is the first failure's.
