@@ -54,4 +54,14 @@ describe('the first-run echo server', () => {
     await dropped
     await expect(open(url)).rejects.toThrow(/ECONNREFUSED/)
   })
+
+  it('keeps an error of its server after the start from reaching the process', async () => {
+    svc = newTestService()
+    const session = svc.service.openSession('w', () => undefined)
+    await svc.service.call(session, 'echoServerStart', [])
+    const echo = (svc.service as unknown as { echo: { server: import('ws').WebSocketServer } }).echo
+    // An unhandled 'error' event throws: with no listener left, these lines would throw here (a start-only 'once'
+    // listener takes the first error and leaves the second unhandled).
+    for (let i = 0; i < 2; i++) expect(() => echo.server.emit('error', new Error('EMFILE: too many open files'))).not.toThrow()
+  })
 })

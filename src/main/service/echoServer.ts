@@ -24,7 +24,9 @@ export class LocalEchoServer {
     return new Promise((resolve, reject) => {
       const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, maxPayload: 64 * 1024 * 1024 })
       this.server = wss
-      wss.once('error', reject)
+      // Before listening, an error fails the start; after, one must not reach the process (an unhandled 'error'
+      // event would end the desktop app): the server just stops being useful.
+      wss.on('error', (err) => reject(err))
       wss.once('listening', () => resolve(`ws://127.0.0.1:${(wss.address() as AddressInfo).port}/echo`))
       wss.on('connection', (ws) => {
         // A client that goes away mid-send is not the app's problem: no error may reach the process.
