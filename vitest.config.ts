@@ -13,6 +13,9 @@ const E2E_BESIDE_UNIT = [
   'tests/e2e/detail-layout.test.ts'
 ]
 
+/** How browser-mode suites run (projects e2e and e2e-beside-unit). */
+const BROWSER_SUITES = { environment: 'node', testTimeout: 60_000, hookTimeout: 60_000, maxWorkers: 1, isolate: false } as const
+
 /** The end-to-end suites that run on both paths: browser mode (project e2e) and the desktop path (project desktop). */
 const DESKTOP_PATH_SUITES = [
   'tests/e2e/inspector-ui.test.ts',
@@ -49,29 +52,12 @@ export default defineConfig({
         // one worker process (isolate: false): each file starts its own browser and app, and skipping a fresh process
         // and module graph per file saves seconds per file. One file at a time: two at once on 2 cores took longer.
         extends: true,
-        test: {
-          name: 'e2e',
-          include: ['tests/e2e/**/*.test.ts'],
-          exclude: E2E_BESIDE_UNIT,
-          environment: 'node',
-          testTimeout: 60_000,
-          hookTimeout: 60_000,
-          maxWorkers: 1,
-          isolate: false
-        }
+        test: { name: 'e2e', include: ['tests/e2e/**/*.test.ts'], exclude: E2E_BESIDE_UNIT, ...BROWSER_SUITES }
       },
       {
         // As e2e, for the suites listed in E2E_BESIDE_UNIT.
         extends: true,
-        test: {
-          name: 'e2e-beside-unit',
-          include: E2E_BESIDE_UNIT,
-          environment: 'node',
-          testTimeout: 60_000,
-          hookTimeout: 60_000,
-          maxWorkers: 1,
-          isolate: false
-        }
+        test: { name: 'e2e-beside-unit', include: E2E_BESIDE_UNIT, ...BROWSER_SUITES }
       },
       {
         // The built desktop bundles with an Electron stand-in (tests/shell), and the real-Electron suite (tests/electron,
