@@ -6,12 +6,13 @@
  * kept up to date, so a connect never re-reads 500 files; all file work here is asynchronous.
  */
 import { mkdirSync } from 'node:fs'
-import { open, readdir, stat, unlink } from 'node:fs/promises'
+import { readdir, stat, unlink } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { SockEvent } from '../../shared/events'
 import { readNdjsonFile, type ParsedRecording, type RecordingHeader } from './ndjson'
 import { eventParts } from './recordFormat'
-import { readRecordFile, readRecordHeader } from './recordFile'
+import { readRecordFile } from './recordFile'
+import { header, settingsOf } from './recordingHeader'
 import { RecordLookup } from './recordLookup'
 import { SECRET_MASK, optionsWithoutSecrets } from '../../shared/secrets'
 import type { ConnectionOptions } from '../../shared/options'
@@ -32,27 +33,6 @@ export const recordingFileName = (startedAt: Date, connectionId: string): string
 
 /** A recording's file name: new ones end in .sockrec, older (NDJSON) ones in .ndjson. */
 export const RECORDING_NAME = /^[\w.-]+\.(sockrec|ndjson)$/
-
-/** The header only: recordings grow to gigabytes, and listing must not read them whole. */
-async function header(path: string): Promise<Partial<RecordingHeader>> {
-  if (path.endsWith('.sockrec')) return (await readRecordHeader(path)) ?? {}
-  const fd = await open(path, 'r')
-  try {
-    const buf = Buffer.alloc(16 * 1024)
-    const { bytesRead } = await fd.read(buf, 0, buf.length, 0)
-    return JSON.parse(buf.subarray(0, bytesRead).toString('utf8').split('\n', 1)[0]) as RecordingHeader
-  } catch {
-    return {} // a damaged header still lists the file, so it can be exported or removed
-  } finally {
-    await fd.close()
-  }
-}
-
-/** What a listing tells of a recording's connection settings, when its header kept them. */
-const settingsOf = (h: Partial<RecordingHeader>): Pick<RecordingInfo, 'options' | 'secrets' | 'profile'> => ({
-  ...(h.options ? { options: h.options, secrets: h.secrets ?? [] } : {}),
-  ...(typeof h.profile === 'string' ? { profile: h.profile } : {})
-})
 
 export class RecordingStore {
   private readonly writers = new Map<string, { id: string; writer: RecordingWriter; messages: number; firstTs?: number; lastTs?: number }>()

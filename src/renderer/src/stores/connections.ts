@@ -14,7 +14,6 @@ import { createHostLink } from './hostLink'
 import { useComposers } from './composers'
 import { newConnectionId } from '../lib/resync'
 import { unheldSecretsProblem } from '../lib/secretsProblem'
-import type { ConnectionOptions } from '../../../shared/options'
 
 export type { ConnectionTab } from './connectionTab'
 
@@ -84,7 +83,9 @@ export const useConnections = defineStore('connections', () => {
       await api.remove(tab.connId).catch(() => undefined)
       tab.connId = null
     }
-    const vars = useProfiles().variables
+    const profiles = useProfiles()
+    const vars = profiles.variables
+    const profile = profiles.profiles.find((p) => p.id === tab.profileId)
     const { value: options, missing } = resolveDeep(draftToOptions(tab.draft), vars)
     if (missing.length) {
       tab.problem = unresolvedMessage(missing, 'This connection')
@@ -93,11 +94,8 @@ export const useConnections = defineStore('connections', () => {
     // Checked here too, to name rows as the editor numbers them (the host sees them without the empty ones).
     tab.problem = rowsProblem(resolveDeep({ headers: tab.draft.headers, query: tab.draft.query }, vars).value, true)
     if (tab.problem) return
-    const secretsProblem = missingSecretsProblem(tab, options)
-    if (secretsProblem) {
-      tab.problem = secretsProblem
-      return
-    }
+    tab.problem = unheldSecretsProblem(profile, profiles.state?.missingSecrets ?? {}, options)
+    if (tab.problem) return
     // Our own id, registered before the call: events can arrive before its reply (IPC does not order them).
     const id = newConnectionId()
     tab.connId = id
@@ -106,23 +104,13 @@ export const useConnections = defineStore('connections', () => {
     byConn.set(id, tab)
     try {
       tab.state = 'connecting'
-      const profile = useProfiles().profiles.find((p) => p.id === tab.profileId)?.name
-      await api.connect(options, id, profile ? { profile } : undefined)
+      await api.connect(options, id, profile ? { profile: profile.name } : undefined)
     } catch (err) {
       byConn.delete(id)
       tab.connId = null
       tab.state = 'closed'
       tab.problem = (err as Error).message
     }
-  }
-
-  function missingSecretsProblem(tab: ConnectionTab, options: ConnectionOptions): string | null {
-    const profiles = useProfiles()
-    return unheldSecretsProblem(
-      profiles.profiles.find((p) => p.id === tab.profileId),
-      profiles.state?.missingSecrets ?? {},
-      options
-    )
   }
 
   async function disconnect(tab: ConnectionTab, code?: number, reason?: string): Promise<void> {
