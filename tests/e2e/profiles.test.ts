@@ -68,7 +68,8 @@ describe(`profiles, environments and recordings in Chromium (${APP_PATH} path)`,
     await envs.getByLabel('Variable 2 value').fill('hello from env')
     await envs.getByRole('button', { name: 'Save environment' }).click()
     await envs.getByRole('button', { name: 'Close' }).click()
-    expect(await page.getByRole('combobox', { name: 'Environment' }).inputValue()).not.toBe('')
+    // The new environment becomes active once its save has come back, which may be after the dialog closed.
+    await expect.poll(() => page.getByRole('combobox', { name: 'Environment' }).inputValue()).not.toBe('')
     const before = echo.requests.length
     await connectTo(page, 'ws://{{host}}/vars')
     expect(echo.requests[before].url).toBe('/vars')
