@@ -19,7 +19,7 @@ const smoke = process.argv.includes('--smoke')
 const outArg = process.argv.indexOf('--out')
 const outDir = outArg > 0 ? process.argv[outArg + 1] : join(ROOT, 'bench', 'results')
 const S = smoke
-  ? { n: 3000, n1k: 1000, n16k: 200, runs: 1, latencyS: 1, lightS: 1, respS: 1, rssS: 1, big: 1024 * 1024 }
+  ? { n: 3000, n1k: 1000, n16k: 200, runs: 1, latencyS: 1, lightS: 1, respS: 3, rssS: 1, big: 1024 * 1024 }
   : { n: 500_000, n1k: 50_000, n16k: 5_000, runs: 3, latencyS: 15, lightS: 10, respS: 10, rssS: 25, big: 10 * 1024 * 1024 }
 
 const TARGETS: Record<string, [string, (v: number) => boolean]> = {
