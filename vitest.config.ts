@@ -14,7 +14,18 @@ const E2E_BESIDE_UNIT = [
 ]
 
 /** How browser-mode suites run (projects e2e and e2e-beside-unit). */
-const BROWSER_SUITES = { environment: 'node', testTimeout: 60_000, hookTimeout: 60_000, maxWorkers: 1, isolate: false } as const
+/**
+ * Browser suites run beside the unit suites on 2 cores, so a renderer may answer seconds late: `expect.poll` waits up
+ * to 10 s there (its default is 1 s), which only lengthens a run that would otherwise fail.
+ */
+const BROWSER_SUITES = {
+  environment: 'node',
+  testTimeout: 60_000,
+  hookTimeout: 60_000,
+  maxWorkers: 1,
+  isolate: false,
+  expect: { poll: { timeout: 10_000 } }
+} as const
 
 /** The end-to-end suites that run on both paths: browser mode (project e2e) and the desktop path (project desktop). */
 const DESKTOP_PATH_SUITES = [

@@ -60,13 +60,16 @@ describe('the detail pane', () => {
         // The first line ends with its 16, 8 or 4 ASCII characters.
         ascii: /\s{2}\S{4,16}$/.test(el.querySelector('[data-line]')?.textContent ?? '')
       }))
-    await expect.poll(async () => (await fit()).ascii).toBe(true)
+    await expect.poll(async () => (await fit()).ascii, { timeout: 10_000 }).toBe(true)
     let f = await fit()
     expect(f.scroll).toBeLessThanOrEqual(f.client)
     // The narrowest detail pane (Home on its splitter): lines get shorter, never wider than the pane.
     await page.getByRole('separator', { name: 'Resize the detail pane' }).focus()
     await page.keyboard.press('Home')
-    await expect.poll(async () => (await fit()).scroll <= (await fit()).client).toBe(true)
+    // Under load the pane's resize reaches the lines a frame or more later: wait for it, not for a fixed second.
+    await expect
+      .poll(async () => (await fit()).scroll <= (await fit()).client, { timeout: 10_000 })
+      .toBe(true)
     f = await fit()
     expect(f.ascii).toBe(true)
     await page.context().close()
