@@ -96,8 +96,12 @@ export async function readFrames(
   const reader = body.getReader()
   let since = performance.now()
   for (;;) {
+    const asked = performance.now()
     const { done, value } = await reader.read()
     if (done) return
+    // A read that had to wait began a new task: the work before that wait is not this task's.
+    const got = performance.now()
+    if (got - asked > 1) since = got
     for (let at = 0; at < value.length; at += SLICE_BYTES) {
       if (performance.now() - since > TASK_MS) {
         await yieldTask()

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import fc from 'fast-check'
-import { FrameReader, type StreamFrame } from '../../src/shared/streamFrames'
+import { FrameReader, readFrames, type StreamFrame } from '../../src/shared/streamFrames'
 import { streamFrame } from '../../src/main/web/eventStream'
 import { binaryEventFrame } from '../../src/main/service/eventJson'
 import { RAW_PAYLOAD_MIN, eventsFromBinaryFrame } from '../../src/shared/wire'
@@ -121,5 +121,53 @@ describe('event stream frames', () => {
     expect(got).toEqual([])
     reader.push(bytes.subarray(bytes.length - 1))
     expect(got).toEqual(['{"t":"ev","b":["é"]}'])
+  })
+})
+
+describe('reading the stream without holding the page', () => {
+  const frame = (text: string): Uint8Array => new Uint8Array(streamFrame(text))
+  const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))
+  const busy = (ms: number): void => {
+    const end = performance.now() + ms
+    while (performance.now() < end);
+  }
+
+  it('hands over a chunk that comes after a quiet spell at once, without first yielding to the page', async () => {
+    // The reader yielded before the first chunk after every pause longer than its 8 ms budget: it counted the quiet
+    // time as work, and each such chunk waited for a task of its own (latency at 1,000 msg/s).
+    let push!: ReadableStreamDefaultController<Uint8Array>
+    const body = new ReadableStream<Uint8Array>({ start: (c) => void (push = c) })
+    const got: StreamFrame[] = []
+    let yields = 0
+    const reading = readFrames(body, (f) => got.push(f), async () => void yields++)
+    for (const text of ['a', 'b', 'c']) {
+      push.enqueue(frame(text))
+      await sleep(20)
+    }
+    push.close()
+    await reading
+    expect(got).toEqual(['a', 'b', 'c'])
+    expect(yields).toBe(0)
+  })
+
+  it('yields once it has worked past its budget on chunks that were already waiting', async () => {
+    const body = new ReadableStream<Uint8Array>({
+      start: (c) => {
+        for (const text of ['a', 'b', 'c', 'd']) c.enqueue(frame(text))
+        c.close()
+      }
+    })
+    const got: StreamFrame[] = []
+    let yields = 0
+    await readFrames(
+      body,
+      (f) => {
+        got.push(f)
+        busy(10)
+      },
+      async () => void yields++
+    )
+    expect(got).toEqual(['a', 'b', 'c', 'd'])
+    expect(yields).toBeGreaterThanOrEqual(2)
   })
 })

@@ -1,6 +1,6 @@
 /** Open connection tabs, their logs and state, fed by the event stream. Logs stay outside deep reactivity. */
 import { defineStore } from 'pinia'
-import { computed, reactive, ref, shallowRef, toRaw, watch, type Ref } from 'vue'
+import { computed, reactive, ref, toRaw, watch, type Ref } from 'vue'
 import type { SockEvent } from '../../../shared/events'
 import type { OutgoingMessage } from '../../../shared/options'
 import { getApi } from '../api'
@@ -14,6 +14,7 @@ import { createHostLink } from './hostLink'
 import { useComposers } from './composers'
 import { newConnectionId } from '../lib/resync'
 import { unheldSecretsProblem } from '../lib/secretsProblem'
+import { createRenderPacing } from './renderPacing'
 
 export type { ConnectionTab } from './connectionTab'
 
@@ -24,11 +25,8 @@ export const useConnections = defineStore('connections', () => {
   // Typed as declared: Vue's unwrapping would hide the log's private fields from the type.
   const tabs = ref([]) as Ref<ConnectionTab[]>
   const activeKey = ref<string | null>(null)
-  /** Bumped at most once per animation frame when any log changed. */
-  const logVersion = shallowRef(0)
+  const { logVersion, countsVersion, bump } = createRenderPacing()
   const byConn = new Map<string, ConnectionTab>()
-  let frameQueued = false
-  const IDLE_MS = 16
   /** Batches that arrive while a re-sync is in flight wait for it, so rows are applied in `seq` order. */
   const pending: { held: SockEvent[][] | null } = { held: null }
 
@@ -39,26 +37,6 @@ export const useConnections = defineStore('connections', () => {
     tabs.value.push(tab)
     activeKey.value = tab.key
     return tabs.value[tabs.value.length - 1]
-  }
-
-  /**
-   * Rows show at once when nothing was rendered for a frame's time (16 ms): light and moderate traffic is not held
-   * for an animation frame. Under load, renders are coalesced to one per frame.
-   */
-  let lastRender = -Infinity
-  function bump(): void {
-    if (frameQueued) return
-    if (performance.now() - lastRender > IDLE_MS) {
-      lastRender = performance.now()
-      logVersion.value++
-      return
-    }
-    frameQueued = true
-    requestAnimationFrame(() => {
-      frameQueued = false
-      lastRender = performance.now()
-      logVersion.value++
-    })
   }
 
   function onBatch(batch: SockEvent[]): void {
@@ -272,6 +250,7 @@ export const useConnections = defineStore('connections', () => {
     activeKey,
     active,
     logVersion,
+    countsVersion,
     addTab,
     connect,
     disconnect,

@@ -10,7 +10,7 @@ import { newMessagesAnnouncer } from '../../lib/newMessagesAnnouncer'
 export function useArrivalAnnouncement(end: () => number): Ref<{ n: number; text: string }> {
   const store = useConnections()
   const arrived = computed(() => {
-    void store.logVersion
+    void store.countsVersion
     return end()
   })
   const announcement = ref({ n: 0, text: '' })
