@@ -139,7 +139,11 @@ describe('reading the stream without holding the page', () => {
     const body = new ReadableStream<Uint8Array>({ start: (c) => void (push = c) })
     const got: StreamFrame[] = []
     let yields = 0
-    const reading = readFrames(body, (f) => got.push(f), async () => void yields++)
+    const reading = readFrames(
+      body,
+      (f) => got.push(f),
+      async () => void yields++
+    )
     for (const text of ['a', 'b', 'c']) {
       push.enqueue(frame(text))
       await sleep(20)
