@@ -31,10 +31,7 @@ export function inflate(kind: 'gzip' | 'zlib' | 'deflate', input: Uint8Array, li
   } catch (e) {
     throw new CodecError(`not valid ${kind === 'deflate' ? 'deflate' : kind} data: ${(e as Error).message}`)
   }
-  if (over)
-    throw new CodecError(
-      `the decompressed size passed the ${limitText(limits.maxOutputBytes)} limit (set in Settings); the message was not decoded`
-    )
+  if (over) throw new CodecError(`the decompressed size passed the ${limitText(limits.maxOutputBytes)} limit; the message was not decoded`)
   return concat(chunks, total)
 }
 

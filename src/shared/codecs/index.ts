@@ -81,8 +81,7 @@ function fromBase64(s: string, limits: CodecLimits): Uint8Array {
   const bad = /[^A-Za-z0-9+/=]/.exec(clean)
   if (bad) throw new CodecError(`not valid base64 at character ${bad.index}: "${bad[0]}" is not in the alphabet`, bad.index)
   if (clean.length % 4 === 1) throw new CodecError('not valid base64: its length leaves one character over')
-  if ((clean.length * 3) / 4 > limits.maxOutputBytes)
-    throw new CodecError('the decoded size passed the limit (set in Settings); the message was not decoded')
+  if ((clean.length * 3) / 4 > limits.maxOutputBytes) throw new CodecError('the decoded size passed the limit; the message was not decoded')
   return base64.decode(clean.replace(/=+$/, '').padEnd(Math.ceil(clean.replace(/=+$/, '').length / 4) * 4, '='))
 }
 

@@ -25,6 +25,11 @@ const BY_SUBPROTOCOL: Array<[RegExp, CodecStep]> = [
 
 /** Sniffing decodes at most this much (a log row asks for its preview; the detail pane decodes whole). */
 const SNIFF_LIMITS: CodecLimits = { maxOutputBytes: 4 * 1024 * 1024 }
+/**
+ * Payloads up to this size are tried whole (a sniff runs on the UI thread); bigger ones are judged by their first
+ * bytes only, and the user picks the rest of the chain.
+ */
+export const SNIFF_DECODE_MAX = 64 * 1024
 
 export function sniffCodec(payload: Uint8Array | string, subprotocol?: string | null): Sniffed | null {
   if (subprotocol) {
@@ -36,6 +41,7 @@ export function sniffCodec(payload: Uint8Array | string, subprotocol?: string | 
 }
 
 function sniffText(text: string): Sniffed | null {
+  if (text.length > (SNIFF_DECODE_MAX * 4) / 3 + 16) return null
   const t = text.trim()
   if (looksJson(t)) return null // plain JSON text is the JSON view's, not a codec's
   // RFC 4648 §4 (base64) and §5 (base64url): only when what it decodes to is itself recognisable.
@@ -54,6 +60,7 @@ function sniffText(text: string): Sniffed | null {
 
 function sniffBytes(b: Uint8Array, depth: number): Sniffed | null {
   if (b.length < 2) return null
+  if (b.length > SNIFF_DECODE_MAX) return sniffHead(b)
   // RFC 1952 §2.3.1: ID1 ID2 = 1f 8b, CM = 8.
   if (b[0] === 0x1f && b[1] === 0x8b) return compressed('gzip', b, depth, 'certain', 'gzip magic bytes 1f 8b')
   if (isZlibHeader(b)) return compressed('zlib', b, depth, 'likely', 'a zlib header (RFC 1950)')
@@ -79,6 +86,16 @@ function sniffBytes(b: Uint8Array, depth: number): Sniffed | null {
     return { chain: ['msgpack'], confidence: 'guess', why: 'decodes wholly as MessagePack and as CBOR; MessagePack is the commoner' }
   if (depth === 0 && wholly(() => decodeProtobufWire(b)).ok)
     return { chain: ['protobuf'], confidence: 'guess', why: 'parses wholly as Protobuf wire format' }
+  return null
+}
+
+/** A big payload, by its first bytes alone: magic numbers only, nothing decoded. */
+function sniffHead(b: Uint8Array): Sniffed | null {
+  const big = 'too big to look inside here; pick the rest of the chain under "Decode as"'
+  if (b[0] === 0x1f && b[1] === 0x8b) return { chain: ['gzip'], confidence: 'certain', why: `gzip magic bytes 1f 8b; ${big}` }
+  if (isZlibHeader(b)) return { chain: ['zlib'], confidence: 'likely', why: `a zlib header (RFC 1950); ${big}` }
+  if (b[0] === 0xd9 && b[1] === 0xd9 && b[2] === 0xf7) return { chain: ['cbor'], confidence: 'certain', why: 'the CBOR self-describe tag' }
+  if (looksJson(textStart(b))) return { chain: ['json'], confidence: 'guess', why: 'starts like JSON' }
   return null
 }
 

@@ -4,6 +4,7 @@
  * result ever blocks the UI thread. Where no worker can start, everything runs inline.
  */
 import { JsonDocHost, type JsonDocAnswer, type JsonDocReply, type JsonDocRequest, type RowWindow } from './jsonDocHost'
+import type { CodecStep } from '../../../shared/codecs'
 
 /** Below this many characters a parse takes well under a millisecond: not worth a worker round trip. */
 export const INLINE_BELOW = 64 * 1024
@@ -164,6 +165,27 @@ export async function openJsonDoc(text: string): Promise<JsonDoc> {
     stream.append(text.slice(at, at + PIECE))
   }
   return stream.finish()
+}
+
+/** Payloads below this many bytes decode on this thread: a MessagePack or CBOR decode of a few KiB is microseconds. */
+export const DECODE_INLINE_BELOW = 4 * 1024
+
+/** Decodes a payload through a codec chain as a tree document (in the worker past a few KiB); rejects with why not. */
+export async function openDecodedDoc(payload: Uint8Array | string, chain: CodecStep[], maxOutputBytes: number): Promise<JsonDoc> {
+  const doc = nextDoc++
+  const open = async (send: Send): Promise<JsonDoc> => {
+    const r = await send({ t: 'decode', doc, payload, chain, maxOutputBytes })
+    if (!r.ok) throw new Error(r.error)
+    return new JsonDoc(send, doc, r.v as RowWindow, send === viaWorker)
+  }
+  const size = typeof payload === 'string' ? payload.length : payload.byteLength
+  if (size < DECODE_INLINE_BELOW || typeof Worker === 'undefined') return open(inline)
+  try {
+    return await open(viaWorker)
+  } catch (e) {
+    if (e instanceof Error && e.message === WORKER_UNAVAILABLE) return open(inline)
+    throw e
+  }
 }
 
 /** Cheap test before parsing: the text starts with `{` or `[` and ends with `}` or `]` (whitespace aside). */

@@ -3,6 +3,7 @@
  * serves the tree from a worker (big payloads: the parse and the parsed value stay off the UI thread) or inline.
  */
 import { JsonRowModel, type JsonRow } from './jsonRows'
+import { decodeChain, toJsonValue, type CodecStep } from '../../../shared/codecs'
 
 /** A window of rows and the list's length at the time. */
 export interface RowWindow {
@@ -21,6 +22,8 @@ export type JsonDocRequest =
   | { t: 'toggle'; doc: number; index: number; from: number; to: number }
   | { t: 'value'; doc: number; index: number }
   | { t: 'close'; doc: number }
+  /** Decodes a payload through a codec chain and opens the value as a tree; fails with the codec's sentence. */
+  | { t: 'decode'; doc: number; payload: Uint8Array | string; chain: CodecStep[]; maxOutputBytes: number }
 
 /** `open`, `rows` and `toggle` answer a RowWindow, `value` the text, `append` and `close` null. */
 export type JsonDocReply = { ok: true; v: RowWindow | string | null } | { ok: false; error: string }
@@ -60,6 +63,13 @@ export class JsonDocHost {
       const before = this.pieces.get(r.doc)
       this.pieces.delete(r.doc)
       const model = new JsonRowModel(JSON.parse(before ? before.join('') + r.text : r.text))
+      this.docs.set(r.doc, model)
+      return { count: model.count, from: 0, rows: model.rows(0, FIRST_ROWS) }
+    }
+    if (r.t === 'decode') {
+      const out = decodeChain(r.payload, r.chain, { maxOutputBytes: r.maxOutputBytes })
+      if (!out.ok) throw new Error(out.error)
+      const model = new JsonRowModel(toJsonValue(out.value))
       this.docs.set(r.doc, model)
       return { count: model.count, from: 0, rows: model.rows(0, FIRST_ROWS) }
     }
