@@ -7,6 +7,8 @@ import { toHex } from './format'
 import { DIRS, KINDS, TEXT, dirBits, kindBits, type LogRows } from './logRows'
 import { textOf } from './textBytes'
 import type { EntryDir, EntryKind } from '../stores/messageLog'
+import { compileFieldExpr, looksLikeFieldExpr, mustContain, type FieldExpr } from '../../../shared/fieldExpr'
+import { decodeChain, sniffCodec } from '../../../shared/codecs'
 
 export interface FilterSpec {
   text: string
@@ -22,6 +24,8 @@ export interface Matcher {
   test: ((s: string) => boolean) | null
   /** Could a binary payload's hex text (`de ad be ef`) match? If not, it is never formatted. */
   hex: boolean
+  /** A field expression (`$.type == "trade"`) tested on the decoded payload instead of the text. */
+  field: FieldExpr | null
 }
 
 const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')
@@ -33,6 +37,7 @@ export function compileFilter(spec: FilterSpec): Matcher | null {
   const kinds = mask(KINDS, spec.kinds)
   const text = spec.text
   if (!text && dirs === 7 && kinds === 255) return null
+  if (looksLikeFieldExpr(text)) return { dirs, kinds, test: null, hex: false, field: compileFieldExpr(text) }
   const rx = /^\/(.+)\/([a-z]*)$/.exec(text)
   let test: ((s: string) => boolean) | null = null
   if (rx) {
@@ -47,7 +52,7 @@ export function compileFilter(spec: FilterSpec): Matcher | null {
   }
   // Hex text is lower-case hex digits, spaces and a final ellipsis: a literal with anything else cannot match it.
   const hex = !!rx || !text || (spec.caseSensitive ? /^[0-9a-f …]+$/ : /^[0-9a-f …]+$/i).test(text)
-  return { dirs, kinds, test, hex }
+  return { dirs, kinds, test, hex, field: null }
 }
 
 /**
@@ -56,11 +61,35 @@ export function compileFilter(spec: FilterSpec): Matcher | null {
  */
 export function rowMatches(m: Matcher, f: number, d: string | Uint8Array | undefined): boolean {
   if (!((m.dirs >> dirBits(f)) & 1) || !((m.kinds >> kindBits(f)) & 1)) return false
+  if (m.field) return d !== undefined && fieldMatches(m.field, kindBits(f) === TEXT, d)
   if (!m.test) return true
   if (typeof d === 'string') return m.test(d)
   if (d === undefined) return false
   if (kindBits(f) === TEXT) return m.test(textOf(d))
   return m.hex && m.test(toHex(d, 256))
+}
+
+/** Binary payloads up to this size are decoded for a field filter; bigger ones never match one. */
+const FIELD_DECODE_MAX = 64 * 1024
+const FIELD_LIMITS = { maxOutputBytes: 1024 * 1024 }
+
+/** A field expression on a payload: JSON text parsed (after a cheap test of its member names), binary decoded. */
+function fieldMatches(expr: FieldExpr, text: boolean, d: string | Uint8Array): boolean {
+  if (typeof d === 'string' || text) {
+    const t = typeof d === 'string' ? d : textOf(d)
+    // `{` or `[` after any whitespace: anything else is not a JSON document.
+    const c = t.charCodeAt(t.search(/\S/))
+    if ((c !== 0x7b && c !== 0x5b) || !mustContain(expr, t)) return false
+    try {
+      return expr.test(JSON.parse(t))
+    } catch {
+      return false
+    }
+  }
+  if (d.byteLength > FIELD_DECODE_MAX) return false
+  const sniffed = sniffCodec(d)
+  const r = sniffed && decodeChain(d, sniffed.chain, FIELD_LIMITS)
+  return !!r && r.ok && expr.test(r.value)
 }
 
 /** Rows tested between two looks at the clock. */
