@@ -3,7 +3,7 @@
  * kept current as rows arrive, and errors in the user's words.
  */
 import { describe, expect, it } from 'vitest'
-import { gzipSync } from 'node:zlib'
+import { gzipSync } from 'fflate'
 import { ALL_DIRS, ALL_KINDS, MessageLog, compileFilter, type FilterSpec, type LogEntry } from '../../src/renderer/src/stores/messageLog'
 import { encodeChain } from '../../src/shared/codecs'
 
@@ -30,7 +30,7 @@ describe('the field filter', () => {
     log.push(entry(encodeChain(trade(99), ['msgpack']) as Uint8Array)) // 1
     log.push(entry(encodeChain(trade(120), ['msgpack']) as Uint8Array)) // 2
     log.push(entry(encodeChain(trade(130), ['cbor']) as Uint8Array)) // 3
-    log.push(entry(new Uint8Array(gzipSync(JSON.stringify(trade(140)))))) // 4
+    log.push(entry(gzipSync(new TextEncoder().encode(JSON.stringify(trade(140)))))) // 4
     log.push(entry('{"type":"quote","price":500}')) // 5
     log.push(entry('price > 100 in plain text')) // 6
     log.push(entry(new Uint8Array([0xde, 0xad, 0xbe, 0xef]))) // 7
