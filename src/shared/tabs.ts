@@ -9,6 +9,8 @@ export interface HistoryEntry {
   mode: 'text' | 'json' | 'binary'
   text: string
   binaryEncoding?: 'hex' | 'base64'
+  /** JSON sent through a codec chain (`gzip → msgpack`); absent for JSON text. */
+  encodeAs?: string
 }
 
 export interface SavedComposer {
@@ -16,7 +18,8 @@ export interface SavedComposer {
   text: string
   binaryEncoding: 'hex' | 'base64'
   history: HistoryEntry[]
-  saved: Array<{ name: string; mode: 'text' | 'json' | 'binary' | 'file'; text: string }>
+  saved: Array<{ name: string; mode: 'text' | 'json' | 'binary' | 'file'; text: string; encodeAs?: string }>
+  encodeAs?: string
 }
 
 export interface SavedTab {
@@ -34,6 +37,7 @@ export interface SavedTab {
 
 const mode = v.picklist(['text', 'json', 'binary', 'file'])
 const MAX_BYTES = 8 * 1024 * 1024
+const encodeAs = v.pipe(v.string(), v.maxLength(100))
 
 export const savedTabsSchema = v.pipe(
   v.array(
@@ -49,12 +53,14 @@ export const savedTabsSchema = v.pipe(
             v.object({
               mode: v.picklist(['text', 'json', 'binary']),
               text: v.string(),
-              binaryEncoding: v.optional(v.picklist(['hex', 'base64']))
+              binaryEncoding: v.optional(v.picklist(['hex', 'base64'])),
+              encodeAs: v.optional(encodeAs)
             })
           ),
           v.maxLength(200)
         ),
-        saved: v.array(v.object({ name: v.string(), mode, text: v.string() }))
+        saved: v.array(v.object({ name: v.string(), mode, text: v.string(), encodeAs: v.optional(encodeAs) })),
+        encodeAs: v.optional(encodeAs)
       }),
       profileId: v.nullable(v.string()),
       title: v.nullable(v.string()),

@@ -33,7 +33,11 @@ beforeAll(async () => {
   browser = await launchChromium()
   ;[app, server] = await Promise.all([
     launchApp(browser),
-    startWsServer({ onConnection: (ws) => ws.on('message', (d) => PAYLOADS[String(d)] && ws.send(PAYLOADS[String(d)])) })
+    startWsServer({
+      onConnection: (ws) =>
+        // Binary comes back as it came (the composer's encoded messages); known words get their payload.
+        ws.on('message', (d, binary) => (binary ? ws.send(d) : PAYLOADS[String(d)] && ws.send(PAYLOADS[String(d)])))
+    })
   ])
 })
 afterAll(async () => {
@@ -85,6 +89,24 @@ describe('codecs in the log and the detail pane', () => {
       .toMatch(/^\s*not valid CBOR.*The raw bytes are in the Hex, Base64 and Text views\.\s*$/)
     await detail(page).getByRole('tab', { name: 'Hex' }).click()
     await detail(page).getByRole('region', { name: 'Hex dump' }).waitFor()
+    await page.context().close()
+  })
+
+  it('sends JSON from the composer as MessagePack, showing the sizes first; the echo decodes to the same value', async () => {
+    const { page } = await app.open()
+    await connectTo(page, server.url)
+    await page.getByRole('tab', { name: 'JSON' }).click()
+    const editor = page.getByRole('textbox', { name: 'Message' })
+    await editor.fill('{"op":"order","qty":3,"px":101.25}')
+    await page.getByLabel('Send JSON as').selectOption('gzip → msgpack')
+    await expect.poll(() => page.getByTestId('encoded-size').textContent()).toMatch(/^34 B as JSON → \d+ B as gzip→msgpack$/)
+    await page.getByRole('button', { name: 'Send', exact: true }).click()
+    await expect.poll(() => page.locator('[aria-label="Message log"] .row.in').count()).toBe(1)
+    for (const dir of ['out', 'in']) {
+      const row = page.locator(`[aria-label="Message log"] .row.${dir}.binary`).last()
+      await expect.poll(() => row.locator('.codec').textContent()).toBe('gzip→msgpack')
+      expect(await row.locator('.preview').textContent()).toBe('{"op":"order","qty":3,"px":101.25}')
+    }
     await page.context().close()
   })
 

@@ -1,6 +1,6 @@
 // @vitest-environment happy-dom
 /** The log's byte budget (what is dropped, what is counted, what a dropped row says), sliced filtering, limits kept. */
-import { beforeEach, describe, expect, it } from 'vitest'
+import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { nextTick } from 'vue'
 import { mount } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
@@ -225,10 +225,11 @@ describe('the limits as a setting', () => {
     const big = 'z'.repeat(1024 * 1024)
     for (let i = 0; i < 20; i++) tab.log.push(msg(big))
     useConnections().bump()
-    await new Promise((r) => requestAnimationFrame(r))
-    await nextTick()
-    const notice = w.findAll('[role="status"]').find((s) => s.text().startsWith('payloads of'))
-    expect(notice?.text().replace(/\s+/g, ' ')).toBe('payloads of 5 messages (5.0 MiB) dropped to stay under the 16 MiB budget')
+    // Numbers shown as text follow arrivals at most four times a second (renderPacing.ts).
+    await vi.waitFor(() => {
+      const notice = w.findAll('[role="status"]').find((s) => s.text().startsWith('payloads of'))
+      expect(notice?.text().replace(/\s+/g, ' ')).toBe('payloads of 5 messages (5.0 MiB) dropped to stay under the 16 MiB budget')
+    })
     w.unmount()
   })
 })

@@ -3,6 +3,7 @@ import type { OutgoingMessage } from '../../../shared/options'
 import { base64Problem, hexProblem } from '../../../shared/validate'
 import type { HistoryEntry, SavedComposer } from '../../../shared/tabs'
 import { base64 } from '../../../shared/wire'
+import { chainLabel, encodeChain, parseChain } from '../../../shared/codecs'
 
 export type ComposerMode = 'text' | 'json' | 'binary' | 'file'
 
@@ -11,6 +12,8 @@ export interface ComposerInput {
   text: string
   binaryEncoding: 'hex' | 'base64'
   file?: ComposerFile
+  /** JSON mode: send the value through this codec chain (`msgpack`, `gzip → cbor`); empty sends the JSON text. */
+  encodeAs?: string
 }
 
 /** A picked file. `text` only when its bytes are valid UTF-8: anything else would go out as U+FFFD, silently. */
@@ -65,7 +68,8 @@ export function buildMessage(i: ComposerInput): Built {
       return { ok: true, message: { kind: 'text', data: i.text } }
     case 'json': {
       const p = jsonProblem(i.text)
-      return p ? { ok: false, problem: p } : { ok: true, message: { kind: 'text', data: i.text } }
+      if (p) return { ok: false, problem: p }
+      return i.encodeAs ? encoded(i.text, i.encodeAs) : { ok: true, message: { kind: 'text', data: i.text } }
     }
     case 'binary': {
       const p = i.binaryEncoding === 'hex' ? hexProblem(i.text) : base64Problem(i.text)
@@ -81,8 +85,30 @@ export function buildMessage(i: ComposerInput): Built {
   }
 }
 
+/** JSON text encoded through a chain: bytes go as binary, text (a chain ending in base64 or json) as text. */
+function encoded(json: string, chainText: string): Built {
+  try {
+    const out = encodeChain(JSON.parse(json), parseChain(chainText))
+    return typeof out === 'string'
+      ? { ok: true, message: { kind: 'text', data: out } }
+      : { ok: true, message: { kind: 'binary', encoding: 'base64', data: base64.encode(out) } }
+  } catch (e) {
+    return { ok: false, problem: `Cannot encode as ${chainText}: ${(e as Error).message}` }
+  }
+}
+
+/** What encoding does to the size, shown before sending: `42 B as JSON → 31 B as gzip→msgpack`. */
+export function encodedSizes(i: ComposerInput): { json: number; encoded: number; label: string } | null {
+  if (i.mode !== 'json' || !i.encodeAs || jsonProblem(i.text)) return null
+  const built = encoded(i.text, i.encodeAs)
+  if (!built.ok) return null
+  const m = built.message
+  const size = m.kind === 'binary' ? base64.decode(m.data).byteLength : new TextEncoder().encode(m.data).byteLength
+  return { json: new TextEncoder().encode(i.text).byteLength, encoded: size, label: chainLabel(parseChain(i.encodeAs)) }
+}
+
 export function newComposer(): ComposerState {
-  return { mode: 'text', text: '', binaryEncoding: 'hex', history: [], historyIndex: -1, saved: [], saveName: '' }
+  return { mode: 'text', text: '', binaryEncoding: 'hex', encodeAs: '', history: [], historyIndex: -1, saved: [], saveName: '' }
 }
 
 const HISTORY_MAX = 200
@@ -91,8 +117,19 @@ const HISTORY_MAX = 200
 export function remember(s: ComposerState): void {
   if (s.mode === 'file' || !s.text) return
   const last = s.history[s.history.length - 1]
-  const entry: HistoryEntry = { mode: s.mode, text: s.text, ...(s.mode === 'binary' ? { binaryEncoding: s.binaryEncoding } : {}) }
-  if (!last || last.text !== entry.text || last.mode !== entry.mode || last.binaryEncoding !== entry.binaryEncoding) s.history.push(entry)
+  const entry: HistoryEntry = {
+    mode: s.mode,
+    text: s.text,
+    ...(s.mode === 'binary' ? { binaryEncoding: s.binaryEncoding } : {}),
+    ...(s.mode === 'json' && s.encodeAs ? { encodeAs: s.encodeAs } : {})
+  }
+  const same =
+    last &&
+    last.text === entry.text &&
+    last.mode === entry.mode &&
+    last.binaryEncoding === entry.binaryEncoding &&
+    last.encodeAs === entry.encodeAs
+  if (!same) s.history.push(entry)
   if (s.history.length > HISTORY_MAX) s.history.shift()
   s.historyIndex = -1
 }
@@ -111,6 +148,7 @@ export function historyStep(s: ComposerState, d: number): void {
   s.historyIndex = i
   s.mode = entry.mode
   if (entry.binaryEncoding) s.binaryEncoding = entry.binaryEncoding
+  if (entry.mode === 'json') s.encodeAs = entry.encodeAs ?? ''
   s.text = entry.text
 }
 
@@ -119,4 +157,6 @@ export function loadSaved(s: ComposerState, name: string): void {
   if (!m) return
   s.mode = m.mode
   s.text = m.text
+  // A saved message keeps its codec.
+  if (m.mode === 'json') s.encodeAs = m.encodeAs ?? ''
 }

@@ -10,7 +10,8 @@ const kept = (s: SavedComposer): SavedComposer => ({
   text: s.text,
   binaryEncoding: s.binaryEncoding,
   history: s.history.map((h) => ({ ...h })),
-  saved: s.saved.map((m) => ({ ...m }))
+  saved: s.saved.map((m) => ({ ...m })),
+  ...(s.encodeAs ? { encodeAs: s.encodeAs } : {})
 })
 
 export const useComposers = defineStore('composers', () => {

@@ -176,7 +176,7 @@ export const useConnections = defineStore('connections', () => {
   function clearLog(tab: ConnectionTab): void {
     tab.log.clear()
     tab.stats.reset()
-    bump()
+    bump(true)
   }
 
   /** On start (and after a reload): adopt the connections main still holds for us, with their recent events. */
@@ -214,7 +214,7 @@ export const useConnections = defineStore('connections', () => {
 
   function fillReadOnly(tab: ConnectionTab, events: SockEvent[], notes: string[]): void {
     showEvents(tab, events, notes)
-    bump()
+    bump(true)
   }
 
   /** Starts a replay of a recording over a new connection in a new tab. */

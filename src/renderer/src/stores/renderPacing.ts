@@ -43,9 +43,15 @@ export function createRenderPacing() {
 
   /**
    * Rows show at once when nothing was rendered for a frame's time: light and moderate traffic is not held for an
-   * animation frame. Under load, renders are coalesced to one per frame.
+   * animation frame. Under load, renders are coalesced to one per frame. `userAction`: the user changed what the
+   * numbers count (a filter), so they follow with the rows instead of waiting their turn.
    */
-  function bump(): void {
+  function bump(userAction = false): void {
+    if (userAction) {
+      if (countsTimer) clearTimeout(countsTimer)
+      countsTimer = null
+      lastCounts = -Infinity
+    }
     if (frameQueued) return
     if (performance.now() - lastRender > IDLE_MS) return render()
     frameQueued = true
