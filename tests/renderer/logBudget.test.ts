@@ -1,7 +1,6 @@
 // @vitest-environment happy-dom
 /** The log's byte budget (what is dropped, what is counted, what a dropped row says), sliced filtering, limits kept. */
 import { beforeEach, describe, expect, it, vi } from 'vitest'
-import { nextTick } from 'vue'
 import { mount } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
 import { ALL_DIRS, ALL_KINDS, MessageLog, compileFilter, type LogEntry } from '../../src/renderer/src/stores/messageLog'
