@@ -67,9 +67,7 @@ describe('the detail pane', () => {
     await page.getByRole('separator', { name: 'Resize the detail pane' }).focus()
     await page.keyboard.press('Home')
     // Under load the pane's resize reaches the lines a frame or more later: wait for it, not for a fixed second.
-    await expect
-      .poll(async () => (await fit()).scroll <= (await fit()).client, { timeout: 10_000 })
-      .toBe(true)
+    await expect.poll(async () => (await fit()).scroll <= (await fit()).client, { timeout: 10_000 }).toBe(true)
     f = await fit()
     expect(f.ascii).toBe(true)
     await page.context().close()
