@@ -69,3 +69,8 @@ export function jumpToEnd(page: Page): Promise<number> {
     })
   })`) as Promise<number>
 }
+
+/** Decoder throughput and the field filter over 100,000 messages, measured in the page (benchCodecs.ts). */
+export async function codecOperations(page: Page, opts: { seconds: number; messages: number }): Promise<Record<string, number>> {
+  return (await page.evaluate(`window.__sockscopeBench.codecs(${JSON.stringify(opts)})`)) as Record<string, number>
+}

@@ -7,11 +7,16 @@
 
 export type FieldTest = (value: unknown) => boolean
 
-/** The expression, and the member names and strings a text payload must contain to possibly match (see mustContain). */
+const utf8 = new TextEncoder()
+
+/** The expression, and the member names and strings a payload must contain to possibly match (see mustContain). */
 export interface FieldExpr {
   test: FieldTest
-  /** For each alternative of the `||`, the names a JSON text must hold for that alternative to match. */
-  needs: string[][]
+  /**
+   * For each alternative of the `||`, the strings a payload must hold for that alternative to match: member names
+   * and the string literals compared with `==`, raw (as MessagePack stores them) and as JSON writes them.
+   */
+  needs: Array<Array<{ raw: string; json: string; utf8: Uint8Array }>>
 }
 
 export function looksLikeFieldExpr(text: string): boolean {
@@ -28,7 +33,13 @@ export function compileFieldExpr(source: string): FieldExpr {
   return {
     test: (v) => tests.some((all) => all.every((t) => t(v))),
     needs: alternatives.map((terms) =>
-      terms.filter((t) => !t.negated).flatMap((t) => t.path.filter((s): s is string => typeof s === 'string'))
+      terms
+        .filter((t) => !t.negated)
+        .flatMap((t) => [
+          ...t.path.filter((s): s is string => typeof s === 'string'),
+          ...(t.op === '==' && typeof t.literal === 'string' ? [t.literal] : [])
+        ])
+        .map((raw) => ({ raw, json: JSON.stringify(raw), utf8: utf8.encode(raw) }))
     )
   }
 }
@@ -156,5 +167,28 @@ function termTest(t: Parsed): FieldTest {
  */
 export function mustContain(expr: FieldExpr, text: string): boolean {
   if (text.includes('\\')) return true
-  return expr.needs.some((names) => names.every((n) => text.includes(`"${n}"`)))
+  return expr.needs.some((names) => names.every((n) => text.includes(n.json)))
+}
+
+/**
+ * The same pre-test for a payload that starts like a MessagePack map or array (0x80-0x9f, 0xdc-0xdf): MessagePack
+ * keeps strings as raw UTF-8 and never splits them, so a name or string it holds is in its bytes. A CBOR array
+ * starts the same way and keeps text raw too, except in indefinite-length strings (RFC 8949 §3.2.3), which begin
+ * with 0x7f: a payload with that byte is always decoded. Names of Protobuf fields (`#1`) are never in the bytes and
+ * are not asked for. Anything else may match: decode it.
+ */
+export function bytesMayMatch(expr: FieldExpr, b: Uint8Array): boolean {
+  const first = b[0]
+  if (!((first >= 0x80 && first <= 0x9f) || (first >= 0xdc && first <= 0xdf)) || b.indexOf(0x7f) >= 0) return true
+  return expr.needs.some((names) => names.every((n) => n.raw.startsWith('#') || indexOf(b, n.utf8) >= 0))
+}
+
+function indexOf(hay: Uint8Array, needle: Uint8Array): number {
+  if (!needle.length) return 0
+  const first = needle[0]
+  outer: for (let i = hay.indexOf(first); i >= 0 && i <= hay.length - needle.length; i = hay.indexOf(first, i + 1)) {
+    for (let k = 1; k < needle.length; k++) if (hay[i + k] !== needle[k]) continue outer
+    return i
+  }
+  return -1
 }

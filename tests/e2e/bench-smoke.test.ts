@@ -20,7 +20,11 @@ const KEYS = [
   'filter_regex_ms',
   'dom_rows',
   'preview_10mb_ms',
-  'engine_rss_growth_mb'
+  'engine_rss_growth_mb',
+  'decode_msgpack_1kib_msgs_per_s',
+  'decode_protobuf_1kib_msgs_per_s',
+  'field_filter_json_ms',
+  'field_filter_msgpack_ms'
 ]
 
 describe('npm run bench --smoke', () => {

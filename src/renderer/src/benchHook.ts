@@ -3,6 +3,7 @@
  * stores; they change nothing, so the app measured is the app users run.
  */
 import type { useConnections } from './stores/connections'
+import { codecFigures } from './benchCodecs'
 
 export interface BenchProbe {
   /** Messages the active tab has received, and what its log holds and has evicted. */
@@ -13,6 +14,8 @@ export interface BenchProbe {
   log(): { filtering: boolean; viewLength: number; heldBytes: number; budget: number; droppedCount: number; droppedBytes: number }
   /** The active tab's held log rows (text payloads and connection lines), for end-to-end checks of what shows. */
   rows(): Array<{ seq: number; dir: string; kind: string; text: string; missed?: number }>
+  /** Decoder throughput and the field filter, on a workload of their own (see benchCodecs.ts). */
+  codecs(opts: { seconds: number; messages: number }): Record<string, number>
 }
 
 export function installBenchHook(store: ReturnType<typeof useConnections>): void {
@@ -43,7 +46,8 @@ export function installBenchHook(store: ReturnType<typeof useConnections>): void
         kind: e.kind,
         text: typeof e.data === 'string' ? e.data : `${e.data.byteLength} bytes`,
         ...(e.missed ? { missed: e.missed } : {})
-      }))
+      })),
+    codecs: codecFigures
   }
   ;(window as unknown as { __sockscopeBench: BenchProbe }).__sockscopeBench = probe
 }

@@ -7,8 +7,8 @@ import { toHex } from './format'
 import { DIRS, KINDS, TEXT, dirBits, kindBits, type LogRows } from './logRows'
 import { textOf } from './textBytes'
 import type { EntryDir, EntryKind } from '../stores/messageLog'
-import { compileFieldExpr, looksLikeFieldExpr, mustContain, type FieldExpr } from '../../../shared/fieldExpr'
-import { decodeChain, sniffCodec } from '../../../shared/codecs'
+import { bytesMayMatch, compileFieldExpr, looksLikeFieldExpr, mustContain, type FieldExpr } from '../../../shared/fieldExpr'
+import { decodeChain, sniffCodec, type CodecStep } from '../../../shared/codecs'
 
 export interface FilterSpec {
   text: string
@@ -78,7 +78,9 @@ function fieldMatches(expr: FieldExpr, text: boolean, d: string | Uint8Array): b
   if (typeof d === 'string' || text) {
     const t = typeof d === 'string' ? d : textOf(d)
     // `{` or `[` after any whitespace: anything else is not a JSON document.
-    const c = t.charCodeAt(t.search(/\S/))
+    let i = 0
+    while (i < t.length && t.charCodeAt(i) <= 0x20) i++
+    const c = t.charCodeAt(i)
     if ((c !== 0x7b && c !== 0x5b) || !mustContain(expr, t)) return false
     try {
       return expr.test(JSON.parse(t))
@@ -86,11 +88,18 @@ function fieldMatches(expr: FieldExpr, text: boolean, d: string | Uint8Array): b
       return false
     }
   }
-  if (d.byteLength > FIELD_DECODE_MAX) return false
-  const sniffed = sniffCodec(d)
-  const r = sniffed && decodeChain(d, sniffed.chain, FIELD_LIMITS)
+  if (d.byteLength > FIELD_DECODE_MAX || !bytesMayMatch(expr, d)) return false
+  // A log is usually one encoding throughout: try the chain that decoded the last row before sniffing again.
+  const last = lastChain.get(expr)
+  let r = last ? decodeChain(d, last, FIELD_LIMITS) : null
+  if (!r?.ok) {
+    const sniffed = sniffCodec(d)
+    r = sniffed && decodeChain(d, sniffed.chain, FIELD_LIMITS)
+    if (r?.ok) lastChain.set(expr, r.chain)
+  }
   return !!r && r.ok && expr.test(r.value)
 }
+const lastChain = new WeakMap<FieldExpr, CodecStep[]>()
 
 /** Rows tested between two looks at the clock. */
 const CHUNK = 4096
