@@ -45,7 +45,9 @@ const OPTION_LABELS: Record<string, string> = {
   'reconnect.capMs': 'Backoff cap (ms)',
   'reconnect.maxAttempts': 'Max attempts',
   'reconnect.stableMs': 'Stable after (ms)',
-  record: 'Record this connection'
+  record: 'Record this connection',
+  'decode.in': 'Decode received messages as',
+  'decode.out': 'Decode sent messages as'
 }
 
 /** Lists whose items the panel numbers from 1: `headers.1.name` is "Header 2 name". */

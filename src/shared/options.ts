@@ -79,6 +79,11 @@ export interface ConnectionOptions {
   preamble?: OutgoingMessage[]
   /** Record this connection to disk (every event, full payloads); on unless set to false. */
   record?: boolean
+  /**
+   * How the inspector decodes this connection's payloads, per direction: a codec chain (`gzip → msgpack`, see
+   * shared/codecs); absent means sniffed per message. Only the renderer reads it; the engine ignores it.
+   */
+  decode?: { in?: string; out?: string }
 }
 
 export const DEFAULTS = {

@@ -15,6 +15,21 @@ import {
 
 export { keyValueSchema }
 import type { ConnectionOptions, OutgoingMessage } from './options'
+import { parseChain } from './codecs/types'
+
+/** A codec chain as the settings panel writes it (`gzip → msgpack`); the message is parseChain's sentence. */
+const codecChain = v.pipe(
+  v.string(),
+  v.maxLength(100),
+  v.rawCheck(({ dataset, addIssue }) => {
+    if (!dataset.typed) return
+    try {
+      parseChain(dataset.value)
+    } catch (e) {
+      addIssue({ message: (e as Error).message })
+    }
+  })
+)
 
 const count = (min: number, max: number) =>
   v.pipe(
@@ -130,7 +145,8 @@ export const connectionOptionsObject = v.strictObject({
     })
   ),
   preamble: v.optional(v.array(outgoingMessageSchema)),
-  record: v.optional(v.boolean())
+  record: v.optional(v.boolean()),
+  decode: v.optional(v.strictObject({ in: v.optional(codecChain), out: v.optional(codecChain) }))
 })
 
 /** Options about to connect: stricter than a saved profile on what must reach the server exactly as typed. */

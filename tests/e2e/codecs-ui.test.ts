@@ -4,7 +4,7 @@
  * tree, a picked chain re-decodes, and the bomb is refused in words with the raw bytes still there.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { gzipSync } from 'node:zlib'
+import { deflateRawSync, gzipSync } from 'node:zlib'
 import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { Packr } from 'msgpackr'
@@ -26,7 +26,9 @@ const PAYLOADS: Record<string, Buffer> = {
   gzip: gzipSync(JSON.stringify({ ...TRADE, type: 'gzipped' })),
   // protobuf.dev's encoding guide: field 1 = 150, field 2 = "testing".
   proto: Buffer.from('08960112' + '07' + '74657374696e67', 'hex'),
-  bomb: BOMB
+  bomb: BOMB,
+  // Raw deflate has no header: nothing to sniff, so only a chain set for the connection decodes it.
+  deflate: deflateRawSync(JSON.stringify({ type: 'deflated', ok: true }))
 }
 
 beforeAll(async () => {
@@ -107,6 +109,23 @@ describe('codecs in the log and the detail pane', () => {
       await expect.poll(() => row.locator('.codec').textContent()).toBe('gzip→msgpack')
       expect(await row.locator('.preview').textContent()).toBe('{"op":"order","qty":3,"px":101.25}')
     }
+    await page.context().close()
+  })
+
+  it('decodes through the chain set for the connection where sniffing sees nothing, and the summary says so', async () => {
+    const { page } = await app.open()
+    await page.getByRole('tab', { name: 'Advanced' }).click()
+    await page.getByLabel('Decode received messages as').selectOption('deflate → json')
+    await connectTo(page, server.url)
+    await receive(page, 'deflate', 1)
+    const row = lastIn(page)
+    await expect.poll(() => row.locator('.codec').textContent()).toBe('deflate→json')
+    expect(await row.locator('.preview').textContent()).toBe('{"type":"deflated","ok":true}')
+    await row.click()
+    await detail(page)
+      .getByRole('treeitem', { name: /^type: "deflated"/ })
+      .waitFor()
+    expect(await page.getByText(/decode in: deflate → json/).count()).toBe(1)
     await page.context().close()
   })
 

@@ -21,7 +21,10 @@ describe('the JSON log export', () => {
     const noise = new Uint8Array([0xc1, 0xff, 0x00])
     const out = JSON.parse(logToJson('ws://127.0.0.1:1/', [entry(1, mp), entry(2, gz), entry(3, 'plain text'), entry(4, noise)], 0))
     const [a, b, c, d] = out.entries
-    expect(a).toMatchObject({ base64: base64.encode(mp), decoded: { codec: 'msgpack', value: { type: 'trade', n: '1152921504606846976', bin: { $bytes: 'AQI=' } } } })
+    expect(a).toMatchObject({
+      base64: base64.encode(mp),
+      decoded: { codec: 'msgpack', value: { type: 'trade', n: '1152921504606846976', bin: { $bytes: 'AQI=' } } }
+    })
     expect(b).toMatchObject({ base64: base64.encode(gz), decoded: { codec: 'gzip→json', value: { ok: true } } })
     expect(c).toEqual(expect.objectContaining({ text: 'plain text' }))
     expect(c.decoded).toBeUndefined()

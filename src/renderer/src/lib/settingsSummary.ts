@@ -31,5 +31,7 @@ export function settingsSummary(d: Draft): string {
   if (d.reconnect.enabled) parts.push('reconnects')
   if (!d.perMessageDeflate) parts.push('no compression')
   if (!d.record) parts.push('not recorded')
+  if (d.decodeIn) parts.push(`decode in: ${d.decodeIn}`)
+  if (d.decodeOut) parts.push(`decode out: ${d.decodeOut}`)
   return parts.length ? parts.join(' · ') : 'defaults'
 }

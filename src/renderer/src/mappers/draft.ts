@@ -25,6 +25,9 @@ export interface Draft {
   reconnect: { enabled: boolean; baseMs: number; capMs: number; maxAttempts: number; stableMs: number }
   preamble: string
   record: boolean
+  /** Codec chains per direction (`gzip → msgpack`); empty: sniffed per message. */
+  decodeIn: string
+  decodeOut: string
   /**
    * The options this form was opened from (a profile): what the form leaves as it showed them is saved exactly
    * as it was, so nothing it cannot show (a multi-line preamble message, an unset default) is lost or rewritten.
@@ -59,7 +62,9 @@ export function newDraft(url = 'ws://127.0.0.1:8080'): Draft {
       stableMs: DEFAULTS.reconnectStableMs
     },
     preamble: '',
-    record: true
+    record: true,
+    decodeIn: '',
+    decodeOut: ''
   }
 }
 
@@ -144,6 +149,7 @@ function formOptions(d: Draft): ConnectionOptions {
   const pre = preambleMessages(d.preamble)
   if (pre.length) o.preamble = pre
   if (!d.record) o.record = false
+  if (d.decodeIn || d.decodeOut) o.decode = { ...(d.decodeIn ? { in: d.decodeIn } : {}), ...(d.decodeOut ? { out: d.decodeOut } : {}) }
   return o
 }
 

@@ -38,5 +38,7 @@ export function optionsToDraftFields(o: ConnectionOptions): Draft {
   if (o.reconnect) d.reconnect = { ...d.reconnect, ...o.reconnect, enabled: o.reconnect.enabled }
   d.preamble = preambleText(o.preamble ?? [])
   d.record = o.record !== false
+  d.decodeIn = o.decode?.in ?? ''
+  d.decodeOut = o.decode?.out ?? ''
   return d
 }

@@ -9,9 +9,9 @@ import { openDecodedDoc, type JsonDoc } from '../../lib/jsonDoc'
 
 export type DecodedState = { state: 'decoding' } | { state: 'ready'; doc: JsonDoc } | { state: 'failed'; error: string }
 
-export function useDecodedDocument(data: Ref<string | Uint8Array>, subprotocol: Ref<string | null>) {
-  /** `auto`, or a chain as typed (`gzip → json`). */
-  const choice = ref('auto')
+export function useDecodedDocument(data: Ref<string | Uint8Array>, subprotocol: Ref<string | null>, pinned = '') {
+  /** `auto`, or a chain as typed (`gzip → json`): the connection's setting for this direction when it has one. */
+  const choice = ref(pinned || 'auto')
   const sniffed = computed<Sniffed | null>(() => {
     // Big payloads are judged by their first bytes only (see SNIFF_DECODE_MAX): cheap on this thread.
     return sniffCodec(data.value, subprotocol.value)

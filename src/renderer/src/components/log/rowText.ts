@@ -1,6 +1,6 @@
 /** What a log row says: its direction, its time, size and kind, and a one-line preview (pings and pongs with RTT). */
 import { formatSize, formatTime, previewOf } from '../../lib/format'
-import { chainLabel, decodeChain, sniffCodec, summarizeValue } from '../../../../shared/codecs'
+import { chainLabel, decodeChain, parseChain, sniffCodec, summarizeValue, type CodecStep } from '../../../../shared/codecs'
 import type { LogEntry } from '../../stores/messageLog'
 
 export const DIR_TEXT = { in: '↓ in', out: '↑ out', sys: '• event' } as const
@@ -23,21 +23,41 @@ export function rowMeta(e: LogEntry): string {
 /** Binary payloads up to this size are decoded for their row; bigger ones show their decoded form in the detail pane. */
 const ROW_DECODE_MAX = 4 * 1024
 const ROW_LIMITS = { maxOutputBytes: 256 * 1024 }
-const decodedRows = new WeakMap<Uint8Array, { badge: string; text: string } | null>()
+type RowCodec = { badge: string; text: string } | null
+/** Per payload: the decoded row and the chain setting it was decoded under ('' for sniffed). */
+const decodedRows = new WeakMap<Uint8Array | object, { under: string; row: RowCodec }>()
+const textKeys = new Map<string, object>()
 
 /**
- * A binary row's decoded one-line summary and its codec badge (`msgpack`, `gzip→json`), when the payload sniffs as
- * a codec and decodes; null otherwise (the row shows hex). Decoded once per payload, when its row is first drawn.
+ * A row's decoded one-line summary and its codec badge (`msgpack`, `gzip→json`): through the connection's chain for
+ * the row's direction when one is set (`pinned`), else when a binary payload sniffs as a codec; null otherwise (the
+ * row shows its text or hex). Decoded once per payload and setting, when its row is first drawn.
  */
-export function codecPreview(e: LogEntry, subprotocol: string | null): { badge: string; text: string } | null {
+export function codecPreview(e: LogEntry, subprotocol: string | null, pinned = ''): RowCodec {
   const d = e.data
-  if (typeof d === 'string' || e.kind !== 'binary' || e.ref || d.byteLength > ROW_DECODE_MAX) return null
-  let p = decodedRows.get(d)
-  if (p === undefined) {
-    const sniffed = sniffCodec(d, subprotocol)
-    const r = sniffed && decodeChain(d, sniffed.chain, ROW_LIMITS)
-    p = sniffed && r?.ok ? { badge: chainLabel(sniffed.chain), text: summarizeValue(r.value, 240) } : null
-    decodedRows.set(d, p)
+  if (e.dir === 'sys' || e.ref || (e.kind !== 'binary' && !(pinned && e.kind === 'text'))) return null
+  if ((typeof d === 'string' ? d.length : d.byteLength) > ROW_DECODE_MAX) return null
+  const key = typeof d === 'string' ? textKey(d) : d
+  const hit = decodedRows.get(key)
+  if (hit && hit.under === pinned) return hit.row
+  let chain: CodecStep[] | null = null
+  try {
+    chain = pinned ? parseChain(pinned) : (sniffCodec(d, subprotocol)?.chain ?? null)
+  } catch {
+    chain = null
   }
-  return p
+  const r = chain && decodeChain(d, chain, ROW_LIMITS)
+  const row = chain && r?.ok ? { badge: chainLabel(chain), text: summarizeValue(r.value, 240) } : null
+  decodedRows.set(key, { under: pinned, row })
+  return row
+}
+
+/** Strings cannot key a WeakMap: text rows decoded under a pinned chain share a small bounded map of keys. */
+function textKey(s: string): object {
+  let k = textKeys.get(s)
+  if (!k) {
+    if (textKeys.size > 2000) textKeys.clear()
+    textKeys.set(s, (k = {}))
+  }
+  return k
 }
