@@ -40,7 +40,7 @@ export function codecPreview(e: LogEntry, subprotocol: string | null, pinned = '
   const key = typeof d === 'string' ? textKey(d) : d
   const hit = decodedRows.get(key)
   if (hit && hit.under === pinned) return hit.row
-  let chain: CodecStep[] | null = null
+  let chain: CodecStep[] | null
   try {
     chain = pinned ? parseChain(pinned) : (sniffCodec(d, subprotocol)?.chain ?? null)
   } catch {
