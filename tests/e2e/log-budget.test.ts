@@ -81,10 +81,11 @@ describe(`the log's byte budget (${APP_PATH} path)`, () => {
     // Until the last message is in. 100 × 200 KiB into 16 MiB: the oldest 19 give way to their previews.
     await page.getByRole('searchbox', { name: 'Filter messages' }).fill(`#${N - 1}:`)
     await expect.poll(() => log(page).locator('.row').count(), { timeout: 30_000 }).toBe(1)
+    // Numbers shown as text follow arrivals at most four times a second: wait for the last update.
     const notice = page.getByRole('status').filter({ hasText: /^payloads of/ })
-    expect((await notice.innerText()).replace(/\s+/g, ' ')).toBe(
-      'payloads of 19 messages (3.7 MiB) dropped to stay under the 16 MiB budget'
-    )
+    await expect
+      .poll(async () => (await notice.innerText()).replace(/\s+/g, ' '))
+      .toBe('payloads of 19 messages (3.7 MiB) dropped to stay under the 16 MiB budget')
     // The filter sees a dropped row's preview: its first 256 characters.
     const back = await reopen(page, '#1:')
     expect(back.binary).toBe(false)
