@@ -1,7 +1,8 @@
 /** What a log row says: its direction, its time, size and kind, and a one-line preview (pings and pongs with RTT). */
 import { formatSize, formatTime, previewOf } from '../../lib/format'
 import { chainLabel, decodeChain, parseChain, sniffCodec, summarizeValue, type CodecStep } from '../../../../shared/codecs'
-import type { LogEntry } from '../../stores/messageLog'
+import type { EntryDir, LogEntry } from '../../stores/messageLog'
+import type { Draft } from '../../mappers/draft'
 
 export const DIR_TEXT = { in: '↓ in', out: '↑ out', sys: '• event' } as const
 
@@ -60,4 +61,9 @@ function textKey(s: string): object {
     textKeys.set(s, (k = {}))
   }
   return k
+}
+
+/** The chain a connection's settings set for messages of this direction ('' when sniffed). */
+export function pinnedChain(draft: Pick<Draft, 'decodeIn' | 'decodeOut'>, dir: EntryDir | undefined): string {
+  return dir === 'in' ? draft.decodeIn : dir === 'out' ? draft.decodeOut : ''
 }
