@@ -11,7 +11,8 @@ const E2E_BESIDE_UNIT = [
   'tests/e2e/log-a11y.test.ts',
   'tests/e2e/validation-ui.test.ts',
   'tests/e2e/detail-layout.test.ts',
-  'tests/e2e/codecs-ui.test.ts'
+  'tests/e2e/codecs-ui.test.ts',
+  'tests/e2e/protobuf-ui.test.ts'
 ]
 
 /** How browser-mode suites run (projects e2e and e2e-beside-unit). */

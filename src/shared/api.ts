@@ -95,7 +95,11 @@ export interface SockscopeMethods {
   recordingsList(): Promise<RecordingInfo[]>
   /** A recording's events (at most 200,000), with notes on lines skipped and events not loaded. */
   recordingRead(id: string): Promise<{ url: string; events: SockEvent[]; notes: string[] }>
-  recordingExport(id: string, format: 'ndjson' | 'har' | 'csv'): Promise<FileResult>
+  /**
+   * `decoded`: NDJSON and HAR add each message's decoded form beside its raw bytes, through the decode settings the
+   * connection had when it was recorded (pinned chains, Protobuf schema), else as sniffed.
+   */
+  recordingExport(id: string, format: 'ndjson' | 'har' | 'csv', decoded?: boolean): Promise<FileResult>
   /** Deletes a finished recording (a live one is refused). */
   recordingDelete(id: string): Promise<void>
   /** Deletes every finished recording; live ones stay. */

@@ -47,7 +47,9 @@ const OPTION_LABELS: Record<string, string> = {
   'reconnect.stableMs': 'Stable after (ms)',
   record: 'Record this connection',
   'decode.in': 'Decode received messages as',
-  'decode.out': 'Decode sent messages as'
+  'decode.out': 'Decode sent messages as',
+  'decode.maxOutputBytes': 'Decoded size limit',
+  protobuf: 'Protobuf schema'
 }
 
 /** Lists whose items the panel numbers from 1: `headers.1.name` is "Header 2 name". */

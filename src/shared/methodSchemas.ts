@@ -62,7 +62,12 @@ export const METHOD_ARGS: { [K in MethodName]: ArgsSchema<K> } = {
   ]),
   recordingsList: v.strictTuple([]),
   recordingRead: v.strictTuple([recordingId]),
-  recordingExport: v.strictTuple([recordingId, v.picklist(['ndjson', 'har', 'csv'], 'must be ndjson, har or csv')]),
+  recordingExport: v.strictTuple([
+    recordingId,
+    v.picklist(['ndjson', 'har', 'csv'], 'must be ndjson, har or csv'),
+    // NDJSON and HAR add each message's decoded form (through the recorded connection's decode settings).
+    v.optional(v.boolean('must be true or false'))
+  ]),
   recordingDelete: v.strictTuple([recordingId]),
   recordingsDeleteAll: v.strictTuple([]),
   replay: v.strictTuple([

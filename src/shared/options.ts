@@ -1,4 +1,5 @@
 /** Connection options as the renderer, profiles and the engine all see them. JSON-serialisable. */
+import type { ProtoSchemaDoc } from './codecs/protobufSchema'
 
 export interface KeyValue {
   name: string
@@ -83,7 +84,14 @@ export interface ConnectionOptions {
    * How the inspector decodes this connection's payloads, per direction: a codec chain (`gzip → msgpack`, see
    * shared/codecs); absent means sniffed per message. Only the renderer reads it; the engine ignores it.
    */
-  decode?: { in?: string; out?: string }
+  decode?: {
+    in?: string
+    out?: string
+    /** The most bytes a decompression or decode may produce before the message is refused (default 64 MiB). */
+    maxOutputBytes?: number
+  }
+  /** The Protobuf schema imported for this connection, which `protobuf:Type` chains read. Only the renderer reads it. */
+  protobuf?: ProtoSchemaDoc
 }
 
 export const DEFAULTS = {

@@ -16,6 +16,7 @@ import {
 export { keyValueSchema }
 import type { ConnectionOptions, OutgoingMessage } from './options'
 import { parseChain } from './codecs/types'
+import { loadSchema, type ProtoSchemaDoc } from './codecs/protobufSchema'
 
 /** A codec chain as the settings panel writes it (`gzip → msgpack`); the message is parseChain's sentence. */
 const codecChain = v.pipe(
@@ -25,6 +26,19 @@ const codecChain = v.pipe(
     if (!dataset.typed) return
     try {
       parseChain(dataset.value)
+    } catch (e) {
+      addIssue({ message: (e as Error).message })
+    }
+  })
+)
+
+/** An imported Protobuf schema, as a profile keeps it: refused when its definitions do not load. */
+const protoSchemaDoc = v.pipe(
+  v.strictObject({ files: v.array(v.string()), id: v.pipe(v.string(), v.maxLength(64)), definitions: v.record(v.string(), v.unknown()) }),
+  v.rawCheck(({ dataset, addIssue }) => {
+    if (!dataset.typed) return
+    try {
+      loadSchema(dataset.value as ProtoSchemaDoc)
     } catch (e) {
       addIssue({ message: (e as Error).message })
     }
@@ -146,7 +160,10 @@ export const connectionOptionsObject = v.strictObject({
   ),
   preamble: v.optional(v.array(outgoingMessageSchema)),
   record: v.optional(v.boolean()),
-  decode: v.optional(v.strictObject({ in: v.optional(codecChain), out: v.optional(codecChain) }))
+  decode: v.optional(
+    v.strictObject({ in: v.optional(codecChain), out: v.optional(codecChain), maxOutputBytes: v.optional(count(1024, 1024 * 1024 * 1024)) })
+  ),
+  protobuf: v.optional(protoSchemaDoc)
 })
 
 /** Options about to connect: stricter than a saved profile on what must reach the server exactly as typed. */

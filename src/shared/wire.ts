@@ -35,7 +35,7 @@ export const base64: B64 = NodeBuffer
       }
     }
 
-const isWireBytes = (v: unknown): v is WireBytes =>
+export const isWireBytes = (v: unknown): v is WireBytes =>
   typeof v === 'object' && v !== null && typeof (v as WireBytes).$b === 'string' && Object.keys(v).length === 1
 
 /** Deep copy with bytes made JSON-safe. */

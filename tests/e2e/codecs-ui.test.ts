@@ -114,7 +114,7 @@ describe('codecs in the log and the detail pane', () => {
 
   it('decodes through the chain set for the connection where sniffing sees nothing, and the summary says so', async () => {
     const { page } = await app.open()
-    await page.getByRole('tab', { name: 'Advanced' }).click()
+    await page.getByRole('tab', { name: 'Decoding' }).click()
     await page.getByLabel('Decode received messages as').selectOption('deflate → json')
     await connectTo(page, server.url)
     await receive(page, 'deflate', 1)

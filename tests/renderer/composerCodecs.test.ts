@@ -1,10 +1,11 @@
 /**
- * The composer sends JSON through a codec chain: the bytes that go out decode back to the value, the sizes before
- * and after are known before sending, a chain that cannot encode says so, and history and saved messages keep it.
+ * The composer sends JSON (or JSON5) through a codec chain or as a type of the connection's Protobuf schema: the
+ * bytes that go out decode back to the value, the sizes before and after are known before sending, a chain or type
+ * that cannot encode the value says so (naming the field), and history and saved messages keep it.
  */
 import { describe, expect, it } from 'vitest'
 import { buildMessage, encodedSizes, historyStep, loadSaved, newComposer, remember } from '../../src/renderer/src/lib/composer'
-import { decodeChain } from '../../src/shared/codecs'
+import { decodeChain, importProtoFiles, parseChain } from '../../src/shared/codecs'
 import { base64 } from '../../src/shared/wire'
 
 const json = '{"type":"order","qty":3,"px":101.25,"tags":["a","b"]}'
@@ -30,6 +31,46 @@ describe('sending JSON through a codec', () => {
     expect(buildMessage({ mode: 'json', text: json, binaryEncoding: 'hex', encodeAs: 'msgpack → gzip' })).toEqual({
       ok: false,
       problem: 'Cannot encode as msgpack → gzip: MessagePack gives a value, not bytes, so it can only be the last step of a chain.'
+    })
+  })
+
+  it('sends a Protobuf type of the connection’s schema, and refuses a value it cannot hold, naming the field', () => {
+    const proto =
+      'syntax = "proto3"; package feed; message Order { string type = 1; int32 qty = 2; double px = 3; repeated string tags = 4; }'
+    const schema = importProtoFiles([{ name: 'feed.proto', data: new TextEncoder().encode(proto) }])
+    const input = { mode: 'json' as const, text: json, binaryEncoding: 'hex' as const, encodeAs: 'protobuf:feed.Order' }
+    const b = buildMessage(input, schema)
+    if (!b.ok || b.message.kind !== 'binary') throw new Error(`not sent as bytes: ${JSON.stringify(b)}`)
+    expect(decodeChain(base64.decode(b.message.data), parseChain('protobuf:feed.Order'), undefined, schema)).toMatchObject({
+      ok: true,
+      value
+    })
+    expect(encodedSizes(input, schema)).toMatchObject({ json: json.length, label: 'pb:Order' })
+    expect(buildMessage({ ...input, text: '{"type":"x","qty":"three"}' }, schema)).toEqual({
+      ok: false,
+      problem: 'Cannot encode as protobuf:feed.Order: feed.Order cannot hold this value: qty: a whole number is expected, not "three"'
+    })
+    expect(buildMessage(input)).toMatchObject({
+      ok: false,
+      problem: expect.stringMatching(/no Protobuf schema is imported for this connection/)
+    })
+  })
+
+  it('reads JSON5 and sends its JSON equivalent; JSON goes out exactly as typed', () => {
+    const five = "{ type: 'order', // a comment\n qty: 3, px: 101.25, tags: ['a', 'b'], }"
+    expect(buildMessage({ mode: 'json', text: five, binaryEncoding: 'hex' })).toEqual({
+      ok: true,
+      message: { kind: 'text', data: JSON.stringify(value) }
+    })
+    const spaced = '{ "a" : 1 }'
+    expect(buildMessage({ mode: 'json', text: spaced, binaryEncoding: 'hex' })).toEqual({
+      ok: true,
+      message: { kind: 'text', data: spaced }
+    })
+    const b = buildMessage({ mode: 'json', text: five, binaryEncoding: 'hex', encodeAs: 'msgpack' })
+    expect(b.ok && b.message.kind === 'binary' && decodeChain(base64.decode(b.message.data), ['msgpack'])).toMatchObject({
+      ok: true,
+      value
     })
   })
 

@@ -1,11 +1,14 @@
 /**
  * The log's field filter: one expression over JSON text and decoded binary (MessagePack, CBOR, gzip'd JSON) alike,
- * kept current as rows arrive, and errors in the user's words.
+ * through the connection's pinned chain (a Protobuf type, raw deflate) where sniffing sees nothing, kept current as
+ * rows arrive, and errors in the user's words.
  */
 import { describe, expect, it } from 'vitest'
 import { gzipSync } from 'fflate'
 import { ALL_DIRS, ALL_KINDS, MessageLog, compileFilter, type FilterSpec, type LogEntry } from '../../src/renderer/src/stores/messageLog'
-import { encodeChain } from '../../src/shared/codecs'
+import { encodeChain, importProtoFiles, parseChain } from '../../src/shared/codecs'
+import { decodeSetup } from '../../src/renderer/src/lib/decodeSetup'
+import { newDraft } from '../../src/renderer/src/mappers/draft'
 
 let seq = 0
 const entry = (data: string | Uint8Array): LogEntry => ({
@@ -41,6 +44,26 @@ describe('the field filter', () => {
     // Rows that arrive while the filter is on are tested as they come.
     log.push(entry(encodeChain({ type: 'quote' }, ['cbor']) as Uint8Array)) // 8
     expect(shown(log)).toEqual([1, 5, 8])
+  })
+
+  it('reads each direction through the chain the connection pins for it', () => {
+    const proto = 'syntax = "proto3"; package feed; message Tick { string type = 1; double price = 2; }'
+    const schema = importProtoFiles([{ name: 'feed.proto', data: new TextEncoder().encode(proto) }])
+    const draft = { ...newDraft(), decodeIn: 'protobuf:feed.Tick', decodeOut: 'deflate → json', protobuf: schema }
+    const decode = { in: decodeSetup(draft, 'in'), out: decodeSetup(draft, 'out') }
+    const tick = (type: string, price: number) => encodeChain({ type, price }, parseChain('protobuf:feed.Tick'), schema) as Uint8Array
+    const log = new MessageLog(1000)
+    first = seq + 1
+    log.push(entry(tick('trade', 150))) // 0
+    log.push(entry(tick('trade', 50))) // 1
+    log.push({ ...entry(encodeChain({ type: 'trade', price: 200 }, parseChain('deflate → json')) as Uint8Array), dir: 'out' }) // 2
+    log.push(entry(encodeChain({ type: 'trade', price: 300 }, ['msgpack']) as Uint8Array)) // 3: not a Tick, so no match
+    const filter = '$.type == "trade" && $.price > 100'
+    log.setFilter(compileFilter({ ...spec(filter), decode }))
+    expect(shown(log)).toEqual([0, 2])
+    // Without the settings, sniffing finds neither the Protobuf type nor raw deflate: only the MessagePack row.
+    log.setFilter(compileFilter(spec(filter)))
+    expect(shown(log)).toEqual([3])
   })
 
   it('says what is wrong with an expression it cannot read', () => {

@@ -141,4 +141,41 @@ describe('the JSON document service', () => {
     expect(looksLikeJson('hello')).toBe(false)
     expect(looksLikeJson('{')).toBe(false)
   })
+
+  it('shows a decoded payload’s bytes, big integers, dates and non-string-keyed maps as what they are', () => {
+    const value = {
+      raw: new Uint8Array([1, 2, 255]),
+      qty: 9007199254740993n,
+      at: new Date('2023-11-14T22:13:20.250Z'),
+      book: new Map<unknown, unknown>([
+        [1, 'one'],
+        [new Uint8Array([7]), { deep: true }]
+      ])
+    }
+    const m = new JsonRowModel(value)
+    const rows = m.rows(0, m.count).map((r) => [r.path, r.kind, r.key, r.text])
+    expect(rows).toEqual([
+      ['$', 'object', '', '{4}'],
+      ['$.raw', 'bytes', 'raw', '<bytes 3: 01 02 ff>'],
+      ['$.qty', 'bigint', 'qty', '9007199254740993n'],
+      ['$.at', 'date', 'at', '2023-11-14T22:13:20.250Z'],
+      ['$.book', 'map', 'book', 'Map{2}'],
+      ['$.book[1]', 'string', '1', '"one"'],
+      ['$.book[<bytes 1: 07>]', 'object', '<bytes 1: 07>', '{1}']
+    ])
+    expect(m.expand(indexOf(m, '$.book[<bytes 1: 07>]'))).toBe(true)
+    expect(m.row(m.count - 1)).toMatchObject({ path: '$.book[<bytes 1: 07>].deep', text: 'true' })
+    // Copying gives JSON: bytes as base64, a big integer as its digits, the map as [key, value] pairs.
+    expect(m.valueText(indexOf(m, '$.raw'))).toBe('AQL/')
+    expect(m.valueText(indexOf(m, '$.qty'))).toBe('9007199254740993')
+    expect(JSON.parse(m.valueText(0))).toEqual({
+      raw: { $bytes: 'AQL/' },
+      qty: '9007199254740993',
+      at: '2023-11-14T22:13:20.250Z',
+      book: [
+        [1, 'one'],
+        [{ $bytes: 'Bw==' }, { deep: true }]
+      ]
+    })
+  })
 })

@@ -128,12 +128,12 @@ export function dataMethods(d: DataDeps): Pick<SockscopeMethods, DataMethodNames
         )
       return { url: r.header?.url ?? '', events: r.events, notes }
     },
-    recordingExport: async (id, format) => {
+    recordingExport: async (id, format, decoded) => {
       await d.recordings.settled()
       const source = d.recordings.pathOf(id)
       if (!existsSync(source)) throw new Error(`No recording ${id}; it may have been pruned.`)
       const name = `${id.replace(/\.(ndjson|sockrec)$/, '')}.${format}`
-      const write = (dest: string): Promise<void> => exportRecording(source, format, dest, d.version)
+      const write = (dest: string): Promise<void> => exportRecording(source, format, dest, d.version, decoded === true)
       if (d.files?.saveWith) {
         const saved = await d.files.saveWith(name, write)
         return saved ? { saved } : { cancelled: true }

@@ -168,7 +168,8 @@ export class SockscopeService {
       },
       ...data,
       recordingRead: async (recordingId) => data.recordingRead(this.notLiveElsewhere(session, recordingId)),
-      recordingExport: async (recordingId, format) => data.recordingExport(this.notLiveElsewhere(session, recordingId), format),
+      recordingExport: async (recordingId, format, decoded) =>
+        data.recordingExport(this.notLiveElsewhere(session, recordingId), format, decoded),
       recordingDelete: async (recordingId) => this.options.data.recordings.delete(recordingId),
       recordingsDeleteAll: async () => this.options.data.recordings.deleteAll(),
       echoServerStart: async () => ({ url: await this.echo.url() }),

@@ -3,6 +3,7 @@ import type { Entry, Har } from 'har-format'
 import type { HandshakeEvent, SockEvent } from '../../shared/events'
 import { base64 } from '../../shared/wire'
 import { SECRET_MASK } from '../../shared/secrets'
+import { decodedForExport, type DecodeOptions } from '../../shared/codecs/exportDecoded'
 
 /** A message in Chrome's `_webSocketMessages` (time in seconds, opcode 1 text / 2 binary, binary as base64). */
 export type HarWebSocketMessage = NonNullable<Entry['_webSocketMessages']>[number]
@@ -20,10 +21,12 @@ export class HarWriter {
   private messages = -1 // -1: no entry open
   private firstTs: number | null = null
 
+  /** `decode`: add each message's decoded form as `_decoded` (HAR 1.2 allows fields that start with `_`). */
   constructor(
     private readonly url: string,
     version: string,
-    private readonly write: (text: string) => void
+    private readonly write: (text: string) => void,
+    private readonly decode: DecodeOptions | null = null
   ) {
     write(`{"log":{"version":"1.2","creator":${JSON.stringify({ name: 'Sockscope', version })},"pages":[],"entries":[`)
   }
@@ -40,6 +43,8 @@ export class HarWriter {
         opcode: e.kind === 'text' ? 1 : 2,
         data
       }
+      const decoded = this.decode && (e.dir === 'in' || e.dir === 'out') ? decodedForExport(e.data, e.dir, this.decode) : null
+      if (decoded) (m as HarWebSocketMessage & { _decoded?: unknown })._decoded = decoded
       this.write(`${this.messages++ ? ',' : ''}${JSON.stringify(m)}`)
     }
   }

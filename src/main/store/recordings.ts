@@ -84,7 +84,7 @@ export class RecordingStore {
       url,
       startedAt: startedAt.toISOString(),
       connectionId,
-      ...(options ? optionsWithoutSecrets(options) : {}),
+      ...(options ? optionsWithoutSecrets(headerOptions(options)) : {}),
       ...(profile ? { profile } : {})
     }
     const writer = new RecordingWriter(join(this.dir, id), JSON.stringify(head), (f) => this.onFailure(connectionId, f))
@@ -278,4 +278,13 @@ export class RecordingStore {
     }
     return removed
   }
+}
+
+/** A header is read whole and refused past 1 MiB (recordFile.ts): a Protobuf schema bigger than this stays out of it. */
+const HEADER_SCHEMA_MAX = 256 * 1024
+
+function headerOptions(options: ConnectionOptions): ConnectionOptions {
+  if (!options.protobuf || JSON.stringify(options.protobuf).length <= HEADER_SCHEMA_MAX) return options
+  const { protobuf: _left, ...rest } = options
+  return rest
 }

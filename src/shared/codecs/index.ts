@@ -6,36 +6,55 @@ import { base64 } from '../wire'
 import { compress, inflate } from './compression'
 import { decodeProtobufWire } from './protobufWire'
 import { decodeCbor, decodeMsgpack, encodeCbor, encodeMsgpack } from './structured'
-import { BYTE_STEPS, CodecError, DEFAULT_CODEC_LIMITS, STEP_NAMES, type CodecLimits, type CodecStep, type DecodeResult } from './types'
+import { decodeProto, encodeProto, type ProtoSchemaDoc } from './protobufSchema'
+import {
+  BYTE_STEPS,
+  CodecError,
+  DEFAULT_CODEC_LIMITS,
+  protoTypeOf,
+  stepName,
+  type CodecLimits,
+  type CodecStep,
+  type DecodeResult
+} from './types'
 
 export * from './types'
 export { sniffCodec, type Sniffed } from './sniff'
 export { summarizeValue, toJsonText, toJsonValue } from './summary'
+export { importProtoFiles, messageTypes, schemaTypes, type ProtoSchemaDoc } from './protobufSchema'
 
 const utf8 = new TextDecoder('utf-8', { fatal: true })
 const encoder = new TextEncoder()
 
-export function decodeChain(payload: Uint8Array | string, chain: CodecStep[], limits: CodecLimits = DEFAULT_CODEC_LIMITS): DecodeResult {
+/** `schema` is the connection's imported Protobuf schema, which `protobuf:Type` steps read. */
+export function decodeChain(
+  payload: Uint8Array | string,
+  chain: CodecStep[],
+  limits: CodecLimits = DEFAULT_CODEC_LIMITS,
+  schema: ProtoSchemaDoc | null = null
+): DecodeResult {
   let current: Uint8Array | string = payload
   for (let i = 0; i < chain.length; i++) {
     const step = chain[i]
     try {
-      const out = decodeStep(step, current, limits)
+      const out = decodeStep(step, current, limits, schema)
       if (i < chain.length - 1 && !BYTE_STEPS.has(step))
-        throw new CodecError(`${STEP_NAMES[step]} gives a value, so it must be the chain's last step`)
+        throw new CodecError(`${stepName(step)} gives a value, so it must be the chain's last step`)
       if (i === chain.length - 1) return { ok: true, chain, value: out }
       current = out as Uint8Array
     } catch (e) {
-      const err = e instanceof CodecError ? e : new CodecError(`not valid ${STEP_NAMES[step]}: ${(e as Error).message}`)
+      const err = e instanceof CodecError ? e : new CodecError(`not valid ${stepName(step)}: ${(e as Error).message}`)
       return { ok: false, chain, step, offset: err.offset, error: err.message }
     }
   }
   return { ok: true, chain, value: current }
 }
 
-function decodeStep(step: CodecStep, input: Uint8Array | string, limits: CodecLimits): unknown {
+function decodeStep(step: CodecStep, input: Uint8Array | string, limits: CodecLimits, schema: ProtoSchemaDoc | null): unknown {
   if (step === 'base64') return fromBase64(typeof input === 'string' ? input : latin1(input), limits)
   const bytes = typeof input === 'string' ? encoder.encode(input) : input
+  const type = protoTypeOf(step)
+  if (type) return decodeProto(bytes, schema, type)
   switch (step) {
     case 'gzip':
     case 'zlib':
@@ -55,22 +74,24 @@ function decodeStep(step: CodecStep, input: Uint8Array | string, limits: CodecLi
 }
 
 /** Encodes a value (JSON-like, as the composer parsed it) through the chain: a value step, then byte steps. */
-export function encodeChain(value: unknown, chain: CodecStep[]): Uint8Array | string {
+export function encodeChain(value: unknown, chain: CodecStep[], schema: ProtoSchemaDoc | null = null): Uint8Array | string {
   if (!chain.length) throw new Error('The codec chain is empty.')
   // The chain is read back to front: the last step encodes the value, the ones before wrap its bytes.
   const last = chain[chain.length - 1]
+  const type = protoTypeOf(last)
   let out: Uint8Array | string
-  if (last === 'json') out = JSON.stringify(value)
+  if (type) out = encodeProto(value, schema, type)
+  else if (last === 'json') out = JSON.stringify(value)
   else if (last === 'msgpack') out = encodeMsgpack(value)
   else if (last === 'cbor') out = encodeCbor(value)
   else if (last === 'utf8') out = typeof value === 'string' ? value : JSON.stringify(value)
-  else throw new Error(`${STEP_NAMES[last]} cannot encode a value here: end the chain with json, msgpack or cbor.`)
+  else throw new Error(`${stepName(last)} cannot encode a value here: end the chain with json, msgpack, cbor or a Protobuf type.`)
   for (let i = chain.length - 2; i >= 0; i--) {
     const step = chain[i]
     const bytes = typeof out === 'string' ? encoder.encode(out) : out
     if (step === 'base64') out = base64.encode(bytes)
     else if (step === 'gzip' || step === 'zlib' || step === 'deflate') out = compress(step, bytes)
-    else throw new Error(`${STEP_NAMES[step]} can only be the last step of a chain.`)
+    else throw new Error(`${stepName(step)} can only be the last step of a chain.`)
   }
   return out
 }

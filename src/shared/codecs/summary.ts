@@ -45,7 +45,8 @@ export function summarizeValue(value: unknown, maxChars: number): string {
   return text.length > maxChars ? `${text.slice(0, maxChars - 1)}…` : text
 }
 
-function bytesText(b: Uint8Array): string {
+/** Bytes as a row shows them: `<bytes 16: 01 02 … >`, the first 8 in hex. */
+export function bytesText(b: Uint8Array): string {
   const shown = Array.from(b.subarray(0, 8), (x) => x.toString(16).padStart(2, '0')).join(' ')
   return `<bytes ${b.length}${b.length ? `: ${shown}${b.length > 8 ? ' …' : ''}` : ''}>`
 }

@@ -3,7 +3,8 @@ import type { OutgoingMessage } from '../../../shared/options'
 import { base64Problem, hexProblem } from '../../../shared/validate'
 import type { HistoryEntry, SavedComposer } from '../../../shared/tabs'
 import { base64 } from '../../../shared/wire'
-import { chainLabel, encodeChain, parseChain } from '../../../shared/codecs'
+import { chainLabel, encodeChain, parseChain, type ProtoSchemaDoc } from '../../../shared/codecs'
+import JSON5 from 'json5'
 
 export type ComposerMode = 'text' | 'json' | 'binary' | 'file'
 
@@ -12,8 +13,26 @@ export interface ComposerInput {
   text: string
   binaryEncoding: 'hex' | 'base64'
   file?: ComposerFile
-  /** JSON mode: send the value through this codec chain (`msgpack`, `gzip → cbor`); empty sends the JSON text. */
+  /** JSON mode: send the value through this codec chain (`msgpack`, `gzip → cbor`, `protobuf:trading.Trade`); empty sends the JSON text. */
   encodeAs?: string
+}
+
+/**
+ * JSON mode reads JSON5 too (comments, trailing commas, unquoted keys, single quotes: https://spec.json5.org/), as a
+ * hand-written message often has them. Text that is JSON goes out as typed; JSON5 goes out as its JSON equivalent,
+ * since a server expecting JSON could not read it.
+ */
+function parseJson5(text: string): unknown {
+  return JSON5.parse(text)
+}
+
+function isStrictJson(text: string): boolean {
+  try {
+    JSON.parse(text)
+    return true
+  } catch {
+    return false
+  }
 }
 
 /** A picked file. `text` only when its bytes are valid UTF-8: anything else would go out as U+FFFD, silently. */
@@ -51,25 +70,28 @@ export type Built = { ok: true; message: OutgoingMessage } | { ok: false; proble
 
 export function jsonProblem(text: string): string | null {
   try {
-    JSON.parse(text)
+    parseJson5(text)
     return null
   } catch (e) {
-    return `Invalid JSON: ${(e as Error).message}`
+    return `Invalid JSON: ${(e as Error).message.replace(/^JSON5: /, '')}`
   }
 }
 
+/** Formatted as JSON (JSON5 becomes JSON: its comments do not survive, which the Format button's title says). */
 export function formatJson(text: string): string {
-  return JSON.stringify(JSON.parse(text), null, 2)
+  return JSON.stringify(parseJson5(text), null, 2)
 }
 
-export function buildMessage(i: ComposerInput): Built {
+/** `schema`: the connection's imported Protobuf schema, which a `protobuf:Type` chain encodes with. */
+export function buildMessage(i: ComposerInput, schema: ProtoSchemaDoc | null = null): Built {
   switch (i.mode) {
     case 'text':
       return { ok: true, message: { kind: 'text', data: i.text } }
     case 'json': {
       const p = jsonProblem(i.text)
       if (p) return { ok: false, problem: p }
-      return i.encodeAs ? encoded(i.text, i.encodeAs) : { ok: true, message: { kind: 'text', data: i.text } }
+      if (i.encodeAs) return encoded(i.text, i.encodeAs, schema)
+      return { ok: true, message: { kind: 'text', data: isStrictJson(i.text) ? i.text : JSON.stringify(parseJson5(i.text)) } }
     }
     case 'binary': {
       const p = i.binaryEncoding === 'hex' ? hexProblem(i.text) : base64Problem(i.text)
@@ -86,9 +108,9 @@ export function buildMessage(i: ComposerInput): Built {
 }
 
 /** JSON text encoded through a chain: bytes go as binary, text (a chain ending in base64 or json) as text. */
-function encoded(json: string, chainText: string): Built {
+function encoded(json: string, chainText: string, schema: ProtoSchemaDoc | null): Built {
   try {
-    const out = encodeChain(JSON.parse(json), parseChain(chainText))
+    const out = encodeChain(parseJson5(json), parseChain(chainText), schema)
     return typeof out === 'string'
       ? { ok: true, message: { kind: 'text', data: out } }
       : { ok: true, message: { kind: 'binary', encoding: 'base64', data: base64.encode(out) } }
@@ -98,9 +120,12 @@ function encoded(json: string, chainText: string): Built {
 }
 
 /** What encoding does to the size, shown before sending: `42 B as JSON → 31 B as gzip→msgpack`. */
-export function encodedSizes(i: ComposerInput): { json: number; encoded: number; label: string } | null {
+export function encodedSizes(
+  i: ComposerInput,
+  schema: ProtoSchemaDoc | null = null
+): { json: number; encoded: number; label: string } | null {
   if (i.mode !== 'json' || !i.encodeAs || jsonProblem(i.text)) return null
-  const built = encoded(i.text, i.encodeAs)
+  const built = encoded(i.text, i.encodeAs, schema)
   if (!built.ok) return null
   const m = built.message
   const size = m.kind === 'binary' ? base64.decode(m.data).byteLength : new TextEncoder().encode(m.data).byteLength

@@ -1,17 +1,17 @@
 /** A plain JSON export of what a tab's log holds (richer formats come with session recordings). */
 import type { LogEntry } from '../stores/messageLog'
 import { base64 } from '../../../shared/wire'
-import { DEFAULT_CODEC_LIMITS, chainLabel, decodeChain, sniffCodec, toJsonValue } from '../../../shared/codecs'
+import { decodedForExport, type DecodeOptions, type ExportDecoded } from '../../../shared/codecs/exportDecoded'
 
-/** The decoded form of a binary payload (or text holding one), beside its bytes, when a codec recognises it. */
-function decoded(e: LogEntry): { decoded: { codec: string; value: unknown } } | Record<string, never> {
+/** The decoded form of a payload, beside its bytes: through the connection's chain, or when a codec recognises it. */
+function decoded(e: LogEntry, o: DecodeOptions | null): { decoded: ExportDecoded } | Record<string, never> {
   if (e.dir === 'sys' || e.ref || (e.kind !== 'binary' && e.kind !== 'text')) return {}
-  const sniffed = sniffCodec(e.data)
-  const r = sniffed && decodeChain(e.data, sniffed.chain, DEFAULT_CODEC_LIMITS)
-  return sniffed && r?.ok ? { decoded: { codec: chainLabel(sniffed.chain), value: toJsonValue(r.value) } } : {}
+  const d = decodedForExport(e.data, e.dir, o)
+  return d ? { decoded: d } : {}
 }
 
-export function logToJson(url: string, entries: LogEntry[], evicted: number): string {
+/** `decode`: the connection's decode settings (pinned chains, Protobuf schema, size limit). */
+export function logToJson(url: string, entries: LogEntry[], evicted: number, decode: DecodeOptions | null = null): string {
   return JSON.stringify(
     {
       format: 'sockscope-log',
@@ -27,7 +27,7 @@ export function logToJson(url: string, entries: LogEntry[], evicted: number): st
         kind: e.kind,
         size: e.size,
         ...(typeof e.data === 'string' ? { text: e.data } : { base64: base64.encode(e.data) }),
-        ...decoded(e),
+        ...decoded(e, decode),
         ...(e.ref ? { truncated: true } : {}),
         ...(e.rttMs !== undefined ? { rttMs: e.rttMs } : {}),
         ...(e.failed ? { failed: e.failed } : {})

@@ -4,7 +4,7 @@
  * result ever blocks the UI thread. Where no worker can start, everything runs inline.
  */
 import { JsonDocHost, type JsonDocAnswer, type JsonDocReply, type JsonDocRequest, type RowWindow } from './jsonDocHost'
-import type { CodecStep } from '../../../shared/codecs'
+import type { CodecStep, ProtoSchemaDoc } from '../../../shared/codecs'
 
 /** Below this many characters a parse takes well under a millisecond: not worth a worker round trip. */
 export const INLINE_BELOW = 64 * 1024
@@ -171,10 +171,15 @@ export async function openJsonDoc(text: string): Promise<JsonDoc> {
 export const DECODE_INLINE_BELOW = 4 * 1024
 
 /** Decodes a payload through a codec chain as a tree document (in the worker past a few KiB); rejects with why not. */
-export async function openDecodedDoc(payload: Uint8Array | string, chain: CodecStep[], maxOutputBytes: number): Promise<JsonDoc> {
+export async function openDecodedDoc(
+  payload: Uint8Array | string,
+  chain: CodecStep[],
+  maxOutputBytes: number,
+  schema: ProtoSchemaDoc | null = null
+): Promise<JsonDoc> {
   const doc = nextDoc++
   const open = async (send: Send): Promise<JsonDoc> => {
-    const r = await send({ t: 'decode', doc, payload, chain, maxOutputBytes })
+    const r = await send({ t: 'decode', doc, payload, chain, maxOutputBytes, schema })
     if (!r.ok) throw new Error(r.error)
     return new JsonDoc(send, doc, r.v as RowWindow, send === viaWorker)
   }

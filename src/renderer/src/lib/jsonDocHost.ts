@@ -3,7 +3,7 @@
  * serves the tree from a worker (big payloads: the parse and the parsed value stay off the UI thread) or inline.
  */
 import { JsonRowModel, type JsonRow } from './jsonRows'
-import { decodeChain, toJsonValue, type CodecStep } from '../../../shared/codecs'
+import { decodeChain, type CodecStep, type ProtoSchemaDoc } from '../../../shared/codecs'
 
 /** A window of rows and the list's length at the time. */
 export interface RowWindow {
@@ -23,7 +23,7 @@ export type JsonDocRequest =
   | { t: 'value'; doc: number; index: number }
   | { t: 'close'; doc: number }
   /** Decodes a payload through a codec chain and opens the value as a tree; fails with the codec's sentence. */
-  | { t: 'decode'; doc: number; payload: Uint8Array | string; chain: CodecStep[]; maxOutputBytes: number }
+  | { t: 'decode'; doc: number; payload: Uint8Array | string; chain: CodecStep[]; maxOutputBytes: number; schema: ProtoSchemaDoc | null }
 
 /** `open`, `rows` and `toggle` answer a RowWindow, `value` the text, `append` and `close` null. */
 export type JsonDocReply = { ok: true; v: RowWindow | string | null } | { ok: false; error: string }
@@ -67,9 +67,10 @@ export class JsonDocHost {
       return { count: model.count, from: 0, rows: model.rows(0, FIRST_ROWS) }
     }
     if (r.t === 'decode') {
-      const out = decodeChain(r.payload, r.chain, { maxOutputBytes: r.maxOutputBytes })
+      const out = decodeChain(r.payload, r.chain, { maxOutputBytes: r.maxOutputBytes }, r.schema)
       if (!out.ok) throw new Error(out.error)
-      const model = new JsonRowModel(toJsonValue(out.value))
+      // The decoded value as it is: the tree shows bytes, big integers, dates and maps as what they are.
+      const model = new JsonRowModel(out.value)
       this.docs.set(r.doc, model)
       return { count: model.count, from: 0, rows: model.rows(0, FIRST_ROWS) }
     }

@@ -5,7 +5,14 @@
  * until the user opens its elements. Pure: runs in the JSON tree worker and inline alike.
  */
 
-export type JsonKind = 'object' | 'array' | 'string' | 'number' | 'boolean' | 'null'
+/**
+ * A decoded binary payload (shared/codecs) adds leaves JSON has no word for: bytes, integers past 2^53, dates, and
+ * maps whose keys are not strings (shown with their keys as keys).
+ */
+export type JsonKind = 'object' | 'array' | 'string' | 'number' | 'boolean' | 'null' | 'bytes' | 'bigint' | 'date' | 'map'
+
+import { bytesText, summarizeValue, toJsonValue } from '../../../shared/codecs/summary'
+import { base64 } from '../../../shared/wire'
 
 /** One row as the tree draws it. */
 export interface JsonRow {
@@ -29,13 +36,15 @@ export interface JsonRow {
   parent: number
 }
 
-type Container = Record<string, unknown> | unknown[]
+type Container = Record<string, unknown> | unknown[] | Map<unknown, unknown>
 
 /** What an open container shows: its children, addressed by position. */
 interface Opened {
   value: Container
-  /** Object member names in order; null for arrays. */
+  /** Object member names (or a map's keys as text) in order; null for arrays. */
   keys: string[] | null
+  /** A map's entries, in order. */
+  entries?: Array<[unknown, unknown]>
   length: number
   path: string
   /** Depth of the children. */
@@ -61,18 +70,25 @@ export function childPath(parentPath: string, key: string, inArray: boolean): st
   return IDENT.test(key) ? `${parentPath}.${key}` : `${parentPath}[${JSON.stringify(key)}]`
 }
 
-const isContainer = (v: unknown): v is Container => typeof v === 'object' && v !== null
+const isContainer = (v: unknown): v is Container =>
+  typeof v === 'object' && v !== null && !(v instanceof Uint8Array) && !(v instanceof Date)
 
 export function kindOf(v: unknown): JsonKind {
   if (v === null) return 'null'
   if (Array.isArray(v)) return 'array'
+  if (v instanceof Uint8Array) return 'bytes'
+  if (v instanceof Date) return 'date'
+  if (v instanceof Map) return 'map'
   return typeof v as JsonKind
 }
 
-const sizeOf = (v: Container): number => (Array.isArray(v) ? v.length : Object.keys(v).length)
+const sizeOf = (v: Container): number => (Array.isArray(v) ? v.length : v instanceof Map ? v.size : Object.keys(v).length)
 
 /** A scalar's text in the row: JSON-quoted strings, cut past MAX_TEXT with the full length said. */
 export function scalarText(v: unknown): string {
+  if (v instanceof Uint8Array) return bytesText(v)
+  if (v instanceof Date) return isNaN(v.getTime()) ? 'Invalid Date' : v.toISOString()
+  if (typeof v === 'bigint') return `${v}n`
   if (typeof v !== 'string') return String(v)
   if (v.length <= MAX_TEXT) return JSON.stringify(v)
   return `${JSON.stringify(v.slice(0, MAX_TEXT))}… (${v.length} characters)`
@@ -80,8 +96,14 @@ export function scalarText(v: unknown): string {
 
 /** What "copy value" copies: containers pretty-printed, scalars as the row shows them but whole. */
 export function valueText(v: unknown): string {
-  return isContainer(v) ? JSON.stringify(v, null, 2) : typeof v === 'string' ? JSON.stringify(v) : String(v)
+  if (isContainer(v)) return JSON.stringify(toJsonValue(v), null, 2)
+  if (v instanceof Uint8Array) return base64.encode(v)
+  if (v instanceof Date) return scalarText(v)
+  return typeof v === 'string' ? JSON.stringify(v) : String(v)
 }
+
+/** A map key as the row's key: strings quoted, anything else as its one-line summary. */
+const mapKeyText = (k: unknown): string => (typeof k === 'string' ? JSON.stringify(k) : summarizeValue(k, 80))
 
 export class JsonRowModel {
   private segments: Segment[] = []
@@ -130,10 +152,11 @@ export class JsonRowModel {
     const { s, seg, c } = at
     const v = this.childValue(seg.of, c)
     if (!isContainer(v) || this.expanded.has(v)) return false
-    const keys = Array.isArray(v) ? null : Object.keys(v)
+    const entries = v instanceof Map ? [...v.entries()] : undefined
+    const keys = entries ? entries.map(([k]) => mapKeyText(k)) : Array.isArray(v) ? null : Object.keys(v)
     const length = keys ? keys.length : (v as unknown[]).length
     if (!length) return false
-    const opened: Opened = { value: v, keys, length, path: this.pathOf(seg.of, c), depth: seg.of.depth + 1 }
+    const opened: Opened = { value: v, keys, entries, length, path: this.pathOf(seg.of, c), depth: seg.of.depth + 1 }
     // Split the run after this row: its children go between; an expanded row always ends its segment.
     const parts: Segment[] = [
       { of: seg.of, from: seg.from, to: c + 1 },
@@ -187,7 +210,7 @@ export class JsonRowModel {
       depth: of.depth,
       key: of.depth === 0 ? '' : of.keys ? of.keys[c] : String(c),
       kind,
-      text: container ? (kind === 'array' ? `[${size}]` : `{${size}}`) : scalarText(v),
+      text: container ? (kind === 'array' ? `[${size}]` : kind === 'map' ? `Map{${size}}` : `{${size}}`) : scalarText(v),
       expandable: size > 0,
       expanded: container && this.expanded.has(v),
       posInSet: c + 1,
@@ -197,11 +220,14 @@ export class JsonRowModel {
   }
 
   private childValue(of: Opened, c: number): unknown {
+    if (of.entries) return of.entries[c][1]
     return of.keys ? (of.value as Record<string, unknown>)[of.keys[c]] : (of.value as unknown[])[c]
   }
 
   private pathOf(of: Opened, c: number): string {
     if (of.depth === 0) return '$'
+    // A map's key is written as it reads (`$[1]`, `$["a"]`): it is not a member name.
+    if (of.entries && of.keys) return childPath(of.path, of.keys[c], true)
     return of.keys ? childPath(of.path, of.keys[c], false) : childPath(of.path, String(c), true)
   }
 

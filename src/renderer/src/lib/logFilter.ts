@@ -8,13 +8,22 @@ import { DIRS, KINDS, TEXT, dirBits, kindBits, type LogRows } from './logRows'
 import { textOf } from './textBytes'
 import type { EntryDir, EntryKind } from '../stores/messageLog'
 import { bytesMayMatch, compileFieldExpr, looksLikeFieldExpr, mustContain, type FieldExpr } from '../../../shared/fieldExpr'
-import { decodeChain, sniffCodec, type CodecStep } from '../../../shared/codecs'
+import { decodeChain, parseChain, sniffCodec, type CodecStep, type ProtoSchemaDoc } from '../../../shared/codecs'
+import type { DecodeSetup } from './decodeSetup'
 
 export interface FilterSpec {
   text: string
   caseSensitive: boolean
   dirs: Set<EntryDir>
   kinds: Set<EntryKind>
+  /** The connection's decode settings per direction: a field expression reads payloads through a pinned chain. */
+  decode?: { in: DecodeSetup; out: DecodeSetup }
+}
+
+/** A direction's pinned chain, parsed, with the schema its Protobuf steps read. */
+interface PinnedDecode {
+  chain: CodecStep[]
+  schema: ProtoSchemaDoc | null
 }
 
 export interface Matcher {
@@ -26,6 +35,8 @@ export interface Matcher {
   hex: boolean
   /** A field expression (`$.type == "trade"`) tested on the decoded payload instead of the text. */
   field: FieldExpr | null
+  /** Per direction (in, out): the chain the connection pins, which a field expression decodes through. */
+  pinned?: [PinnedDecode | null, PinnedDecode | null]
 }
 
 const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')
@@ -37,7 +48,10 @@ export function compileFilter(spec: FilterSpec): Matcher | null {
   const kinds = mask(KINDS, spec.kinds)
   const text = spec.text
   if (!text && dirs === 7 && kinds === 255) return null
-  if (looksLikeFieldExpr(text)) return { dirs, kinds, test: null, hex: false, field: compileFieldExpr(text) }
+  if (looksLikeFieldExpr(text)) {
+    const pin = (s: DecodeSetup | undefined): PinnedDecode | null => (s?.pinned ? { chain: parseChain(s.pinned), schema: s.schema } : null)
+    return { dirs, kinds, test: null, hex: false, field: compileFieldExpr(text), pinned: [pin(spec.decode?.in), pin(spec.decode?.out)] }
+  }
   const rx = /^\/(.+)\/([a-z]*)$/.exec(text)
   let test: ((s: string) => boolean) | null = null
   if (rx) {
@@ -61,7 +75,10 @@ export function compileFilter(spec: FilterSpec): Matcher | null {
  */
 export function rowMatches(m: Matcher, f: number, d: string | Uint8Array | undefined): boolean {
   if (!((m.dirs >> dirBits(f)) & 1) || !((m.kinds >> kindBits(f)) & 1)) return false
-  if (m.field) return d !== undefined && fieldMatches(m.field, kindBits(f) === TEXT, d)
+  if (m.field) {
+    const pinned = m.pinned?.[dirBits(f)] ?? null
+    return d !== undefined && (pinned ? pinnedMatches(m.field, pinned, d) : fieldMatches(m.field, kindBits(f) === TEXT, d))
+  }
   if (!m.test) return true
   if (typeof d === 'string') return m.test(d)
   if (d === undefined) return false
@@ -100,6 +117,15 @@ function fieldMatches(expr: FieldExpr, text: boolean, d: string | Uint8Array): b
   return !!r && r.ok && expr.test(r.value)
 }
 const lastChain = new WeakMap<FieldExpr, CodecStep[]>()
+
+/** A field expression on a payload of a direction whose chain the connection pins: decoded through that chain. */
+function pinnedMatches(expr: FieldExpr, pinned: PinnedDecode, d: string | Uint8Array): boolean {
+  if ((typeof d === 'string' ? d.length : d.byteLength) > FIELD_DECODE_MAX) return false
+  // The raw-bytes test knows MessagePack's maps only: a Protobuf payload, say, never holds its field names.
+  if (typeof d !== 'string' && pinned.chain.length === 1 && pinned.chain[0] === 'msgpack' && !bytesMayMatch(expr, d)) return false
+  const r = decodeChain(d, pinned.chain, FIELD_LIMITS, pinned.schema)
+  return r.ok && expr.test(r.value)
+}
 
 /** Rows tested between two looks at the clock. */
 const CHUNK = 4096

@@ -3,7 +3,7 @@
  * space), e.g. "2 headers · chat.v2 · Bearer token · TLS: custom CA · ping 5 s". Only what differs from a plain
  * connection is named; nothing secret is shown.
  */
-import type { Draft } from '../mappers/draft'
+import { DEFAULT_DECODE_MAX_MIB, type Draft } from '../mappers/draft'
 import { splitSubprotocols } from '../../../shared/validate'
 
 const count = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`
@@ -33,5 +33,7 @@ export function settingsSummary(d: Draft): string {
   if (!d.record) parts.push('not recorded')
   if (d.decodeIn) parts.push(`decode in: ${d.decodeIn}`)
   if (d.decodeOut) parts.push(`decode out: ${d.decodeOut}`)
+  if (d.protobuf) parts.push(`Protobuf: ${d.protobuf.files.join(', ')}`)
+  if (d.decodeMaxOutputMiB !== DEFAULT_DECODE_MAX_MIB) parts.push(`decoded size limit ${d.decodeMaxOutputMiB} MiB`)
   return parts.length ? parts.join(' · ') : 'defaults'
 }

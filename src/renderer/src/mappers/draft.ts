@@ -1,8 +1,12 @@
 /** The editable form of connection settings, and its conversion to the contract's ConnectionOptions. */
 import type { AuthOptions, ConnectionOptions, KeyValue, OutgoingMessage } from '../../../shared/options'
+import type { ProtoSchemaDoc } from '../../../shared/codecs/protobufSchema'
 import { DEFAULTS } from '../../../shared/options'
 import { optionsToDraftFields } from './draftFromOptions'
 import { splitSubprotocols } from '../../../shared/validate'
+
+/** The decoded size limit's default, as DEFAULT_CODEC_LIMITS has it. */
+export const DEFAULT_DECODE_MAX_MIB = 64
 
 export interface Draft {
   url: string
@@ -28,6 +32,10 @@ export interface Draft {
   /** Codec chains per direction (`gzip → msgpack`); empty: sniffed per message. */
   decodeIn: string
   decodeOut: string
+  /** The most a decode may produce, in MiB (default 64). */
+  decodeMaxOutputMiB: number
+  /** The imported Protobuf schema, or null. */
+  protobuf: ProtoSchemaDoc | null
   /**
    * The options this form was opened from (a profile): what the form leaves as it showed them is saved exactly
    * as it was, so nothing it cannot show (a multi-line preamble message, an unset default) is lost or rewritten.
@@ -64,7 +72,9 @@ export function newDraft(url = 'ws://127.0.0.1:8080'): Draft {
     preamble: '',
     record: true,
     decodeIn: '',
-    decodeOut: ''
+    decodeOut: '',
+    decodeMaxOutputMiB: DEFAULT_DECODE_MAX_MIB,
+    protobuf: null
   }
 }
 
@@ -149,7 +159,10 @@ function formOptions(d: Draft): ConnectionOptions {
   const pre = preambleMessages(d.preamble)
   if (pre.length) o.preamble = pre
   if (!d.record) o.record = false
-  if (d.decodeIn || d.decodeOut) o.decode = { ...(d.decodeIn ? { in: d.decodeIn } : {}), ...(d.decodeOut ? { out: d.decodeOut } : {}) }
+  const maxOut = d.decodeMaxOutputMiB !== DEFAULT_DECODE_MAX_MIB ? { maxOutputBytes: Math.round(d.decodeMaxOutputMiB * 1024 * 1024) } : {}
+  if (d.decodeIn || d.decodeOut || maxOut.maxOutputBytes)
+    o.decode = { ...(d.decodeIn ? { in: d.decodeIn } : {}), ...(d.decodeOut ? { out: d.decodeOut } : {}), ...maxOut }
+  if (d.protobuf) o.protobuf = d.protobuf
   return o
 }
 

@@ -40,5 +40,7 @@ export function optionsToDraftFields(o: ConnectionOptions): Draft {
   d.record = o.record !== false
   d.decodeIn = o.decode?.in ?? ''
   d.decodeOut = o.decode?.out ?? ''
+  d.decodeMaxOutputMiB = o.decode?.maxOutputBytes ? o.decode.maxOutputBytes / (1024 * 1024) : d.decodeMaxOutputMiB
+  d.protobuf = o.protobuf ?? null
   return d
 }

@@ -119,8 +119,9 @@ export const useProfiles = defineStore('profiles', () => {
     recordings.value = await api.recordingsList()
   }
 
-  async function exportRecording(id: string, format: 'ndjson' | 'har' | 'csv'): Promise<void> {
-    deliver(await api.recordingExport(id, format))
+  /** `decoded`: NDJSON and HAR add each message's decoded form beside its raw bytes. */
+  async function exportRecording(id: string, format: 'ndjson' | 'har' | 'csv', decoded = false): Promise<void> {
+    deliver(await api.recordingExport(id, format, decoded))
   }
 
   async function provideSecrets(entries: Record<string, string>): Promise<void> {

@@ -4,7 +4,17 @@
  */
 import { shallowRef } from 'vue'
 
-export const SETTINGS_SECTIONS = ['Headers', 'Query', 'Subprotocols', 'Auth', 'TLS', 'Proxy', 'Ping & reconnect', 'Advanced'] as const
+export const SETTINGS_SECTIONS = [
+  'Headers',
+  'Query',
+  'Subprotocols',
+  'Auth',
+  'TLS',
+  'Proxy',
+  'Ping & reconnect',
+  'Decoding',
+  'Advanced'
+] as const
 export type SettingsSection = (typeof SETTINGS_SECTIONS)[number]
 
 export interface SettingsRequest {

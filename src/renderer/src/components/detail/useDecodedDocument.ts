@@ -4,14 +4,15 @@
  * why, and the raw views stay where they are.
  */
 import { computed, onBeforeUnmount, ref, shallowRef, watch, type Ref } from 'vue'
-import { DEFAULT_CODEC_LIMITS, chainLabel, parseChain, sniffCodec, type CodecStep, type Sniffed } from '../../../../shared/codecs'
+import { chainLabel, parseChain, sniffCodec, type CodecStep, type Sniffed } from '../../../../shared/codecs'
 import { openDecodedDoc, type JsonDoc } from '../../lib/jsonDoc'
+import type { DecodeSetup } from '../../lib/decodeSetup'
 
 export type DecodedState = { state: 'decoding' } | { state: 'ready'; doc: JsonDoc } | { state: 'failed'; error: string }
 
-export function useDecodedDocument(data: Ref<string | Uint8Array>, subprotocol: Ref<string | null>, pinned = '') {
+export function useDecodedDocument(data: Ref<string | Uint8Array>, subprotocol: Ref<string | null>, setup: Ref<DecodeSetup>) {
   /** `auto`, or a chain as typed (`gzip → json`): the connection's setting for this direction when it has one. */
-  const choice = ref(pinned || 'auto')
+  const choice = ref(setup.value.pinned || 'auto')
   const sniffed = computed<Sniffed | null>(() => {
     // Big payloads are judged by their first bytes only (see SNIFF_DECODE_MAX): cheap on this thread.
     return sniffCodec(data.value, subprotocol.value)
@@ -34,13 +35,13 @@ export function useDecodedDocument(data: Ref<string | Uint8Array>, subprotocol: 
   }
 
   watch(
-    [data, chain],
-    ([d, c]) => {
+    [data, chain, () => setup.value.schema, () => setup.value.maxOutputBytes],
+    ([d, c, schema, maxOutputBytes]) => {
       const mine = ++generation
       close()
       if (!c) return
       decoded.value = { state: 'decoding' }
-      openDecodedDoc(d, c, DEFAULT_CODEC_LIMITS.maxOutputBytes).then(
+      openDecodedDoc(d, c, maxOutputBytes, schema).then(
         (doc) => (mine === generation ? (decoded.value = { state: 'ready', doc }) : doc.close()),
         (e: Error) => mine === generation && (decoded.value = { state: 'failed', error: e.message })
       )

@@ -1,8 +1,8 @@
 /** What a log row says: its direction, its time, size and kind, and a one-line preview (pings and pongs with RTT). */
 import { formatSize, formatTime, previewOf } from '../../lib/format'
 import { chainLabel, decodeChain, parseChain, sniffCodec, summarizeValue, type CodecStep } from '../../../../shared/codecs'
-import type { EntryDir, LogEntry } from '../../stores/messageLog'
-import type { Draft } from '../../mappers/draft'
+import type { LogEntry } from '../../stores/messageLog'
+import type { DecodeSetup } from '../../lib/decodeSetup'
 
 export const DIR_TEXT = { in: '↓ in', out: '↑ out', sys: '• event' } as const
 
@@ -23,33 +23,36 @@ export function rowMeta(e: LogEntry): string {
 
 /** Binary payloads up to this size are decoded for their row; bigger ones show their decoded form in the detail pane. */
 const ROW_DECODE_MAX = 4 * 1024
-const ROW_LIMITS = { maxOutputBytes: 256 * 1024 }
+const ROW_OUTPUT_MAX = 256 * 1024
 type RowCodec = { badge: string; text: string } | null
-/** Per payload: the decoded row and the chain setting it was decoded under ('' for sniffed). */
+/** Per payload: the decoded row and the settings it was decoded under (chain, schema, limit). */
 const decodedRows = new WeakMap<Uint8Array | object, { under: string; row: RowCodec }>()
 const textKeys = new Map<string, object>()
 
 /**
- * A row's decoded one-line summary and its codec badge (`msgpack`, `gzip→json`): through the connection's chain for
- * the row's direction when one is set (`pinned`), else when a binary payload sniffs as a codec; null otherwise (the
- * row shows its text or hex). Decoded once per payload and setting, when its row is first drawn.
+ * A row's decoded one-line summary and its codec badge (`msgpack`, `gzip→json`, `pb:Trade`): through the connection's
+ * chain for the row's direction when one is set (`setup.pinned`), else when a binary payload sniffs as a codec; null
+ * otherwise (the row shows its text or hex). Decoded once per payload and setting, when its row is first drawn.
  */
-export function codecPreview(e: LogEntry, subprotocol: string | null, pinned = ''): RowCodec {
+export function codecPreview(e: LogEntry, subprotocol: string | null, setup?: DecodeSetup): RowCodec {
   const d = e.data
+  const pinned = setup?.pinned ?? ''
+  const under = `${pinned}|${setup?.schema?.id ?? ''}|${setup?.maxOutputBytes ?? ''}`
   if (e.dir === 'sys' || e.ref || (e.kind !== 'binary' && !(pinned && e.kind === 'text'))) return null
   if ((typeof d === 'string' ? d.length : d.byteLength) > ROW_DECODE_MAX) return null
   const key = typeof d === 'string' ? textKey(d) : d
   const hit = decodedRows.get(key)
-  if (hit && hit.under === pinned) return hit.row
+  if (hit && hit.under === under) return hit.row
   let chain: CodecStep[] | null
   try {
     chain = pinned ? parseChain(pinned) : (sniffCodec(d, subprotocol)?.chain ?? null)
   } catch {
     chain = null
   }
-  const r = chain && decodeChain(d, chain, ROW_LIMITS)
+  const limits = { maxOutputBytes: Math.min(ROW_OUTPUT_MAX, setup?.maxOutputBytes ?? ROW_OUTPUT_MAX) }
+  const r = chain && decodeChain(d, chain, limits, setup?.schema ?? null)
   const row = chain && r?.ok ? { badge: chainLabel(chain), text: summarizeValue(r.value, 240) } : null
-  decodedRows.set(key, { under: pinned, row })
+  decodedRows.set(key, { under, row })
   return row
 }
 
@@ -61,9 +64,4 @@ function textKey(s: string): object {
     textKeys.set(s, (k = {}))
   }
   return k
-}
-
-/** The chain a connection's settings set for messages of this direction ('' when sniffed). */
-export function pinnedChain(draft: Pick<Draft, 'decodeIn' | 'decodeOut'>, dir: EntryDir | undefined): string {
-  return dir === 'in' ? draft.decodeIn : dir === 'out' ? draft.decodeOut : ''
 }
