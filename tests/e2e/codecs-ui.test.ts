@@ -4,7 +4,7 @@
  * tree, a picked chain re-decodes, and the bomb is refused in words with the raw bytes still there.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { deflateRawSync, gzipSync } from 'node:zlib'
+import { brotliCompressSync, deflateRawSync, gzipSync } from 'node:zlib'
 import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { Packr } from 'msgpackr'
@@ -28,7 +28,9 @@ const PAYLOADS: Record<string, Buffer> = {
   proto: Buffer.from('08960112' + '07' + '74657374696e67', 'hex'),
   bomb: BOMB,
   // Raw deflate has no header: nothing to sniff, so only a chain set for the connection decodes it.
-  deflate: deflateRawSync(JSON.stringify({ type: 'deflated', ok: true }))
+  deflate: deflateRawSync(JSON.stringify({ type: 'deflated', ok: true })),
+  // Brotli has no magic number either; Node's zlib (Google's C brotli) compresses it.
+  brotli: brotliCompressSync(JSON.stringify({ type: 'brotli', ok: true }))
 }
 
 beforeAll(async () => {
@@ -57,7 +59,7 @@ async function receive(page: Page, what: string, n: number): Promise<void> {
 }
 
 describe('codecs in the log and the detail pane', () => {
-  it('shows MessagePack, CBOR, gzip→json and Protobuf decoded, with their badges, in the row and as a tree', async () => {
+  it('shows MessagePack, CBOR, gzip→json and Protobuf decoded, with their badges, in the row and as a tree, and the field filter finds them', async () => {
     const { page } = await app.open()
     await connectTo(page, server.url)
     const cases: Array<[string, string, RegExp, RegExp]> = [
@@ -77,6 +79,13 @@ describe('codecs in the log and the detail pane', () => {
       await expect.poll(() => detail(page).getByTestId('codec-badge').textContent()).toBe(badge)
       await detail(page).getByRole('treeitem', { name: treeItem }).waitFor()
     }
+    // The field filter reads the decoded values: MessagePack, CBOR and gzip'd JSON alike, and a Protobuf field number.
+    const filter = page.getByRole('searchbox', { name: 'Filter messages' })
+    await filter.fill('$.price > 100 && $.type != "trade"')
+    await expect.poll(() => page.locator('[aria-label="Message log"] .row.in .codec').allTextContents()).toEqual(['cbor', 'gzip→json'])
+    await filter.fill('$.#1 == 150')
+    await expect.poll(() => page.locator('[aria-label="Message log"] .row.in .codec').allTextContents()).toEqual(['protobuf'])
+    await filter.fill('')
     // A chain picked by hand: the MessagePack payload read as CBOR fails, in words, and the hex is still there.
     await page.locator('[aria-label="Message log"] .row.in').first().click()
     await detail(page)
@@ -126,6 +135,13 @@ describe('codecs in the log and the detail pane', () => {
       .getByRole('treeitem', { name: /^type: "deflated"/ })
       .waitFor()
     expect(await page.getByText(/decode in: deflate → json/).count()).toBe(1)
+    // A changed setting applies to what arrives next. Connected, the settings are folded: open them.
+    await page.getByRole('button', { name: /^Open the connection settings/ }).click()
+    await page.getByRole('tab', { name: 'Decoding' }).click()
+    await page.getByLabel('Decode received messages as').selectOption('brotli → json')
+    await receive(page, 'brotli', 2)
+    await expect.poll(() => lastIn(page).locator('.codec').textContent()).toBe('brotli→json')
+    expect(await lastIn(page).locator('.preview').textContent()).toBe('{"type":"brotli","ok":true}')
     await page.context().close()
   })
 

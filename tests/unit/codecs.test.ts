@@ -56,6 +56,7 @@ describe('spec vectors (bytes from the specifications, not from our libraries)',
     const want = JSON.parse(c.json)
     for (const k of ['gzip', 'zlib', 'deflate'] as const) expect(decoded(hex(c[k]), [k, 'json'])).toEqual(want)
     expect(decoded(c.base64_gzip, ['base64', 'gzip', 'json'])).toEqual(want)
+    expect(decoded(hex(c.brotli), parseChain('br → json'))).toEqual(want)
     expect(sniffCodec(hex(c.gzip))?.chain).toEqual(['gzip', 'json'])
     expect(sniffCodec(hex(c.zlib))?.chain).toEqual(['zlib', 'json'])
     expect(sniffCodec(c.base64_gzip)?.chain).toEqual(['base64', 'gzip', 'json'])
@@ -187,6 +188,28 @@ describe('a decompression bomb', () => {
       })
     }
     expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(64 * 1024 * 1024)
+  })
+
+  it('as brotli: 1 GiB of zeros in about 2 KiB is refused at the limit, with memory bounded by it', () => {
+    const c = JSON.parse(readFileSync(join(FIXTURES, 'compressed.json'), 'utf8'))
+    const bomb = Buffer.from(c.brotli_bomb_1gib_zeros_base64 as string, 'base64')
+    expect(bomb.length).toBeLessThan(4096)
+    const before = process.memoryUsage()
+    const r = decodeChain(bomb, ['brotli', 'json'], { maxOutputBytes: 8 * 1024 * 1024 })
+    expect(r).toMatchObject({
+      ok: false,
+      step: 'brotli',
+      error: 'the decompressed size passed the 8 MiB limit; the message was not decoded'
+    })
+    const after = process.memoryUsage()
+    expect(after.arrayBuffers - before.arrayBuffers + (after.heapUsed - before.heapUsed)).toBeLessThan(64 * 1024 * 1024)
+    expect(decodeChain(hex('0102030405'), ['brotli'])).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/^not valid brotli data: /)
+    })
+    expect(() => encodeChain({ a: 1 }, parseChain('brotli → json'))).toThrow(
+      'brotli is read only here: compress with gzip, zlib or deflate to send.'
+    )
   })
 })
 

@@ -4,6 +4,11 @@
  * memory bounded by it (a decompression bomb).
  */
 import { Gunzip, Inflate, Unzlib, gzipSync, deflateSync, zlibSync } from 'fflate'
+// brotli.js's package exports only a whole-buffer decode, which grows its output to whatever the stream declares
+// (a bomb would be allocated whole). Its streaming decoder, imported by path, writes to an output we give it: ours
+// counts and stops at the cap. The module has no types; the one function used is typed at the call.
+// @ts-expect-error -- no declaration file for brotli.js's decoder module
+import { BrotliDecompress } from '../../../node_modules/brotli/dec/decode.js'
 import { CodecError, type CodecLimits } from './types'
 
 const MiB = 1024 * 1024
@@ -34,6 +39,55 @@ export function inflate(kind: 'gzip' | 'zlib' | 'deflate', input: Uint8Array, li
     throw new CodecError(`not valid ${kind === 'deflate' ? 'deflate' : kind} data: ${(e as Error).message}`)
   }
   if (over) throw new CodecError(`the decompressed size passed the ${limitText(limits.maxOutputBytes)} limit; the message was not decoded`)
+  return concat(chunks, total)
+}
+
+/** What BrotliDecompress reads from and writes to (brotli.js's dec/streams.js shapes). */
+interface BrotliStreams {
+  input: { read(buf: Uint8Array, at: number, count: number): number }
+  output: { buffer: { length: number }; write(buf: Uint8Array, count: number): number }
+}
+const decompressBrotli = BrotliDecompress as (input: BrotliStreams['input'], output: BrotliStreams['output']) => void
+
+class OverCap extends Error {}
+
+/**
+ * Brotli (RFC 7932). Brotli has no magic number, so it is never sniffed: a chain names it. Output is counted as the
+ * decoder writes it (a window at a time), so a bomb is refused at the limit with memory bounded by it.
+ */
+export function unbrotli(input: Uint8Array, limits: CodecLimits): Uint8Array {
+  if (!input.length) throw new CodecError('not valid brotli data: the payload is empty', 0)
+  let pos = 0
+  const chunks: Uint8Array[] = []
+  let total = 0
+  const streams: BrotliStreams = {
+    input: {
+      read(buf, at, count) {
+        const n = Math.min(count, input.length - pos)
+        buf.set(input.subarray(pos, pos + n), at)
+        pos += n
+        return n
+      }
+    },
+    output: {
+      // The decoder grows `buffer` to fit each meta-block before writing it; a buffer that is never too small keeps
+      // it from allocating (the writes below hold the bytes).
+      buffer: { length: Number.POSITIVE_INFINITY },
+      write(buf, count) {
+        total += count
+        if (total > limits.maxOutputBytes) throw new OverCap()
+        chunks.push(buf.slice(0, count))
+        return count
+      }
+    }
+  }
+  try {
+    decompressBrotli(streams.input, streams.output)
+  } catch (e) {
+    if (e instanceof OverCap)
+      throw new CodecError(`the decompressed size passed the ${limitText(limits.maxOutputBytes)} limit; the message was not decoded`)
+    throw new CodecError(`not valid brotli data: ${(e as Error).message}`)
+  }
   return concat(chunks, total)
 }
 

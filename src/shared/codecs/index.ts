@@ -3,7 +3,7 @@
  * Every step's output is bounded by the limits, and a failing step says which, where and why.
  */
 import { base64 } from '../wire'
-import { compress, inflate } from './compression'
+import { compress, inflate, unbrotli } from './compression'
 import { decodeProtobufWire } from './protobufWire'
 import { decodeCbor, decodeMsgpack, encodeCbor, encodeMsgpack } from './structured'
 import { decodeProto, encodeProto, type ProtoSchemaDoc } from './protobufSchema'
@@ -60,6 +60,8 @@ function decodeStep(step: CodecStep, input: Uint8Array | string, limits: CodecLi
     case 'zlib':
     case 'deflate':
       return inflate(step, bytes, limits)
+    case 'brotli':
+      return unbrotli(bytes, limits)
     case 'utf8':
       return typeof input === 'string' ? input : text(bytes, 'UTF-8 text')
     case 'json':
@@ -91,6 +93,7 @@ export function encodeChain(value: unknown, chain: CodecStep[], schema: ProtoSch
     const bytes = typeof out === 'string' ? encoder.encode(out) : out
     if (step === 'base64') out = base64.encode(bytes)
     else if (step === 'gzip' || step === 'zlib' || step === 'deflate') out = compress(step, bytes)
+    else if (step === 'brotli') throw new Error('brotli is read only here: compress with gzip, zlib or deflate to send.')
     else throw new Error(`${stepName(step)} can only be the last step of a chain.`)
   }
   return out

@@ -4,7 +4,7 @@
  */
 
 /** The steps a chain is made of. Compression and base64 steps give bytes to the next; the others end it with a value. */
-export type BaseStep = 'gzip' | 'zlib' | 'deflate' | 'base64' | 'utf8' | 'json' | 'msgpack' | 'cbor' | 'protobuf'
+export type BaseStep = 'gzip' | 'zlib' | 'deflate' | 'brotli' | 'base64' | 'utf8' | 'json' | 'msgpack' | 'cbor' | 'protobuf'
 
 /**
  * One step of a chain: a base step, or `protobuf:trading.Trade`, a message type of the connection's imported
@@ -12,10 +12,21 @@ export type BaseStep = 'gzip' | 'zlib' | 'deflate' | 'base64' | 'utf8' | 'json' 
  */
 export type CodecStep = BaseStep | `protobuf:${string}`
 
-export const CODEC_STEPS: readonly BaseStep[] = ['gzip', 'zlib', 'deflate', 'base64', 'utf8', 'json', 'msgpack', 'cbor', 'protobuf']
+export const CODEC_STEPS: readonly BaseStep[] = [
+  'gzip',
+  'zlib',
+  'deflate',
+  'brotli',
+  'base64',
+  'utf8',
+  'json',
+  'msgpack',
+  'cbor',
+  'protobuf'
+]
 
 /** Steps whose output is bytes for a further step. */
-export const BYTE_STEPS: ReadonlySet<CodecStep> = new Set(['gzip', 'zlib', 'deflate', 'base64'])
+export const BYTE_STEPS: ReadonlySet<CodecStep> = new Set(['gzip', 'zlib', 'deflate', 'brotli', 'base64'])
 
 /** The message type a step names (`trading.Trade`), or null for the other steps. */
 export function protoTypeOf(step: CodecStep): string | null {
@@ -32,6 +43,7 @@ const STEP_NAMES: Record<BaseStep, string> = {
   gzip: 'gzip',
   zlib: 'zlib',
   deflate: 'raw deflate',
+  brotli: 'brotli',
   base64: 'base64',
   utf8: 'UTF-8 text',
   json: 'JSON',
@@ -82,7 +94,7 @@ export function parseChain(text: string): CodecStep[] {
       if (!TYPE_NAME.test(typed[1])) throw new Error(`"${typed[1]}" is not a Protobuf message type name: write it as package.Message.`)
       return `protobuf:${typed[1].replace(/^\./, '')}`
     }
-    const step = p === 'messagepack' ? 'msgpack' : p === 'inflate' ? 'deflate' : p === 'text' ? 'utf8' : p
+    const step = p === 'messagepack' ? 'msgpack' : p === 'inflate' ? 'deflate' : p === 'text' ? 'utf8' : p === 'br' ? 'brotli' : p
     if (!(CODEC_STEPS as readonly string[]).includes(step))
       throw new Error(`"${p}" is not a codec. Use one of: ${CODEC_STEPS.join(', ')}, or protobuf:Type for a type of the imported schema.`)
     return step as CodecStep

@@ -9,6 +9,8 @@ export const DECODE_CHAINS = [
   'gzip → msgpack',
   'zlib → json',
   'deflate → json',
+  'brotli → json',
+  'brotli → msgpack',
   'base64 → msgpack',
   'base64 → json'
 ]
