@@ -128,9 +128,11 @@ function at(v: unknown, steps: Step[]): unknown {
       const k = [s, String(s), Number(s)].find((x) => v instanceof Map && v.has(x))
       v = k === undefined ? MISSING : v.get(k)
     } else if (Array.isArray(v) && typeof s === 'number') v = s < v.length ? v[s] : MISSING
-    else if (v !== null && typeof v === 'object' && !(v instanceof Uint8Array) && Object.hasOwn(v, String(s)))
-      v = (v as Record<string, unknown>)[String(s)]
-    else return MISSING
+    else if (v !== null && typeof v === 'object' && !(v instanceof Uint8Array)) {
+      // `#3` also names a fixed-width Protobuf field, keyed with its wire type (`#3·i64`, protobufWire.ts).
+      const key = [String(s), `${s}·i64`, `${s}·i32`].find((k, i) => (i === 0 || String(s).startsWith('#')) && Object.hasOwn(v as object, k))
+      v = key === undefined ? MISSING : (v as Record<string, unknown>)[key]
+    } else return MISSING
     if (v === MISSING) return MISSING
   }
   return v

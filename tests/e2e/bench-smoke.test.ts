@@ -23,6 +23,7 @@ const KEYS = [
   'engine_rss_growth_mb',
   'decode_msgpack_1kib_msgs_per_s',
   'decode_protobuf_1kib_msgs_per_s',
+  'decode_protobuf_typed_1kib_msgs_per_s',
   'field_filter_json_ms',
   'field_filter_msgpack_ms'
 ]

@@ -9,6 +9,7 @@ import protobuf from 'protobufjs'
 import { readFileSync } from 'node:fs'
 import { spawnSync } from 'node:child_process'
 import { join } from 'node:path'
+import { compileFieldExpr } from '../../src/shared/fieldExpr'
 import {
   chainLabel,
   decodeChain,
@@ -96,6 +97,16 @@ describe('decoding with a schema', () => {
       { symbol: 'X', qty: '9007199254740993' },
       { symbol: 'X', qty: '9007199254740993' }
     ])
+  })
+
+  it('without the schema, the wire view says which fields are fixed-width, and the field filter still finds them', () => {
+    const r = decodeChain(hex(vectors[0].hex), ['protobuf'])
+    if (!r.ok) throw new Error(r.error)
+    const v = r.value as Record<string, unknown>
+    // price (double) and nothing else in Trade is fixed-width: field 2 is I64, read as its raw unsigned bits.
+    expect(Object.keys(v)).toEqual(['#1', '#2·i64', '#3', '#4', '#5', '#6', '#7', '#8', '#9'])
+    expect(v['#2·i64']).toBe(new DataView(new Float64Array([64250.5]).buffer).getBigUint64(0, true))
+    expect(compileFieldExpr('$.#2 > 0 && $.#1 == "BTC-USD"').test(v)).toBe(true)
   })
 
   it('labels the chain by the type name', () => {

@@ -1,9 +1,10 @@
 /**
  * Codec figures for `npm run bench`, measured in the page on a workload of their own (the app's logs are not
- * touched): messages per second through the decoder for 1 KiB MessagePack and schema-less Protobuf, and the field
+ * touched): messages per second through the decoder for 1 KiB MessagePack and Protobuf (schema-less, and as a type
+ * of an imported schema), and the field
  * filter over 100,000 held messages, JSON text and MessagePack, through the log's own filter code.
  */
-import { decodeChain, encodeChain } from '../../shared/codecs'
+import { decodeChain, encodeChain, importProtoFiles, parseChain, type ProtoSchemaDoc } from '../../shared/codecs'
 import { MessageLog, ALL_DIRS, ALL_KINDS, compileFilter, type LogEntry } from './stores/messageLog'
 
 /** A market-data message of about 1 KiB. */
@@ -43,12 +44,21 @@ function protobufMessage(i: number): Uint8Array {
   return new Uint8Array(out)
 }
 
-function perSecond(payloads: Uint8Array[], chain: Parameters<typeof decodeChain>[1], seconds: number): number {
+/** The same message as a type: what protobufMessage writes. */
+const TICK_PROTO =
+  'syntax = "proto3"; package bench; message Level { uint32 k = 1; double px = 2; } message Tick { uint64 seq = 1; string note = 2; repeated Level levels = 3; }'
+
+function perSecond(
+  payloads: Uint8Array[],
+  chain: Parameters<typeof decodeChain>[1],
+  seconds: number,
+  schema: ProtoSchemaDoc | null = null
+): number {
   let n = 0
   const end = performance.now() + seconds * 1000
   const t0 = performance.now()
   while (performance.now() < end) {
-    const r = decodeChain(payloads[n % payloads.length], chain)
+    const r = decodeChain(payloads[n % payloads.length], chain, undefined, schema)
     if (!r.ok) throw new Error(r.error)
     n++
   }
@@ -75,6 +85,9 @@ export function codecFigures(opts: { seconds: number; messages: number }): Recor
   const pb = Array.from({ length: 256 }, (_, i) => protobufMessage(i))
   perSecond(mp, ['msgpack'], 0.3) // warm-up
   perSecond(pb, ['protobuf'], 0.3)
+  const schema = importProtoFiles([{ name: 'bench.proto', data: new TextEncoder().encode(TICK_PROTO) }])
+  const tick = parseChain('protobuf:bench.Tick')
+  perSecond(pb, tick, 0.3, schema)
   const entry = (i: number, data: string | Uint8Array): LogEntry => ({
     seq: i + 1,
     ts: 1_700_000_000_000 + i,
@@ -93,6 +106,7 @@ export function codecFigures(opts: { seconds: number; messages: number }): Recor
   return {
     decode_msgpack_1kib_msgs_per_s: perSecond(mp, ['msgpack'], opts.seconds),
     decode_protobuf_1kib_msgs_per_s: perSecond(pb, ['protobuf'], opts.seconds),
+    decode_protobuf_typed_1kib_msgs_per_s: perSecond(pb, tick, opts.seconds, schema),
     codec_payload_bytes: mp[0].byteLength,
     field_filter_json_ms: fj.ms,
     field_filter_msgpack_ms: fm.ms,

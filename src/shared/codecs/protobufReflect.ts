@@ -70,7 +70,7 @@ function value(field: protobuf.Field, r: protobuf.Reader, o: ReadOptions, depth:
   const rt = field.resolvedType
   if (rt instanceof protobuf.Type) {
     const v = wire === 3 ? message(rt, r, Infinity, o, depth + 1, field.id) : message(rt, r, r.uint32() + r.pos, o, depth + 1, null)
-    return o.timestamps && rt.fullName === TIMESTAMP ? timestampDate(v) : v
+    return o.timestamps && isTimestamp(rt) ? timestampDate(v) : v
   }
   if (rt instanceof protobuf.Enum) {
     const n = r.int32()
@@ -83,6 +83,8 @@ function scalar(type: string, r: protobuf.Reader): unknown {
   const read = (r as unknown as Record<string, () => unknown>)[type]
   if (typeof read !== 'function' || BASIC[type] === undefined) throw new Error(`the field type ${type} is not known`)
   const v = read.call(r)
+  // Node's Reader gives bytes as a Buffer: a plain Uint8Array, as in the page.
+  if (v instanceof Uint8Array && v.constructor !== Uint8Array) return new Uint8Array(v.buffer, v.byteOffset, v.byteLength)
   if (LONG[type] === undefined) return v
   return exactInteger(v as protobuf.Long | number, type.startsWith('u') || type === 'fixed64')
 }
@@ -125,6 +127,14 @@ function defaultOf(f: protobuf.Field, o: ReadOptions): unknown {
   if (f.type === 'bytes') return new Uint8Array(0)
   if (LONG[f.type] !== undefined) return 0
   return DEFAULTS[f.type] ?? null
+}
+
+/** protobufjs builds `fullName` on every read: asked once per type. */
+const timestampTypes = new WeakMap<protobuf.Type, boolean>()
+function isTimestamp(t: protobuf.Type): boolean {
+  let yes = timestampTypes.get(t)
+  if (yes === undefined) timestampTypes.set(t, (yes = t.fullName === TIMESTAMP))
+  return yes
 }
 
 function timestampDate(t: Obj): Date {

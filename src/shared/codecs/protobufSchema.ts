@@ -9,7 +9,6 @@ import protobuf from 'protobufjs'
 import descriptor from 'protobufjs/ext/descriptor/index.js'
 import Long from 'long'
 import { CodecError } from './types'
-import { normalize } from './structured'
 import { checkProtoValue, prepareProtoValue } from './protobufCheck'
 import { readMessage, writeMessage } from './protobufReflect'
 
@@ -140,12 +139,19 @@ function messageTypesOf(root: protobuf.Root): string[] {
   return out.sort((a, b) => google(a) - google(b) || a.localeCompare(b))
 }
 
+/** Types looked up by name, per compiled schema: a lookup walks the namespace tree. */
+const typesByName = new WeakMap<protobuf.Root, Map<string, protobuf.ReflectionObject | null>>()
+
 function typeIn(doc: ProtoSchemaDoc | null | undefined, name: string): protobuf.Type {
   if (!doc)
     throw new CodecError(
       `no Protobuf schema is imported for this connection, so ${name} is unknown: import its .proto in the connection's settings`
     )
-  const t = compileSchema(doc).lookup(name)
+  const root = compileSchema(doc)
+  let types = typesByName.get(root)
+  if (!types) typesByName.set(root, (types = new Map()))
+  let t = types.get(name)
+  if (t === undefined) types.set(name, (t = root.lookup(name)))
   if (!(t instanceof protobuf.Type)) throw new CodecError(`the imported Protobuf schema defines no message type ${name}`)
   return t
 }
@@ -157,7 +163,8 @@ function typeIn(doc: ProtoSchemaDoc | null | undefined, name: string): protobuf.
 export function decodeProto(bytes: Uint8Array, doc: ProtoSchemaDoc | null | undefined, name: string): unknown {
   const type = typeIn(doc, name)
   try {
-    return normalize(readMessage(type, bytes, { enumNames: true, defaults: true, timestamps: true }))
+    // Already plain: integers exact (protobufReflect.ts), bytes as Uint8Array.
+    return readMessage(type, bytes, { enumNames: true, defaults: true, timestamps: true })
   } catch (e) {
     const msg = (e as Error).message
     // protobufjs's Reader says "index out of range: 2 + 9 > 3" when a value runs past the end.

@@ -3,7 +3,9 @@
  * A message is a run of records `tag = (field_number << 3) | wire_type`, then the value: VARINT (0), I64 (1),
  * LEN (2), SGROUP/EGROUP (3, 4; deprecated groups), I32 (5). Without the schema a LEN value could be a string, bytes
  * or a nested message: it is shown as a nested message when it parses wholly as one, as text when it is printable
- * UTF-8, and as bytes otherwise. Fields are keyed `#n`; a field seen more than once becomes an array.
+ * UTF-8, and as bytes otherwise. Fields are keyed `#n`; a field seen more than once becomes an array. The wire type
+ * shows in the value (a number is a VARINT; text, bytes or a message a LEN) except for the fixed-width ones, whose
+ * keys say it: `#n·i64` (read as an unsigned 64-bit integer), `#n·i32` (unsigned 32-bit).
  * Varints are read as numbers (bigint only past 2^53), and the nested-message guess is a scan that allocates
  * nothing, so a wrong guess costs no exception.
  */
@@ -106,7 +108,7 @@ function message(b: Uint8Array, depth: number): Record<string, unknown> {
       at = end + len
     }
     // Wire values are never arrays, so an array here is a field seen more than once.
-    const key = `#${Math.floor(tag / 8)}`
+    const key = `#${Math.floor(tag / 8)}${wire === 1 ? '·i64' : wire === 5 ? '·i32' : ''}`
     const had = out[key]
     if (had === undefined) out[key] = value
     else if (Array.isArray(had)) had.push(value)
