@@ -57,6 +57,12 @@ describe('Protobuf with an imported schema', () => {
     await page.getByRole('tab', { name: 'Decoding' }).click()
     await page.locator('#proto-import').setInputFiles(PROTO)
     await expect.poll(() => page.getByTestId('proto-schema').textContent()).toMatch(/trading\.proto\s*· 3 message types/)
+    // A file that is not a schema is refused in words, and the imported schema stays.
+    await page.locator('#proto-import').setInputFiles({ name: 'bad.proto', mimeType: 'text/plain', buffer: Buffer.from('message { x') })
+    await expect
+      .poll(() => page.getByRole('alert').filter({ hasText: 'bad.proto' }).textContent())
+      .toMatch(/^bad\.proto is not a \.proto file protobufjs can read: .* The schema was not changed\.$/)
+    expect(await page.getByTestId('proto-schema').textContent()).toMatch(/trading\.proto/)
     await page.getByLabel('Decode received messages as').selectOption('protobuf:trading.Trade')
     await connectTo(page, server.url)
     await sendText(page, 'trades')
