@@ -130,7 +130,9 @@ function at(v: unknown, steps: Step[]): unknown {
     } else if (Array.isArray(v) && typeof s === 'number') v = s < v.length ? v[s] : MISSING
     else if (v !== null && typeof v === 'object' && !(v instanceof Uint8Array)) {
       // `#3` also names a fixed-width Protobuf field, keyed with its wire type (`#3·i64`, protobufWire.ts).
-      const key = [String(s), `${s}·i64`, `${s}·i32`].find((k, i) => (i === 0 || String(s).startsWith('#')) && Object.hasOwn(v as object, k))
+      const key = [String(s), `${s}·i64`, `${s}·i32`].find(
+        (k, i) => (i === 0 || String(s).startsWith('#')) && Object.hasOwn(v as object, k)
+      )
       v = key === undefined ? MISSING : (v as Record<string, unknown>)[key]
     } else return MISSING
     if (v === MISSING) return MISSING

@@ -19,4 +19,15 @@ describe('the folded settings line', () => {
     expect(line).toBe('2 headers · chat.v2, json +1 · Bearer token · TLS: custom CA · ping 5 s · reconnects')
     expect(line).not.toContain('s3cret')
   })
+
+  it('names the decode chains, the Protobuf schema and a changed decoded size limit', () => {
+    const d = newDraft('ws://127.0.0.1:1/')
+    d.decodeIn = 'protobuf:feed.Tick'
+    d.decodeOut = 'gzip → json'
+    d.protobuf = { files: ['feed.proto', 'common.proto'], id: 'x', definitions: {} }
+    d.decodeMaxOutputMiB = 8
+    expect(settingsSummary(d)).toBe(
+      'decode in: protobuf:feed.Tick · decode out: gzip → json · Protobuf: feed.proto, common.proto · decoded size limit 8 MiB'
+    )
+  })
 })
