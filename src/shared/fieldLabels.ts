@@ -49,7 +49,10 @@ const OPTION_LABELS: Record<string, string> = {
   'decode.in': 'Decode received messages as',
   'decode.out': 'Decode sent messages as',
   'decode.maxOutputBytes': 'Decoded size limit',
-  protobuf: 'Protobuf schema'
+  protobuf: 'Protobuf schema',
+  'protocol.kind': 'Protocol',
+  'protocol.namespace': 'Socket.IO namespace',
+  'protocol.auth': 'Socket.IO auth payload'
 }
 
 /** Lists whose items the panel numbers from 1: `headers.1.name` is "Header 2 name". */

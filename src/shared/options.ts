@@ -1,5 +1,6 @@
 /** Connection options as the renderer, profiles and the engine all see them. JSON-serialisable. */
 import type { ProtoSchemaDoc } from './codecs/protobufSchema'
+import type { ProtocolOptions } from './protocols'
 
 export interface KeyValue {
   name: string
@@ -92,6 +93,8 @@ export interface ConnectionOptions {
   }
   /** The Protobuf schema imported for this connection, which `protobuf:Type` chains read. Only the renderer reads it. */
   protobuf?: ProtoSchemaDoc
+  /** The protocol spoken over the socket (Socket.IO, …): its view, keep-alive and connect handshake. */
+  protocol?: ProtocolOptions
 }
 
 export const DEFAULTS = {

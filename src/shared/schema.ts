@@ -45,6 +45,34 @@ const protoSchemaDoc = v.pipe(
   })
 )
 
+/** The protocol setting: the kind, and Socket.IO's namespace and `auth` payload (JSON text). */
+const protocolSchema = v.strictObject({
+  kind: v.optional(v.picklist(['auto', 'raw', 'socketio'], 'must be auto, raw or socketio')),
+  namespace: v.optional(
+    v.pipe(
+      v.string(),
+      v.maxLength(200),
+      v.check((s) => s === '' || s.startsWith('/'), 'must start with / (for example /admin)')
+    )
+  ),
+  auth: v.optional(
+    v.pipe(
+      v.string(),
+      v.maxLength(64 * 1024),
+      v.check((s) => s.trim() === '' || isJsonObject(s), 'must be a JSON object, for example {"token": "…"}')
+    )
+  )
+})
+
+function isJsonObject(s: string): boolean {
+  try {
+    const v = JSON.parse(s) as unknown
+    return typeof v === 'object' && v !== null && !Array.isArray(v)
+  } catch {
+    return false
+  }
+}
+
 const count = (min: number, max: number) =>
   v.pipe(
     v.number('must be a number'),
@@ -163,7 +191,8 @@ export const connectionOptionsObject = v.strictObject({
   decode: v.optional(
     v.strictObject({ in: v.optional(codecChain), out: v.optional(codecChain), maxOutputBytes: v.optional(count(1024, 1024 * 1024 * 1024)) })
   ),
-  protobuf: v.optional(protoSchemaDoc)
+  protobuf: v.optional(protoSchemaDoc),
+  protocol: v.optional(protocolSchema)
 })
 
 /** Options about to connect: stricter than a saved profile on what must reach the server exactly as typed. */

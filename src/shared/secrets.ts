@@ -57,6 +57,7 @@ export function profileSecretPaths(p: Profile): string[] {
   if (o.auth?.type === 'bearer') paths.push('options.auth.token')
   if (o.auth?.type === 'apiKey') paths.push('options.auth.value')
   for (const k of ['passphrase', 'key', 'pfx'] as const) if (o.tls?.[k]) paths.push(`options.tls.${k}`)
+  if (o.protocol?.auth) paths.push('options.protocol.auth')
   return paths
 }
 
@@ -80,7 +81,8 @@ export function secretLabel(p: Profile, path: string): string {
     'options.auth.value': `the API key${o.auth?.type === 'apiKey' ? ` “${o.auth.name}”` : ''}`,
     'options.tls.passphrase': 'the client certificate passphrase',
     'options.tls.key': 'the client certificate key',
-    'options.tls.pfx': 'the PFX client certificate'
+    'options.tls.pfx': 'the PFX client certificate',
+    'options.protocol.auth': 'the Socket.IO auth payload'
   }
   return fixed[path] ?? path
 }

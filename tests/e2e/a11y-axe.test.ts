@@ -12,7 +12,18 @@ import { launchApp, type AppUnderTest } from './paths'
 import { startWsServer, type RunningWs } from '../helpers/servers'
 
 /** The settings sections, as the panel lists them (checked against the page below, so this cannot go stale). */
-const SETTINGS_SECTIONS = ['Headers', 'Query', 'Subprotocols', 'Auth', 'TLS', 'Proxy', 'Ping & reconnect', 'Decoding', 'Advanced']
+const SETTINGS_SECTIONS = [
+  'Headers',
+  'Query',
+  'Subprotocols',
+  'Auth',
+  'TLS',
+  'Proxy',
+  'Ping & reconnect',
+  'Protocol',
+  'Decoding',
+  'Advanced'
+]
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
 
 let browser: Browser

@@ -30,4 +30,13 @@ describe('the folded settings line', () => {
       'decode in: protobuf:feed.Tick · decode out: gzip → json · Protobuf: feed.proto, common.proto · decoded size limit 8 MiB'
     )
   })
+
+  it('names the protocol the URL or the setting picks, with its namespace', () => {
+    const d = newDraft('ws://127.0.0.1:1/socket.io/?EIO=4&transport=websocket')
+    expect(settingsSummary(d)).toBe('Socket.IO')
+    d.protocolNamespace = '/admin'
+    expect(settingsSummary(d)).toBe('Socket.IO /admin')
+    d.protocolKind = 'raw'
+    expect(settingsSummary(d)).toBe('defaults')
+  })
 })

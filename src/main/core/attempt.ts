@@ -32,6 +32,8 @@ export interface AttemptHost {
   redactRedirect(r: RedirectInfo): RedirectInfo
   internalError(err: unknown, where: string): void
   pongReceived(): number | undefined
+  /** A message arrived: the connection's protocol session may answer it. */
+  received(data: string | Uint8Array): void
   opened(a: Attempt): void
   closed(a: Attempt, code: number, reason: string, wasClean: boolean): void
 }
@@ -122,6 +124,7 @@ export class Attempt {
       opened: () => host.opened(this),
       pongReceived: () => host.pongReceived(),
       pingFlood: (limit) => host.report(errors.pingFlood(limit)),
+      received: (data) => host.received(data),
       error: (err) => {
         if (this.failureReported) return
         if (host.state() === 'open' || host.state() === 'closing') this.errorWhileOpen = true

@@ -22,6 +22,8 @@ export interface AttemptHandlers {
   /** A pong arrived: the RTT when it answers one of our timed pings. */
   pongReceived(): number | undefined
   pingFlood(limit: number): void
+  /** A message arrived (after its event): the protocol session may answer it. */
+  received(data: string | Uint8Array): void
   error(err: Error): void
   closed(code: number, reason: string, wasClean: boolean): void
 }
@@ -34,7 +36,11 @@ export function listenToAttempt(ws: WebSocket, capture: HandshakeCapture, h: Att
   on('upgrade', (res: IncomingMessage) => capture.upgrade(res))
   on('unexpected-response', (req: ClientRequest, res: IncomingMessage) => h.unexpectedResponse(req, res))
   on('open', () => h.opened())
-  on('message', (data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean) => h.emit(incomingMessage(data, isBinary)))
+  on('message', (data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean) => {
+    const e = incomingMessage(data, isBinary)
+    h.emit(e)
+    h.received(e.data)
+  })
   const answerer = new PingAnswerer(ws, {
     sent: h.guard('answering a ping', (data: Uint8Array) => h.emit({ type: 'pong', dir: 'out', data })),
     flood: (limit) => h.pingFlood(limit)

@@ -19,6 +19,7 @@ import { connectionScope } from './scope'
 import { Attempt, type AttemptHost } from './attempt'
 import * as errors from './lifecycleErrors'
 import { requireOpen, sendControlFrame, sendMessage } from './outgoing'
+import { protocolSession, type ProtocolSession } from './protocolSession'
 
 export { MAX_BUFFERED_BYTES, NotOpenError } from './outgoing'
 
@@ -44,6 +45,8 @@ export class Connection {
   private flowPaused = false
   /** Whether we currently read from the socket (false = throttled, shown by a `throttle` event). */
   private reading = true
+  /** The current attempt's protocol session (Socket.IO keep-alive and handshake), if the connection speaks one. */
+  private session: ProtocolSession | null = null
 
   constructor(
     readonly id: string,
@@ -64,6 +67,7 @@ export class Connection {
       redactRedirect: (r) => this.redactRedirect(r),
       internalError: (err, where) => this.internalError(err, where),
       pongReceived: () => this.heartbeat?.pongReceived(),
+      received: (data) => this.answerProtocol(data),
       opened: (a) => this.opened(a),
       closed: (a, code, reason, wasClean) => this.closed(a, code, reason, wasClean)
     }
@@ -176,6 +180,7 @@ export class Connection {
   }
 
   private opened(a: Attempt): void {
+    this.session = protocolSession(this.built.url, this.options)
     this.setState('open')
     this.emit(
       a.capture.toEvent(
@@ -254,6 +259,17 @@ export class Connection {
     if (!this.timers.has('reconnect')) return false
     connectionScope.run({ connectionId: this.id }, () => this.connect()) // connect() clears the backoff timer
     return true
+  }
+
+  /** The protocol session's answers go out as messages: the log and the recording show them like any other. */
+  private answerProtocol(data: string | Uint8Array): void {
+    for (const reply of this.session?.received(data) ?? []) {
+      try {
+        this.send({ kind: 'text', data: reply }).catch(() => undefined) // a failed send is in the log already
+      } catch (err) {
+        this.report(errors.protocolAnswerNotSent(err))
+      }
+    }
   }
 
   send(msg: OutgoingMessage): Promise<void> {

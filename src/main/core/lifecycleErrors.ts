@@ -42,6 +42,12 @@ export const preambleNotSent = (err: unknown): Classified => ({
   next: 'Check the preamble in Advanced.'
 })
 
+export const protocolAnswerNotSent = (err: unknown): Classified => ({
+  class: 'send',
+  message: `The protocol's answer (a keep-alive or the connect handshake) was not sent: ${err instanceof Error ? err.message : String(err)}`,
+  next: 'The server may close the connection; reconnect if it does.'
+})
+
 export const internalError = (where: string, err: unknown): Classified => ({
   class: 'internal',
   code: 'INTERNAL',

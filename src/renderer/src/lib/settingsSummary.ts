@@ -3,7 +3,8 @@
  * space), e.g. "2 headers · chat.v2 · Bearer token · TLS: custom CA · ping 5 s". Only what differs from a plain
  * connection is named; nothing secret is shown.
  */
-import { DEFAULT_DECODE_MAX_MIB, type Draft } from '../mappers/draft'
+import { DEFAULT_DECODE_MAX_MIB, draftProtocol, type Draft } from '../mappers/draft'
+import { PROTOCOL_NAMES } from '../../../shared/protocols'
 import { splitSubprotocols } from '../../../shared/validate'
 
 const count = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`
@@ -31,6 +32,8 @@ export function settingsSummary(d: Draft): string {
   if (d.reconnect.enabled) parts.push('reconnects')
   if (!d.perMessageDeflate) parts.push('no compression')
   if (!d.record) parts.push('not recorded')
+  const protocol = draftProtocol(d)
+  if (protocol !== 'raw') parts.push(`${PROTOCOL_NAMES[protocol]}${d.protocolNamespace.trim() ? ` ${d.protocolNamespace.trim()}` : ''}`)
   if (d.decodeIn) parts.push(`decode in: ${d.decodeIn}`)
   if (d.decodeOut) parts.push(`decode out: ${d.decodeOut}`)
   if (d.protobuf) parts.push(`Protobuf: ${d.protobuf.files.join(', ')}`)

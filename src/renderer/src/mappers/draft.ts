@@ -1,6 +1,7 @@
 /** The editable form of connection settings, and its conversion to the contract's ConnectionOptions. */
 import type { AuthOptions, ConnectionOptions, KeyValue, OutgoingMessage } from '../../../shared/options'
 import type { ProtoSchemaDoc } from '../../../shared/codecs/protobufSchema'
+import { protocolOf, type ProtocolKind } from '../../../shared/protocols'
 import { DEFAULTS } from '../../../shared/options'
 import { optionsToDraftFields } from './draftFromOptions'
 import { splitSubprotocols } from '../../../shared/validate'
@@ -36,6 +37,10 @@ export interface Draft {
   decodeMaxOutputMiB: number
   /** The imported Protobuf schema, or null. */
   protobuf: ProtoSchemaDoc | null
+  /** The protocol over the socket: automatic (from the URL), raw, or pinned; Socket.IO's namespace and auth JSON. */
+  protocolKind: 'auto' | ProtocolKind
+  protocolNamespace: string
+  protocolAuth: string
   /**
    * The options this form was opened from (a profile): what the form leaves as it showed them is saved exactly
    * as it was, so nothing it cannot show (a multi-line preamble message, an unset default) is lost or rewritten.
@@ -74,7 +79,10 @@ export function newDraft(url = 'ws://127.0.0.1:8080'): Draft {
     decodeIn: '',
     decodeOut: '',
     decodeMaxOutputMiB: DEFAULT_DECODE_MAX_MIB,
-    protobuf: null
+    protobuf: null,
+    protocolKind: 'auto',
+    protocolNamespace: '',
+    protocolAuth: ''
   }
 }
 
@@ -163,6 +171,12 @@ function formOptions(d: Draft): ConnectionOptions {
   if (d.decodeIn || d.decodeOut || maxOut.maxOutputBytes)
     o.decode = { ...(d.decodeIn ? { in: d.decodeIn } : {}), ...(d.decodeOut ? { out: d.decodeOut } : {}), ...maxOut }
   if (d.protobuf) o.protobuf = d.protobuf
+  if (d.protocolKind !== 'auto' || d.protocolNamespace.trim() || d.protocolAuth.trim())
+    o.protocol = {
+      ...(d.protocolKind !== 'auto' ? { kind: d.protocolKind } : {}),
+      ...(d.protocolNamespace.trim() ? { namespace: d.protocolNamespace.trim() } : {}),
+      ...(d.protocolAuth.trim() ? { auth: d.protocolAuth } : {})
+    }
   return o
 }
 
@@ -185,4 +199,9 @@ export function draftToOptions(d: Draft): ConnectionOptions {
   }
   // Plain data: the base may be a reactive proxy, which structured clone (Electron IPC) refuses.
   return JSON.parse(JSON.stringify(out)) as ConnectionOptions
+}
+
+/** The protocol this form's connection speaks: the pinned one, else what its URL says. */
+export function draftProtocol(d: Pick<Draft, 'url' | 'protocolKind'>): ProtocolKind {
+  return protocolOf(d.url, { kind: d.protocolKind })
 }

@@ -42,5 +42,8 @@ export function optionsToDraftFields(o: ConnectionOptions): Draft {
   d.decodeOut = o.decode?.out ?? ''
   d.decodeMaxOutputMiB = o.decode?.maxOutputBytes ? o.decode.maxOutputBytes / (1024 * 1024) : d.decodeMaxOutputMiB
   d.protobuf = o.protobuf ?? null
+  d.protocolKind = o.protocol?.kind ?? 'auto'
+  d.protocolNamespace = o.protocol?.namespace ?? ''
+  d.protocolAuth = o.protocol?.auth ?? ''
   return d
 }

@@ -12,6 +12,7 @@ export const SETTINGS_SECTIONS = [
   'TLS',
   'Proxy',
   'Ping & reconnect',
+  'Protocol',
   'Decoding',
   'Advanced'
 ] as const

@@ -3,6 +3,9 @@ import { formatSize, formatTime, previewOf } from '../../lib/format'
 import { chainLabel, decodeChain, parseChain, sniffCodec, summarizeValue, type CodecStep } from '../../../../shared/codecs'
 import type { LogEntry } from '../../stores/messageLog'
 import type { DecodeSetup } from '../../lib/decodeSetup'
+import type { ProtocolKind } from '../../../../shared/protocols'
+import { describeSocketIoFrame, parseSocketIoFrame } from '../../../../shared/protocols/socketio'
+import { textOf } from '../../lib/textBytes'
 
 export const DIR_TEXT = { in: '↓ in', out: '↑ out', sys: '• event' } as const
 
@@ -24,7 +27,8 @@ export function rowMeta(e: LogEntry): string {
 /** Binary payloads up to this size are decoded for their row; bigger ones show their decoded form in the detail pane. */
 const ROW_DECODE_MAX = 4 * 1024
 const ROW_OUTPUT_MAX = 256 * 1024
-type RowCodec = { badge: string; text: string } | null
+/** `keepAlive`: a protocol's ping or pong, drawn muted. */
+type RowCodec = { badge: string; text: string; keepAlive?: boolean } | null
 /** Per payload: the decoded row and the settings it was decoded under (chain, schema, limit). */
 const decodedRows = new WeakMap<Uint8Array | object, { under: string; row: RowCodec }>()
 const textKeys = new Map<string, object>()
@@ -64,4 +68,18 @@ function textKey(s: string): object {
     textKeys.set(s, (k = {}))
   }
   return k
+}
+
+/**
+ * What a row shows in place of its raw payload: the protocol's message when the connection speaks one (a Socket.IO
+ * `event chat`, `ack 12`, a muted `engine ping`), else its codec's decoded summary. The raw frame stays one click away
+ * in the detail pane.
+ */
+export function rowDecoded(e: LogEntry, protocol: ProtocolKind, subprotocol: string | null, setup: DecodeSetup): RowCodec {
+  if (protocol === 'socketio' && (e.dir === 'in' || e.dir === 'out') && !e.ref && (e.kind === 'text' || e.kind === 'binary')) {
+    const frame = e.kind === 'text' ? (typeof e.data === 'string' ? e.data : textOf(e.data)) : e.data
+    const d = describeSocketIoFrame(parseSocketIoFrame(frame))
+    return { badge: d.kind, text: d.text, keepAlive: d.keepAlive }
+  }
+  return codecPreview(e, subprotocol, setup)
 }
