@@ -13,6 +13,7 @@ import { Decoder, type Packet } from 'socket.io-parser'
 import { recordingManager } from '../helpers/events'
 import type { CloseEvent, MessageEvent } from '../../src/shared/events'
 import { parseSocketIoFrame } from '../../src/shared/protocols/socketio'
+import { frame, startRawWsServer } from '../helpers/rawWs'
 
 const PING_INTERVAL = 150
 const PING_TIMEOUT = 200
@@ -94,5 +95,33 @@ describe('Socket.IO session in the engine (reference server)', () => {
     expect(close.initiator).toBe('remote')
     expect(frames(of('message'), 'out')).toEqual([])
     manager.dispose()
+  })
+})
+
+describe('Socket.IO session while closing', () => {
+  it('sends nothing once our close frame is out (RFC 6455 §5.5.1): a ping that arrives then gets no pong and no error', async () => {
+    // A server that opens Engine.IO, and on our close frame sends one more ping before it answers the close.
+    const server = await startRawWsServer((s) => {
+      s.write(frame(1, '0{"sid":"x","pingInterval":25000,"pingTimeout":20000}'))
+      s.on('data', (c: Buffer) => {
+        // Small masked client frames, possibly several in one chunk: 2 header bytes, a 4-byte mask, the payload.
+        let close = false
+        for (let at = 0; at < c.length; at += 6 + (c[at + 1] & 0x7f)) close ||= (c[at] & 0x0f) === 8
+        if (!close) return
+        s.write(frame(1, '2'))
+        setTimeout(() => s.write(frame(8, Buffer.from([0x03, 0xe8]))), 50)
+      })
+    })
+    const { manager, waitFor, of } = recordingManager()
+    const { id } = manager.open({ url: `ws://127.0.0.1:${server.port}/socket.io/?EIO=4&transport=websocket` })
+    await waitFor((e) => e.type === 'message' && e.dir === 'out' && e.data === '40')
+    manager.close(id, 1000, 'bye')
+    await waitFor((e) => e.type === 'message' && e.dir === 'in' && e.data === '2')
+    const close = await waitFor<CloseEvent>((e) => e.type === 'close')
+    expect(close).toMatchObject({ code: 1000, initiator: 'local' })
+    expect(of('error')).toEqual([])
+    expect(frames(of('message'), 'out')).toEqual(['40'])
+    manager.dispose()
+    await server.close()
   })
 })

@@ -19,7 +19,7 @@ import { connectionScope } from './scope'
 import { Attempt, type AttemptHost } from './attempt'
 import * as errors from './lifecycleErrors'
 import { requireOpen, sendControlFrame, sendMessage } from './outgoing'
-import { protocolSession, type ProtocolSession } from './protocolSession'
+import { answerProtocol, protocolSession, type ProtocolSession } from './protocolSession'
 
 export { MAX_BUFFERED_BYTES, NotOpenError } from './outgoing'
 
@@ -67,7 +67,15 @@ export class Connection {
       redactRedirect: (r) => this.redactRedirect(r),
       internalError: (err, where) => this.internalError(err, where),
       pongReceived: () => this.heartbeat?.pongReceived(),
-      received: (data) => this.answerProtocol(data),
+      // RFC 6455 §5.5.1: once our close frame is out, no more data frames; a ping that arrives while closing goes unanswered.
+      received: (data) =>
+        this.state === 'open' &&
+        answerProtocol(
+          this.session,
+          data,
+          (text) => this.send({ kind: 'text', data: text }),
+          (err) => this.report(errors.protocolAnswerNotSent(err))
+        ),
       opened: (a) => this.opened(a),
       closed: (a, code, reason, wasClean) => this.closed(a, code, reason, wasClean)
     }
@@ -259,17 +267,6 @@ export class Connection {
     if (!this.timers.has('reconnect')) return false
     connectionScope.run({ connectionId: this.id }, () => this.connect()) // connect() clears the backoff timer
     return true
-  }
-
-  /** The protocol session's answers go out as messages: the log and the recording show them like any other. */
-  private answerProtocol(data: string | Uint8Array): void {
-    for (const reply of this.session?.received(data) ?? []) {
-      try {
-        this.send({ kind: 'text', data: reply }).catch(() => undefined) // a failed send is in the log already
-      } catch (err) {
-        this.report(errors.protocolAnswerNotSent(err))
-      }
-    }
   }
 
   send(msg: OutgoingMessage): Promise<void> {
