@@ -5,40 +5,29 @@
  * timeouts with nobody typing.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createServer, type Server as HttpServer } from 'node:http'
-import type { AddressInfo } from 'node:net'
-import { Server } from 'socket.io'
 import type { Browser } from 'playwright-core'
 import { connectTo, launchChromium, sendText } from './harness'
 import { launchApp, type AppUnderTest } from './paths'
+import { startSocketIoServer, type RunningSocketIo } from '../helpers/socketio'
 
 const PING_INTERVAL = 250
 const PING_TIMEOUT = 250
 
 let browser: Browser
 let app: AppUnderTest
-let http: HttpServer
-let io: Server
+let server: RunningSocketIo
 let url = ''
 
 beforeAll(async () => {
-  http = createServer()
-  io = new Server(http, { transports: ['websocket'], pingInterval: PING_INTERVAL, pingTimeout: PING_TIMEOUT })
-  const admin = io.of('/admin')
-  admin.use((socket, next) => (socket.handshake.auth.token === 's3cret' ? next() : next(new Error('not authorized'))))
-  admin.on('connection', (socket) => {
-    socket.emit('welcome', { n: 1 })
-    socket.on('chat', (msg: unknown, ack: (r: unknown) => void) => ack({ ok: true, echo: msg }))
-  })
-  await new Promise<void>((r) => http.listen(0, '127.0.0.1', r))
-  url = `ws://127.0.0.1:${(http.address() as AddressInfo).port}/socket.io/?EIO=4&transport=websocket`
+  server = await startSocketIoServer({ pingInterval: PING_INTERVAL, pingTimeout: PING_TIMEOUT })
+  url = server.url
   browser = await launchChromium()
   app = await launchApp(browser)
 })
 afterAll(async () => {
   await app?.stop()
   await browser?.close()
-  await new Promise<void>((r) => (io ? io.close(() => r()) : r()))
+  await server?.close()
 })
 
 describe('Socket.IO in the UI', () => {

@@ -6,11 +6,9 @@
  * Each frame the server sends reads the same through our parser as through `socket.io-parser`.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { createServer, type Server as HttpServer } from 'node:http'
-import type { AddressInfo } from 'node:net'
-import { Server } from 'socket.io'
 import { Decoder, type Packet } from 'socket.io-parser'
 import { recordingManager } from '../helpers/events'
+import { startSocketIoServer, type RunningSocketIo } from '../helpers/socketio'
 import type { CloseEvent, MessageEvent } from '../../src/shared/events'
 import { parseSocketIoFrame } from '../../src/shared/protocols/socketio'
 import { frame, startRawWsServer } from '../helpers/rawWs'
@@ -18,28 +16,17 @@ import { frame, startRawWsServer } from '../helpers/rawWs'
 const PING_INTERVAL = 150
 const PING_TIMEOUT = 200
 
-let http: HttpServer
-let io: Server
+let server: RunningSocketIo
 let url = ''
-/** Sockets the server saw connect to /admin, and whether each is still connected. */
-const admins: Array<{ connected: boolean }> = []
+let admins: RunningSocketIo['admins'] = []
 
 beforeEach(async () => {
-  http = createServer()
-  io = new Server(http, { transports: ['websocket'], pingInterval: PING_INTERVAL, pingTimeout: PING_TIMEOUT })
-  const admin = io.of('/admin')
-  admin.use((socket, next) => (socket.handshake.auth.token === 's3cret' ? next() : next(new Error('not authorized'))))
-  admin.on('connection', (socket) => {
-    admins.push(socket)
-    socket.emit('welcome', { n: 1 })
-    socket.on('chat', (msg: unknown, ack: (r: unknown) => void) => ack({ ok: true, echo: msg }))
-  })
-  await new Promise<void>((r) => http.listen(0, '127.0.0.1', r))
-  url = `ws://127.0.0.1:${(http.address() as AddressInfo).port}/socket.io/?EIO=4&transport=websocket`
+  server = await startSocketIoServer({ pingInterval: PING_INTERVAL, pingTimeout: PING_TIMEOUT })
+  url = server.url
+  admins = server.admins
 })
 afterEach(async () => {
-  admins.length = 0
-  await new Promise<void>((r) => io.close(() => r()))
+  await server.close()
 })
 
 const frames = (msgs: MessageEvent[], dir: 'in' | 'out'): string[] =>
