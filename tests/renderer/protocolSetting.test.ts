@@ -10,6 +10,9 @@ import { validateConnectionOptions } from '../../src/shared/schema'
 import { argumentLabel } from '../../src/shared/fieldLabels'
 import { optionsWithoutSecrets, profileSecretPaths, secretLabel } from '../../src/shared/secrets'
 import type { Profile } from '../../src/shared/profiles'
+import { rowDecoded } from '../../src/renderer/src/components/log/rowText'
+import { decodeSetup } from '../../src/renderer/src/lib/decodeSetup'
+import type { LogEntry } from '../../src/renderer/src/stores/messageLog'
 
 describe('the protocol setting', () => {
   it('goes into the options only when set, and comes back into the form', () => {
@@ -41,5 +44,19 @@ describe('the protocol setting', () => {
       'options.protocol.auth: must be a JSON object, for example {"token": "…"}'
     )
     expect(argumentLabel('connect', '0.protocol.auth')).toBe('Socket.IO auth payload')
+  })
+})
+
+describe('a Socket.IO connection’s log rows', () => {
+  it('name the message, mute the keep-alive, and read each payload once', () => {
+    const setup = decodeSetup(newDraft(), 'in')
+    const entry = (data: string): LogEntry => ({ seq: 1, ts: 1, dir: 'in', kind: 'text', size: data.length, data })
+    const event = entry('42/chat,5["message",{"text":"hi"}]')
+    const row = rowDecoded(event, 'socketio', null, setup)
+    expect(row).toEqual({ badge: 'event message /chat ack 5', text: '{"text":"hi"}', keepAlive: false })
+    expect(rowDecoded(event, 'socketio', null, setup)).toBe(row)
+    expect(rowDecoded(entry('3'), 'socketio', null, setup)).toEqual({ badge: 'engine pong', text: '', keepAlive: true })
+    // Raw, the same frame is left to the codecs (none reads it): the row shows the text.
+    expect(rowDecoded(entry('42["x"]'), 'raw', null, setup)).toBeNull()
   })
 })

@@ -18,8 +18,8 @@ import { TimerSet } from './timers'
 import { connectionScope } from './scope'
 import { Attempt, type AttemptHost } from './attempt'
 import * as errors from './lifecycleErrors'
-import { requireOpen, sendControlFrame, sendMessage } from './outgoing'
-import { answerProtocol, protocolSession, type ProtocolSession } from './protocolSession'
+import { requireOpen, sendControlFrame, sendInOrder, sendMessage } from './outgoing'
+import { protocolSession, type ProtocolSession } from './protocolSession'
 
 export { MAX_BUFFERED_BYTES, NotOpenError } from './outgoing'
 
@@ -68,14 +68,15 @@ export class Connection {
       internalError: (err, where) => this.internalError(err, where),
       pongReceived: () => this.heartbeat?.pongReceived(),
       // RFC 6455 §5.5.1: once our close frame is out, no more data frames; a ping that arrives while closing goes unanswered.
-      received: (data) =>
-        this.state === 'open' &&
-        answerProtocol(
-          this.session,
-          data,
-          (text) => this.send({ kind: 'text', data: text }),
+      received: (data) => {
+        if (this.state !== 'open') return
+        const answers = (this.session?.received(data) ?? []).map((text) => ({ kind: 'text' as const, data: text }))
+        sendInOrder(
+          answers,
+          (m) => this.send(m),
           (err) => this.report(errors.protocolAnswerNotSent(err))
-        ),
+        )
+      },
       opened: (a) => this.opened(a),
       closed: (a, code, reason, wasClean) => this.closed(a, code, reason, wasClean)
     }
@@ -200,34 +201,25 @@ export class Connection {
     this.startHeartbeat(a)
     const stableMs = this.options.reconnect?.stableMs ?? DEFAULTS.reconnectStableMs
     this.timers.once('stable', stableMs, () => (this.failures = 0))
-    for (const m of this.options.preamble ?? []) {
-      try {
-        this.send(m).catch(() => undefined) // a failed send is already in the log as a failed message
-      } catch (err) {
-        this.report(errors.preambleNotSent(err))
-      }
-    }
+    sendInOrder(
+      this.options.preamble ?? [],
+      (m) => this.send(m),
+      (err) => this.report(errors.preambleNotSent(err))
+    )
   }
 
   private startHeartbeat(a: Attempt): void {
     const ws = a.ws
-    const hb = this.options.heartbeat
-    this.heartbeat = new Heartbeat(
-      this.timers,
-      {
-        sendPing: (p) => {
-          // `ws` gives no event when the server's close frame arrives: it is CLOSING while we still say open.
-          if (this.state === 'open' && ws.readyState === WebSocket.OPEN) this.sendControl('ping', p)
-        },
-        dead: (ms) => {
-          a.fail(errors.pongTimeout(ms))
-          ws.terminate()
-        }
+    this.heartbeat = Heartbeat.fromOptions(this.timers, this.options.heartbeat, {
+      sendPing: (p) => {
+        // `ws` gives no event when the server's close frame arrives: it is CLOSING while we still say open.
+        if (this.state === 'open' && ws.readyState === WebSocket.OPEN) this.sendControl('ping', p)
       },
-      (hb?.intervalSec ?? 0) * 1000,
-      hb?.pongTimeoutMs ?? DEFAULTS.pongTimeoutMs,
-      new TextEncoder().encode(hb?.payload ?? '')
-    )
+      dead: (ms) => {
+        a.fail(errors.pongTimeout(ms))
+        ws.terminate()
+      }
+    })
     this.heartbeat.start()
     if (!this.reading) this.heartbeat.suspend()
   }

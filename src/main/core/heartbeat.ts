@@ -1,6 +1,7 @@
 /** Our pings on a timer, RTT of each answering pong, and the pong deadline that declares a link dead. */
 import { nowMs } from './clock'
 import type { TimerSet } from './timers'
+import { DEFAULTS, type HeartbeatOptions } from '../../shared/options'
 
 export interface HeartbeatHooks {
   sendPing(payload: Uint8Array): void
@@ -26,6 +27,12 @@ export class Heartbeat {
     private readonly pongTimeoutMs: number,
     private readonly payload: Uint8Array
   ) {}
+
+  /** A heartbeat as a connection's settings describe it (no interval: pings only by hand). */
+  static fromOptions(timers: TimerSet, o: HeartbeatOptions | undefined, hooks: HeartbeatHooks): Heartbeat {
+    const payload = new TextEncoder().encode(o?.payload ?? '')
+    return new Heartbeat(timers, hooks, (o?.intervalSec ?? 0) * 1000, o?.pongTimeoutMs ?? DEFAULTS.pongTimeoutMs, payload)
+  }
 
   start(): void {
     if (this.intervalMs > 0) {

@@ -50,3 +50,21 @@ export function sendControlFrame(ws: WebSocket, type: 'ping' | 'pong', payload: 
   if (payload.byteLength > 125) throw new Error(`Cannot ${type}: a control frame payload is at most 125 bytes (got ${payload.byteLength}).`)
   ws[type](payload)
 }
+
+/**
+ * Messages sent on the connection's own account (the preamble, a protocol's answers), in order. A send that fails
+ * on the wire is in the log already as a failed message; one refused before it goes out is handed to `notSent`.
+ */
+export function sendInOrder(
+  messages: OutgoingMessage[],
+  send: (m: OutgoingMessage) => Promise<void>,
+  notSent: (err: unknown) => void
+): void {
+  for (const m of messages) {
+    try {
+      send(m).catch(() => undefined)
+    } catch (err) {
+      notSent(err)
+    }
+  }
+}

@@ -33,19 +33,3 @@ export function protocolSession(url: string, options: ConnectionOptions): Protoc
     }
   }
 }
-
-/** Sends a session's answers to a frame as messages, so the log and the recording show them like any other. */
-export function answerProtocol(
-  session: ProtocolSession | null,
-  frame: string | Uint8Array,
-  send: (text: string) => Promise<void>,
-  notSent: (err: unknown) => void
-): void {
-  for (const reply of session?.received(frame) ?? []) {
-    try {
-      send(reply).catch(() => undefined) // a failed send is in the log already, as a failed message
-    } catch (err) {
-      notSent(err)
-    }
-  }
-}

@@ -77,9 +77,15 @@ function textKey(s: string): object {
  */
 export function rowDecoded(e: LogEntry, protocol: ProtocolKind, subprotocol: string | null, setup: DecodeSetup): RowCodec {
   if (protocol === 'socketio' && (e.dir === 'in' || e.dir === 'out') && !e.ref && (e.kind === 'text' || e.kind === 'binary')) {
+    // Rows are drawn again at every frame of a flood: each payload is read once, as codecPreview does.
+    const key = typeof e.data === 'string' ? textKey(e.data) : e.data
+    const hit = decodedRows.get(key)
+    if (hit?.under === 'socketio') return hit.row
     const frame = e.kind === 'text' ? (typeof e.data === 'string' ? e.data : textOf(e.data)) : e.data
     const d = describeSocketIoFrame(parseSocketIoFrame(frame))
-    return { badge: d.kind, text: d.text, keepAlive: d.keepAlive }
+    const row = { badge: d.kind, text: d.text, keepAlive: d.keepAlive }
+    decodedRows.set(key, { under: 'socketio', row })
+    return row
   }
   return codecPreview(e, subprotocol, setup)
 }
