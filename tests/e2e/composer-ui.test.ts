@@ -89,6 +89,8 @@ describe(`the composer in Chromium (${APP_PATH} path)`, () => {
     await box.click()
     await box.fill('de ad be ef')
     await page.getByRole('button', { name: 'Send', exact: true }).click()
+    // The history takes a message once its send is confirmed; the echo coming back means it was.
+    await expect.poll(() => page.locator('[aria-label="Message log"] .row.in.binary').count()).toBe(1)
     await mode(page, 'Text').click()
     await box.fill('')
     await box.press('ArrowUp')
