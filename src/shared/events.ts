@@ -150,6 +150,13 @@ export type ErrorClass =
   | 'tls'
   | 'http-status'
   | 'protocol'
+  /**
+   * The protocol spoken over the socket reported an error (Socket.IO CONNECT_ERROR, a STOMP ERROR frame, a refused
+   * MQTT CONNACK, a GraphQL `error`): the server said no, and the socket may stay open.
+   */
+  | 'app-protocol'
+  /** A payload did not decode through the codec chain the user pinned (the page decodes; the engine never says this). */
+  | 'codec'
   | 'payload-too-large'
   | 'proxy'
   | 'network'

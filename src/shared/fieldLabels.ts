@@ -52,7 +52,20 @@ const OPTION_LABELS: Record<string, string> = {
   protobuf: 'Protobuf schema',
   'protocol.kind': 'Protocol',
   'protocol.namespace': 'Socket.IO namespace',
-  'protocol.auth': 'Socket.IO auth payload'
+  'protocol.auth': 'Socket.IO auth payload',
+  'protocol.keepAlive': 'Answer the keep-alive',
+  'protocol.graphql.connectionParams': 'GraphQL connection params',
+  'protocol.stomp.host': 'STOMP host',
+  'protocol.stomp.login': 'STOMP login',
+  'protocol.stomp.passcode': 'STOMP passcode',
+  'protocol.stomp.heartBeatMs': 'STOMP heart-beat (ms)',
+  'protocol.mqtt.version': 'MQTT version',
+  'protocol.mqtt.clientId': 'MQTT client id',
+  'protocol.mqtt.username': 'MQTT user name',
+  'protocol.mqtt.password': 'MQTT password',
+  'protocol.mqtt.cleanStart': 'MQTT clean start',
+  'protocol.mqtt.keepAliveS': 'MQTT keep-alive (s)',
+  'protocol.signalr.keepAliveMs': 'SignalR ping interval (ms)'
 }
 
 /** Lists whose items the panel numbers from 1: `headers.1.name` is "Header 2 name". */

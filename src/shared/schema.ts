@@ -2,6 +2,7 @@
 import * as v from 'valibot'
 import { base64Problem, hexProblem, isSubprotocol, wsUrlProblem } from './validate'
 import { isSendableCloseCode } from './closeCodes'
+import { protocolSchema } from './protocolSchema'
 import {
   authSchema,
   headerSchema,
@@ -44,34 +45,6 @@ const protoSchemaDoc = v.pipe(
     }
   })
 )
-
-/** The protocol setting: the kind, and Socket.IO's namespace and `auth` payload (JSON text). */
-const protocolSchema = v.strictObject({
-  kind: v.optional(v.picklist(['auto', 'raw', 'socketio'], 'must be auto, raw or socketio')),
-  namespace: v.optional(
-    v.pipe(
-      v.string(),
-      v.maxLength(200),
-      v.check((s) => s === '' || s.startsWith('/'), 'must start with / (for example /admin)')
-    )
-  ),
-  auth: v.optional(
-    v.pipe(
-      v.string(),
-      v.maxLength(64 * 1024),
-      v.check((s) => s.trim() === '' || isJsonObject(s), 'must be a JSON object, for example {"token": "…"}')
-    )
-  )
-})
-
-function isJsonObject(s: string): boolean {
-  try {
-    const v = JSON.parse(s) as unknown
-    return typeof v === 'object' && v !== null && !Array.isArray(v)
-  } catch {
-    return false
-  }
-}
 
 const count = (min: number, max: number) =>
   v.pipe(

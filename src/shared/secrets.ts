@@ -58,6 +58,9 @@ export function profileSecretPaths(p: Profile): string[] {
   if (o.auth?.type === 'apiKey') paths.push('options.auth.value')
   for (const k of ['passphrase', 'key', 'pfx'] as const) if (o.tls?.[k]) paths.push(`options.tls.${k}`)
   if (o.protocol?.auth) paths.push('options.protocol.auth')
+  if (o.protocol?.graphql?.connectionParams) paths.push('options.protocol.graphql.connectionParams')
+  if (o.protocol?.stomp?.passcode) paths.push('options.protocol.stomp.passcode')
+  if (o.protocol?.mqtt?.password) paths.push('options.protocol.mqtt.password')
   return paths
 }
 
@@ -82,7 +85,10 @@ export function secretLabel(p: Profile, path: string): string {
     'options.tls.passphrase': 'the client certificate passphrase',
     'options.tls.key': 'the client certificate key',
     'options.tls.pfx': 'the PFX client certificate',
-    'options.protocol.auth': 'the Socket.IO auth payload'
+    'options.protocol.auth': 'the Socket.IO auth payload',
+    'options.protocol.graphql.connectionParams': 'the GraphQL connection params',
+    'options.protocol.stomp.passcode': 'the STOMP passcode',
+    'options.protocol.mqtt.password': 'the MQTT password'
   }
   return fixed[path] ?? path
 }

@@ -1,12 +1,14 @@
 /**
  * Socket.IO through the UI in Chromium, against the reference server (`socket.io` 4) with a short ping interval:
  * the URL alone picks the protocol, the Protocol settings give the namespace and auth payload, rows show Socket.IO
- * messages (`event welcome /admin`, `ack 7 /admin`) with the keep-alive muted, and the link outlives several ping
- * timeouts with nobody typing.
+ * messages (`event welcome /admin`, `ack 7 /admin ← chat`) with the keep-alive muted and hideable, the link outlives
+ * several ping timeouts with nobody typing, the composer's form emits with an ack matched to it, a binary event's
+ * attachment is named as its part, the raw frames are one toggle away, and a refused namespace shows in the banner.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { join } from 'node:path'
 import type { Browser } from 'playwright-core'
-import { connectTo, launchChromium, sendText } from './harness'
+import { connectTo, launchChromium, openRowsToShow, sendText } from './harness'
 import { launchApp, type AppUnderTest } from './paths'
 import { startSocketIoServer, type RunningSocketIo } from '../helpers/socketio'
 
@@ -55,10 +57,62 @@ describe('Socket.IO in the UI', () => {
 
     // An emit typed as its frame gets its ack, matched by id.
     await sendText(page, '42/admin,7["chat","hi"]')
-    const ack = rows.filter({ has: page.locator('.codec', { hasText: /^ack 7 \/admin$/ }) })
+    const ack = rows.filter({ has: page.locator('.codec', { hasText: /^ack 7 \/admin ← chat$/ }) })
     await ack.first().waitFor()
     expect(await ack.first().locator('.preview').textContent()).toBe('{"ok":true,"echo":"hi"}')
     expect(await page.getByRole('button', { name: /^Open the connection settings/ }).textContent()).toContain('Socket.IO /admin')
+
+    // The composer's Socket.IO form: an emit that expects its ack gets id 1, and the ack names its emit.
+    await page.getByRole('tab', { name: 'Socket.IO', exact: true }).click()
+    const form = page.getByRole('group', { name: 'Protocol message' })
+    await form.getByLabel('Event').fill('chat')
+    await form.getByLabel('Namespace').fill('/admin')
+    await form.getByLabel('Expect ack').check()
+    await page.getByRole('textbox', { name: /^Arguments/ }).fill('{"text": "from the form"}')
+    await page.getByRole('button', { name: 'Send', exact: true }).click()
+    const formAck = rows.filter({ has: page.locator('.codec', { hasText: /^ack 1 \/admin ← chat$/ }) })
+    await formAck.first().waitFor()
+    expect(await formAck.first().locator('.preview').textContent()).toBe('{"ok":true,"echo":{"text":"from the form"}}')
+    expect(await page.getByRole('button', { name: /^Running:/ }).textContent()).toContain('Running: 0')
+
+    // A binary event: its attachment frame is named as part of it.
+    await form.getByLabel('Expect ack').uncheck()
+    await form.getByLabel('Event').fill('want-blob')
+    await page.getByRole('textbox', { name: /^Arguments/ }).fill('')
+    await page.getByRole('button', { name: 'Send', exact: true }).click()
+    await rows
+      .locator('.codec', { hasText: /^event blob \/admin$/ })
+      .first()
+      .waitFor()
+    await rows
+      .locator('.codec', { hasText: /^attachment of event blob 1\/1$/ })
+      .first()
+      .waitFor()
+    // `npm run screenshots` keeps the README's picture of a Socket.IO conversation.
+    const shots = process.env.SOCKSCOPE_SCREENSHOT_DIR
+    if (shots) await page.screenshot({ path: join(shots, 'protocols-socketio.png') })
+
+    // The keep-alive can be hidden, and the raw frames shown.
+    await openRowsToShow(page)
+    await page.getByRole('checkbox', { name: 'Keep-alive' }).uncheck()
+    await expect.poll(() => pongs.count()).toBe(0)
+    await page.getByRole('checkbox', { name: 'Raw frames' }).check()
+    await expect.poll(() => rows.locator('.preview', { hasText: /^42\/admin,1\["chat"/ }).count()).toBeGreaterThanOrEqual(1)
+    await page.context().close()
+  })
+
+  it('says a refused namespace in the error banner, and its button opens the Protocol settings', async () => {
+    const { page } = await app.open()
+    await page.getByRole('textbox', { name: 'URL' }).fill(url)
+    await page.getByRole('tab', { name: 'Protocol', exact: true }).click()
+    await page.getByLabel('Socket.IO namespace').fill('/admin')
+    await page.getByLabel(/^Socket\.IO auth payload/).fill('{"token": "wrong"}')
+    await connectTo(page, url)
+    const banner = page.getByRole('region', { name: 'Connection error' })
+    await expect.poll(() => banner.textContent()).toContain('Socket.IO refused namespace /admin: not authorized')
+    expect(await banner.textContent()).toContain('SOCKETIO_CONNECT_ERROR')
+    await banner.getByRole('button', { name: 'Open Protocol settings' }).click()
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('protocol-kind')
     await page.context().close()
   })
 })

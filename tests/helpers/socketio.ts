@@ -1,7 +1,7 @@
 /**
  * The Socket.IO reference server (`socket.io` 4, WebSocket transport only) on 127.0.0.1 port 0, as the protocol
  * tests use it: namespace /admin takes a client whose auth token is "s3cret", greets it with `welcome`, and acks
- * `chat` with {ok, echo}. Short ping intervals make the keep-alive matter within a test.
+ * `chat` with {ok, echo}, and answers `want-blob` with a binary event `blob` (one attachment). Short ping intervals make the keep-alive matter within a test.
  */
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -25,6 +25,8 @@ export async function startSocketIoServer(timing: { pingInterval: number; pingTi
     admins.push(socket)
     socket.emit('welcome', { n: 1 })
     socket.on('chat', (msg: unknown, ack: (r: unknown) => void) => ack({ ok: true, echo: msg }))
+    // A binary event: its bytes follow the packet as an attachment frame.
+    socket.on('want-blob', () => socket.emit('blob', { name: 'four bytes', data: Buffer.from([0xde, 0xad, 0xbe, 0xef]) }))
   })
   await new Promise<void>((r) => http.listen(0, '127.0.0.1', r))
   return {

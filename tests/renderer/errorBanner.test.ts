@@ -1,7 +1,7 @@
 /** Issue 15, errors where the eyes are: which failures raise the banner, what it says, and which buttons it offers. */
 import { describe, expect, it } from 'vitest'
 import { applyEvent, createTab } from '../../src/renderer/src/stores/connectionTab'
-import { dismissFailure, type ConnectionFailure } from '../../src/renderer/src/lib/connectionFailure'
+import { codecFailure, dismissFailure, type ConnectionFailure } from '../../src/renderer/src/lib/connectionFailure'
 import { bannerContent, isPemCertificate, withExtraCa, withWss } from '../../src/renderer/src/lib/errorBanner'
 import { newDraft } from '../../src/renderer/src/mappers/draft'
 import type { CloseEvent, ErrorEvent, SockEvent } from '../../src/shared/events'
@@ -79,7 +79,7 @@ describe('when the banner shows', () => {
 
   it('shows a connection that dropped or that the server closed with a complaint, not a normal close', () => {
     expect(tabAfter(state('connecting'), state('open'), close(1006, 'abnormal'), state('closed')).failure.shown?.wasOpen).toBe(true)
-    expect(tabAfter(state('connecting'), state('open'), close(1008, 'remote', 'banned'), state('closed')).failure.shown?.close.code).toBe(
+    expect(tabAfter(state('connecting'), state('open'), close(1008, 'remote', 'banned'), state('closed')).failure.shown?.close?.code).toBe(
       1008
     )
     expect(tabAfter(state('connecting'), state('open'), close(1000, 'remote'), state('closed')).failure.shown).toBeNull()
@@ -107,6 +107,52 @@ describe('when the banner shows', () => {
     expect(tab.failure.shown).toBeNull()
     apply(tab, [state('connecting', 1), REFUSED, close(1006, 'abnormal'), state('closed', 1)])
     expect(tab.failure.shown?.error?.code).toBe('ECONNREFUSED')
+  })
+})
+
+describe('protocol and codec errors use the same banner', () => {
+  const REFUSED_NSP = error({
+    class: 'app-protocol',
+    code: 'SOCKETIO_CONNECT_ERROR',
+    message: 'Socket.IO refused namespace /admin: not authorized',
+    next: 'Check the namespace and the auth payload in the Protocol settings, then reconnect.'
+  })
+
+  it('shows a refusal of the protocol while the socket stays open, and again after a dismissal, until an attempt opens', () => {
+    const tab = tabAfter(state('connecting'), state('open'), REFUSED_NSP)
+    expect(tab.failure.shown).toMatchObject({ error: { code: 'SOCKETIO_CONNECT_ERROR' }, close: null })
+    dismissFailure(tab.failure)
+    apply(tab, [REFUSED_NSP])
+    expect(tab.failure.shown?.error?.code).toBe('SOCKETIO_CONNECT_ERROR')
+    apply(tab, [close(1000, 'local'), state('closed'), state('connecting'), state('open')])
+    expect(tab.failure.shown).toBeNull()
+  })
+
+  it('says it in the protocol words, offers the Protocol settings and a retry, and no close line while open', () => {
+    const c = bannerContent({ error: REFUSED_NSP, close: null, wasOpen: true }, newDraft('ws://h/socket.io/?EIO=4'))
+    expect(c).toMatchObject({
+      title: 'The server refused a request of its protocol',
+      code: 'SOCKETIO_CONNECT_ERROR',
+      message: 'Socket.IO refused namespace /admin: not authorized',
+      close: null
+    })
+    expect(c.actions.map((a) => a.label)).toEqual(['Open Protocol settings', 'Retry'])
+  })
+
+  it('a codec error offers the Decoding settings, and is not repeated over a failure that closed the link', () => {
+    const codec = error({ class: 'codec', code: 'CODEC', message: 'Incoming messages do not decode as protobuf:t.T' })
+    const tab = tabAfter(state('connecting'), state('open'))
+    codecFailure(tab.failure, codec, 'in|protobuf:t.T')
+    expect(bannerContent(tab.failure.shown!, tab.draft).actions.map((a) => a.label)).toEqual(['Open Decoding settings'])
+    // Once per setting: dismissed, the same setting's next failure stays away; a changed setting may fail anew.
+    dismissFailure(tab.failure)
+    codecFailure(tab.failure, codec, 'in|protobuf:t.T')
+    expect(tab.failure.shown).toBeNull()
+    codecFailure(tab.failure, codec, 'in|protobuf:t.U')
+    expect(tab.failure.shown).not.toBeNull()
+    const closed = tabAfter(state('connecting'), REFUSED, close(1006, 'abnormal'), state('closed'))
+    codecFailure(closed.failure, codec, 'in|protobuf:t.T')
+    expect(closed.failure.shown?.error?.code).toBe('ECONNREFUSED')
   })
 })
 

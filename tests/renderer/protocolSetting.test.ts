@@ -19,11 +19,50 @@ describe('the protocol setting', () => {
     const d = newDraft('ws://127.0.0.1:1/socket.io/?EIO=4&transport=websocket')
     expect(draftToOptions(d).protocol).toBeUndefined()
     expect(draftProtocol(d)).toBe('socketio')
-    Object.assign(d, { protocolKind: 'socketio', protocolNamespace: ' /admin ', protocolAuth: '{"token":"s3cret"}' })
+    Object.assign(d.protocol, { kind: 'socketio', namespace: ' /admin ', auth: '{"token":"s3cret"}' })
     const o = validateConnectionOptions(draftToOptions(d))
     expect(o.protocol).toEqual({ kind: 'socketio', namespace: '/admin', auth: '{"token":"s3cret"}' })
     const back = optionsToDraft(o)
-    expect([back.protocolKind, back.protocolNamespace, back.protocolAuth]).toEqual(['socketio', '/admin', '{"token":"s3cret"}'])
+    expect([back.protocol.kind, back.protocol.namespace, back.protocol.auth]).toEqual(['socketio', '/admin', '{"token":"s3cret"}'])
+  })
+
+  it("keeps each protocol's connect settings, only where they differ from the defaults, and brings them back", () => {
+    const d = newDraft('ws://127.0.0.1:1/mqtt')
+    Object.assign(d.protocol, {
+      kind: 'mqtt',
+      keepAlive: false,
+      graphqlParams: '{"authorization":"Bearer t"}',
+      stompHost: 'vhost',
+      stompLogin: 'guest',
+      stompPasscode: 'pw ',
+      stompHeartBeatMs: '5000',
+      mqttVersion: 5,
+      mqttClientId: 'probe-1',
+      mqttUsername: 'u',
+      mqttPassword: 'p',
+      mqttCleanStart: false,
+      mqttKeepAliveS: '30',
+      signalrKeepAliveMs: '1000'
+    })
+    const o = validateConnectionOptions(draftToOptions(d))
+    expect(o.protocol).toEqual({
+      kind: 'mqtt',
+      keepAlive: false,
+      graphql: { connectionParams: '{"authorization":"Bearer t"}' },
+      stomp: { host: 'vhost', login: 'guest', passcode: 'pw ', heartBeatMs: 5000 },
+      mqtt: { version: 5, clientId: 'probe-1', username: 'u', password: 'p', cleanStart: false, keepAliveS: 30 },
+      signalr: { keepAliveMs: 1000 }
+    })
+    expect(optionsToDraft(o).protocol).toEqual(d.protocol)
+    expect(draftProtocol(optionsToDraft(o))).toBe('mqtt')
+  })
+
+  it('picks the protocol from the negotiated subprotocol before the URL', () => {
+    const d = newDraft('ws://127.0.0.1:1/socket.io/?EIO=4')
+    expect(draftProtocol(d, 'v12.stomp')).toBe('stomp')
+    expect(draftProtocol(d, null)).toBe('socketio')
+    d.protocol.kind = 'raw'
+    expect(draftProtocol(d, 'v12.stomp')).toBe('raw')
   })
 
   it('keeps the auth payload as a secret', () => {
@@ -36,6 +75,20 @@ describe('the protocol setting', () => {
     expect(JSON.stringify(clean)).not.toContain('s3cret')
   })
 
+  it('keeps the GraphQL params, the STOMP passcode and the MQTT password as secrets too', () => {
+    const options = {
+      url: 'ws://x/',
+      protocol: { graphql: { connectionParams: '{"t":"g-secret"}' }, stomp: { passcode: 's-secret' }, mqtt: { password: 'm-secret' } }
+    }
+    const profile = { options } as unknown as Profile
+    expect(profileSecretPaths(profile).map((p) => secretLabel(profile, p))).toEqual([
+      'the GraphQL connection params',
+      'the STOMP passcode',
+      'the MQTT password'
+    ])
+    expect(JSON.stringify(optionsWithoutSecrets(options))).not.toMatch(/-secret/)
+  })
+
   it('refuses a namespace without its slash and an auth payload that is not a JSON object, in words', () => {
     expect(() => validateConnectionOptions({ url: 'ws://x', protocol: { namespace: 'admin' } })).toThrow(
       'options.protocol.namespace: must start with / (for example /admin)'
@@ -44,6 +97,16 @@ describe('the protocol setting', () => {
       'options.protocol.auth: must be a JSON object, for example {"token": "…"}'
     )
     expect(argumentLabel('connect', '0.protocol.auth')).toBe('Socket.IO auth payload')
+    expect(() => validateConnectionOptions({ url: 'ws://x', protocol: { stomp: { login: 'a\nb' } } })).toThrow(
+      'options.protocol.stomp.login: must be one line (no line breaks)'
+    )
+    expect(() => validateConnectionOptions({ url: 'ws://x', protocol: { mqtt: { keepAliveS: 70000 } } })).toThrow(
+      'options.protocol.mqtt.keepAliveS: must be at most 65535'
+    )
+    expect(() => validateConnectionOptions({ url: 'ws://x', protocol: { kind: 'amqp' } })).toThrow(
+      /must be auto, raw, socketio, graphql, stomp, mqtt or signalr/
+    )
+    expect(argumentLabel('connect', '0.protocol.mqtt.keepAliveS')).toBe('MQTT keep-alive (s)')
   })
 })
 

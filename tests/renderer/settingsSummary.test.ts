@@ -34,9 +34,9 @@ describe('the folded settings line', () => {
   it('names the protocol the URL or the setting picks, with its namespace', () => {
     const d = newDraft('ws://127.0.0.1:1/socket.io/?EIO=4&transport=websocket')
     expect(settingsSummary(d)).toBe('Socket.IO')
-    d.protocolNamespace = '/admin'
+    d.protocol.namespace = '/admin'
     expect(settingsSummary(d)).toBe('Socket.IO /admin')
-    d.protocolKind = 'raw'
+    d.protocol.kind = 'raw'
     expect(settingsSummary(d)).toBe('defaults')
   })
 })

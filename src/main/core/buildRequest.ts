@@ -1,4 +1,5 @@
 /** Turns validated ConnectionOptions into what `ws` needs: the final URL, subprotocols and client options. */
+import { offeredSubprotocols } from '../../shared/protocols'
 import { rootCertificates } from 'node:tls'
 import type { Agent } from 'node:http'
 import type { ClientOptions } from 'ws'
@@ -102,7 +103,15 @@ export function buildRequest(o: ConnectionOptions): BuiltRequest {
   if (agent) ws.agent = agent
 
   const full = url.toString()
-  return { url: full, displayUrl: redactUrl(full, secretQuery), protocols: o.subprotocols ?? [], headers, secretHeaders, secretQuery, ws }
+  return {
+    url: full,
+    displayUrl: redactUrl(full, secretQuery),
+    protocols: offeredSubprotocols(o.subprotocols, o.protocol),
+    headers,
+    secretHeaders,
+    secretQuery,
+    ws
+  }
 }
 
 const MASK = SECRET_MASK

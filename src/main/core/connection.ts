@@ -19,7 +19,8 @@ import { connectionScope } from './scope'
 import { Attempt, type AttemptHost } from './attempt'
 import * as errors from './lifecycleErrors'
 import { requireOpen, sendControlFrame, sendInOrder, sendMessage } from './outgoing'
-import { protocolSession, type ProtocolSession } from './protocolSession'
+import { protocolSession } from './protocols'
+import { ProtocolDriver } from './protocols/driver'
 
 export { MAX_BUFFERED_BYTES, NotOpenError } from './outgoing'
 
@@ -45,8 +46,8 @@ export class Connection {
   private flowPaused = false
   /** Whether we currently read from the socket (false = throttled, shown by a `throttle` event). */
   private reading = true
-  /** The current attempt's protocol session (Socket.IO keep-alive and handshake), if the connection speaks one. */
-  private session: ProtocolSession | null = null
+  /** The current attempt's protocol session (handshake, keep-alive, acks), if the connection speaks one. */
+  private protocol: ProtocolDriver | null = null
 
   constructor(
     readonly id: string,
@@ -69,13 +70,7 @@ export class Connection {
       pongReceived: () => this.heartbeat?.pongReceived(),
       // RFC 6455 §5.5.1: once our close frame is out, no more data frames; a ping that arrives while closing goes unanswered.
       received: (data) => {
-        if (this.state !== 'open') return
-        const answers = (this.session?.received(data) ?? []).map((text) => ({ kind: 'text' as const, data: text }))
-        sendInOrder(
-          answers,
-          (m) => this.send(m),
-          (err) => this.report(errors.protocolAnswerNotSent(err))
-        )
+        if (this.state === 'open') this.protocol?.received(data)
       },
       opened: (a) => this.opened(a),
       closed: (a, code, reason, wasClean) => this.closed(a, code, reason, wasClean)
@@ -100,6 +95,8 @@ export class Connection {
   private leaveOpen(): void {
     this.heartbeat?.stop()
     this.heartbeat = null
+    this.protocol?.stop()
+    this.protocol = null
     this.timers.clear('stable')
   }
 
@@ -189,7 +186,9 @@ export class Connection {
   }
 
   private opened(a: Attempt): void {
-    this.session = protocolSession(this.built.url, this.options)
+    const session = protocolSession(this.built.url, this.options, a.ws.protocol || null)
+    this.protocol =
+      session && new ProtocolDriver(session, { timers: this.timers, send: (m) => this.send(m), report: (c) => this.report(c) })
     this.setState('open')
     this.emit(
       a.capture.toEvent(
@@ -201,6 +200,8 @@ export class Connection {
     this.startHeartbeat(a)
     const stableMs = this.options.reconnect?.stableMs ?? DEFAULTS.reconnectStableMs
     this.timers.once('stable', stableMs, () => (this.failures = 0))
+    // The protocol's handshake is the first frame (a STOMP or MQTT server refuses anything before CONNECT).
+    this.protocol?.opened()
     sendInOrder(
       this.options.preamble ?? [],
       (m) => this.send(m),
@@ -259,6 +260,13 @@ export class Connection {
     if (!this.timers.has('reconnect')) return false
     connectionScope.run({ connectionId: this.id }, () => this.connect()) // connect() clears the backoff timer
     return true
+  }
+
+  /** A message of the user's (the composer, the API). */
+  sendByUser(msg: OutgoingMessage): Promise<void> {
+    const sending = this.send(msg)
+    this.protocol?.userSent(msg)
+    return sending
   }
 
   send(msg: OutgoingMessage): Promise<void> {

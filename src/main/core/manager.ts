@@ -45,7 +45,7 @@ export class ConnectionManager {
 
   send(id: string, message: OutgoingMessage | unknown): Promise<void> {
     const msg = validateOutgoing(message)
-    return this.get(id).send(msg)
+    return this.get(id).sendByUser(msg)
   }
 
   ping(id: string, payload: Uint8Array = new Uint8Array()): void {

@@ -8,6 +8,8 @@
  * 4 CONNECT_ERROR, 5 BINARY_EVENT, 6 BINARY_ACK; a binary packet's attachments follow as binary frames.
  */
 
+import type { DescribeContext, FrameView, ProtocolModule } from './types'
+
 export type EngineType = 'open' | 'close' | 'ping' | 'pong' | 'message' | 'upgrade' | 'noop'
 const ENGINE_TYPES: EngineType[] = ['open', 'close', 'ping', 'pong', 'message', 'upgrade', 'noop']
 
@@ -76,7 +78,7 @@ export function parsePacket(s: string): SocketPacket | string {
 }
 
 /** How a log row names a frame: a short kind and the key fields (`event chat:message`, `ack 12`). */
-export function describeSocketIoFrame(frame: SocketIoFrame): { kind: string; text: string; keepAlive: boolean } {
+export function describeSocketIoFrame(frame: SocketIoFrame): FrameView {
   if (frame.engine === 'attachment') return { kind: 'attachment', text: `binary attachment, ${frame.bytes} bytes`, keepAlive: false }
   if (frame.engine === 'invalid') return { kind: 'invalid', text: frame.why, keepAlive: false }
   if (frame.engine !== 'message') {
@@ -101,7 +103,7 @@ export function describeSocketIoFrame(frame: SocketIoFrame): { kind: string; tex
       return { kind: `connect${where || ' /'}`, text: p.data === undefined ? '' : json(p.data), keepAlive: false }
     case 'connect_error': {
       const message = (p.data as { message?: unknown } | undefined)?.message
-      return { kind: `connect_error${where}`, text: typeof message === 'string' ? message : json(p.data), keepAlive: false }
+      return { kind: `connect_error${where}`, text: typeof message === 'string' ? message : json(p.data), keepAlive: false, error: true }
     }
     case 'disconnect':
       return { kind: `disconnect${where || ' /'}`, text: '', keepAlive: false }
@@ -114,6 +116,20 @@ export function connectPacket(namespace: string, auth: unknown): string {
   return `40${nsp}${auth === undefined ? '' : JSON.stringify(auth)}`
 }
 
+/**
+ * An EVENT for a namespace, with an ack id when the emitter waits for the ack (protocol v5, "Sending and receiving
+ * data": `2[/nsp,][id]["event", …args]` inside an Engine.IO message `4`).
+ */
+export function emitPacket(namespace: string, event: string, args: unknown[], ackId?: number): string {
+  const nsp = namespace && namespace !== '/' ? `${namespace.startsWith('/') ? namespace : `/${namespace}`},` : ''
+  return `42${nsp}${ackId ?? ''}${JSON.stringify([event, ...args])}`
+}
+
+/** A DISCONNECT from a namespace (protocol v5, "Disconnection from a namespace"). */
+export function disconnectPacket(namespace: string): string {
+  return `41${namespace && namespace !== '/' ? `${namespace.startsWith('/') ? namespace : `/${namespace}`},` : ''}`
+}
+
 /** Does this URL reach a Socket.IO server's WebSocket transport (`/socket.io/?EIO=4&transport=websocket`)? */
 export function looksLikeSocketIo(url: string): boolean {
   try {
@@ -121,5 +137,48 @@ export function looksLikeSocketIo(url: string): boolean {
     return /\/socket\.io\/?$/.test(u.pathname) || u.searchParams.has('EIO')
   } catch {
     return false
+  }
+}
+
+/** An ack id is per namespace (protocol v5, "Acknowledgement"): the operation id names both. */
+const ackKey = (p: SocketPacket): string => `${p.nsp}#${p.id ?? ''}`
+
+/** The emit an ack answers, named in the ack's row: `ack 12 ← chat`. */
+function describeWithAck(frame: string | Uint8Array, ctx?: DescribeContext): FrameView {
+  const f = parseSocketIoFrame(frame)
+  const view = describeSocketIoFrame(f)
+  const of = f.engine === 'attachment' && typeof frame !== 'string' ? ctx?.partOf?.(frame) : undefined
+  if (of) return { ...view, kind: `attachment of ${of}` }
+  if (f.engine !== 'message' || (f.packet.type !== 'ack' && f.packet.type !== 'binary_ack')) return view
+  const name = ctx?.operations?.get(ackKey(f.packet))
+  return name === undefined ? view : { ...view, kind: `${view.kind} ← ${name}` }
+}
+
+export const socketIoModule: ProtocolModule = {
+  // Socket.IO negotiates no subprotocol: the Engine.IO path and its EIO query say it.
+  subprotocols: [],
+  matchesUrl: looksLikeSocketIo,
+  describe: (frame, _subprotocol, ctx) => describeWithAck(frame, ctx),
+  startedBy(frame) {
+    const f = parseSocketIoFrame(frame)
+    if (f.engine !== 'message' || f.packet.id === undefined) return null
+    if (f.packet.type !== 'event' && f.packet.type !== 'binary_event') return null
+    const args = Array.isArray(f.packet.data) ? f.packet.data : []
+    return { id: ackKey(f.packet), name: typeof args[0] === 'string' ? args[0] : '(no name)' }
+  },
+  // A binary packet's attachments follow it as binary frames (protocol v5, "Packet encoding": BINARY_EVENT).
+  announces(frame) {
+    // Only BINARY_EVENT (45) and BINARY_ACK (46) announce: other frames of a flood are not parsed here.
+    if (typeof frame !== 'string' || frame[0] !== '4' || (frame[1] !== '5' && frame[1] !== '6')) return null
+    const f = parseSocketIoFrame(frame)
+    if (f.engine !== 'message' || !f.packet.attachments) return null
+    const args = Array.isArray(f.packet.data) ? f.packet.data : []
+    const name =
+      f.packet.type === 'binary_ack' ? `ack ${f.packet.id ?? '?'}` : `event ${typeof args[0] === 'string' ? args[0] : '(no name)'}`
+    return { count: f.packet.attachments, name }
+  },
+  endedBy(frame) {
+    const f = parseSocketIoFrame(frame)
+    return f.engine === 'message' && (f.packet.type === 'ack' || f.packet.type === 'binary_ack') ? ackKey(f.packet) : null
   }
 }

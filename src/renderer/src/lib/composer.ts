@@ -5,8 +5,10 @@ import type { HistoryEntry, SavedComposer } from '../../../shared/tabs'
 import { base64 } from '../../../shared/wire'
 import { chainLabel, encodeChain, parseChain, type ProtoSchemaDoc } from '../../../shared/codecs'
 import JSON5 from 'json5'
+import { newFormState, type FormState } from './protocolForms'
 
-export type ComposerMode = 'text' | 'json' | 'binary' | 'file'
+/** `protocol`: the form of the protocol the connection speaks (lib/protocolForms.ts). */
+export type ComposerMode = 'text' | 'json' | 'binary' | 'file' | 'protocol'
 
 export interface ComposerInput {
   mode: ComposerMode
@@ -60,6 +62,8 @@ export function pickedFile(name: string, bytes: Uint8Array): ComposerFile {
 /** One tab's composer: the draft, what was sent (newest last) and the messages saved by name. */
 export interface ComposerState extends ComposerInput {
   history: HistoryEntry[]
+  /** The protocol form's action, fields and id counter. */
+  form: FormState
   /** Where the arrow keys are in the history; -1 is the draft itself. */
   historyIndex: number
   saved: SavedComposer['saved']
@@ -99,6 +103,8 @@ export function buildMessage(i: ComposerInput, schema: ProtoSchemaDoc | null = n
       if (!i.text.trim()) return { ok: false, problem: 'Nothing to send: enter some bytes.' }
       return { ok: true, message: { kind: 'binary', encoding: i.binaryEncoding, data: i.text } }
     }
+    case 'protocol':
+      return { ok: false, problem: 'A protocol form is built by its panel (lib/protocolForms.ts).' }
     case 'file':
       if (!i.file) return { ok: false, problem: 'Choose a file first.' }
       return i.file.asText && i.file.text !== undefined
@@ -133,21 +139,45 @@ export function encodedSizes(
 }
 
 export function newComposer(): ComposerState {
-  return { mode: 'text', text: '', binaryEncoding: 'hex', encodeAs: '', history: [], historyIndex: -1, saved: [], saveName: '' }
+  return {
+    mode: 'text',
+    text: '',
+    binaryEncoding: 'hex',
+    encodeAs: '',
+    history: [],
+    form: newFormState(),
+    historyIndex: -1,
+    saved: [],
+    saveName: ''
+  }
 }
 
 const HISTORY_MAX = 200
 
 /** After a send: the message joins the history with its kind (not twice in a row, at most HISTORY_MAX kept). */
-export function remember(s: ComposerState): void {
-  if (s.mode === 'file' || !s.text) return
-  const last = s.history[s.history.length - 1]
-  const entry: HistoryEntry = {
+export function remember(s: ComposerState, sent?: OutgoingMessage): void {
+  // A form's frame joins the history as the wire text or bytes it became: recalled, it sends the same again.
+  if (s.mode === 'protocol' && sent)
+    return rememberEntry(
+      s,
+      sent.kind === 'text' ? { mode: 'text', text: sent.data } : { mode: 'binary', text: hexOf(sent), binaryEncoding: 'hex' }
+    )
+  if (s.mode === 'file' || s.mode === 'protocol' || !s.text) return
+  rememberEntry(s, {
     mode: s.mode,
     text: s.text,
     ...(s.mode === 'binary' ? { binaryEncoding: s.binaryEncoding } : {}),
     ...(s.mode === 'json' && s.encodeAs ? { encodeAs: s.encodeAs } : {})
-  }
+  })
+}
+
+function hexOf(m: Extract<OutgoingMessage, { kind: 'binary' }>): string {
+  const bytes = m.encoding === 'hex' ? null : base64.decode(m.data)
+  return bytes ? [...bytes].map((b) => b.toString(16).padStart(2, '0')).join(' ') : m.data
+}
+
+function rememberEntry(s: ComposerState, entry: HistoryEntry): void {
+  const last = s.history[s.history.length - 1]
   const same =
     last &&
     last.text === entry.text &&

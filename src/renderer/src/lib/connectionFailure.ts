@@ -1,15 +1,17 @@
 /**
  * Which engine events make a failed connection worth a banner (issue 15, "errors where the eyes are"): an attempt
- * that could not open or that ended abnormally, with the error that ended it. A close the user asked for is not a
- * failure, and neither are errors that leave the connection running (a failed send, a recording that cannot be
- * written, a ping flood).
+ * that could not open or that ended abnormally, with the error that ended it; and, while the socket stays open, an
+ * error of the protocol spoken over it (a refused Socket.IO namespace, a STOMP ERROR frame, a refused MQTT CONNACK)
+ * or of a codec the user pinned. A close the user asked for is not a failure, and neither are errors that leave the
+ * connection running unremarked (a failed send, a recording that cannot be written, a ping flood).
  */
 import type { CloseEvent, ErrorEvent, SockEvent } from '../../../shared/events'
 
 export interface ConnectionFailure {
   /** The last error of the attempt that failed, if the engine reported one. */
   error: ErrorEvent | null
-  close: CloseEvent
+  /** Null while the connection is still open: a protocol or codec error, not a failed attempt. */
+  close: CloseEvent | null
   /** The attempt had opened before it ended (a dropped connection rather than one that never came up). */
   wasOpen: boolean
 }
@@ -21,10 +23,12 @@ export interface FailureState {
   shown: ConnectionFailure | null
   /** The user dismissed the banner: automatic retries that fail the same way do not bring it back. */
   dismissed: boolean
+  /** The pinned decode setting whose failure was last shown: said once per setting, dismissed or not. */
+  codecShown: string | null
 }
 
 export function newFailureState(): FailureState {
-  return { attempt: null, shown: null, dismissed: false }
+  return { attempt: null, shown: null, dismissed: false, codecShown: null }
 }
 
 /** Errors the engine reports while the connection carries on: they never explain why it ended. */
@@ -61,6 +65,8 @@ export function trackFailure(s: FailureState, e: SockEvent): void {
       break
     case 'error':
       if (s.attempt && canEndConnection(e)) s.attempt.error = e
+      // The server said no in its own protocol: news at once, whether or not an earlier banner was dismissed.
+      if (e.class === 'app-protocol') s.shown = { error: e, close: null, wasOpen: true }
       break
     case 'close':
       if (s.attempt && isFailedClose(e, s.attempt.error) && !s.dismissed) {
@@ -75,4 +81,11 @@ export function trackFailure(s: FailureState, e: SockEvent): void {
 export function dismissFailure(s: FailureState): void {
   s.shown = null
   s.dismissed = true
+}
+
+/** A payload did not decode through the chain the user pinned: the same banner, with the codec's words. */
+export function codecFailure(s: FailureState, error: ErrorEvent, setting: string): void {
+  if (s.codecShown === setting || s.shown?.close) return
+  s.codecShown = setting
+  s.shown = { error, close: null, wasOpen: true }
 }

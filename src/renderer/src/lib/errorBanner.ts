@@ -6,7 +6,8 @@ import type { ErrorEvent } from '../../../shared/events'
 import type { Draft } from '../mappers/draft'
 import type { ConnectionFailure } from './connectionFailure'
 
-export type BannerActionKind = 'import-ca' | 'allow-invalid' | 'use-wss' | 'tls-settings' | 'retry'
+export type BannerActionKind =
+  'import-ca' | 'allow-invalid' | 'use-wss' | 'tls-settings' | 'protocol-settings' | 'decode-settings' | 'retry'
 
 export interface BannerAction {
   kind: BannerActionKind
@@ -34,6 +35,8 @@ const LABELS: Record<BannerActionKind, string> = {
   'allow-invalid': 'Allow invalid certificates for this connection',
   'use-wss': 'Use wss://',
   'tls-settings': 'Open TLS settings',
+  'protocol-settings': 'Open Protocol settings',
+  'decode-settings': 'Open Decoding settings',
   retry: 'Retry'
 }
 
@@ -68,12 +71,14 @@ const CLASS_TITLES: Record<ErrorEvent['class'], string> = {
   network: 'The connection failed',
   send: 'A message could not be sent',
   internal: 'Sockscope hit an internal error',
-  recording: 'The recording could not be written'
+  recording: 'The recording could not be written',
+  'app-protocol': 'The server refused a request of its protocol',
+  codec: 'A message did not decode as set'
 }
 
 function title(f: ConnectionFailure): string {
   const e = f.error
-  if (!e) return f.close.initiator === 'remote' ? 'The server closed the connection' : 'The connection dropped'
+  if (!e) return f.close?.initiator === 'remote' ? 'The server closed the connection' : 'The connection dropped'
   if (e.class === 'tls' && e.code && VERIFICATION_CODES.has(e.code)) return "The server's certificate is not trusted"
   if (e.class === 'http-status' && e.status) return `The server answered HTTP ${e.status} instead of upgrading`
   if (e.class === 'network' && f.wasOpen) return 'The connection dropped'
@@ -129,6 +134,8 @@ function actions(f: ConnectionFailure, draft: Pick<Draft, 'url' | 'tls'>): Banne
   }
   if (isPlainWsUrl(draft.url) && looksLikeTlsOnly(f)) add('use-wss')
   if (e?.class === 'tls') add('tls-settings', tlsField(e))
+  if (e?.class === 'app-protocol') add('protocol-settings')
+  if (e?.class === 'codec') return [{ kind: 'decode-settings', label: LABELS['decode-settings'] }]
   add('retry')
   return kinds
 }
@@ -137,12 +144,12 @@ export function bannerContent(f: ConnectionFailure, draft: Pick<Draft, 'url' | '
   const e = f.error
   // A close that only says the attempt never got a close frame repeats the error; one from an open connection (or
   // with no error to explain it) is the news itself.
-  const closeSays = f.wasOpen || !e || f.close.code !== 1006
+  const closeSays = f.close && (f.wasOpen || !e || f.close.code !== 1006)
   return {
     title: title(f),
     code: e?.code ?? null,
     message: e?.message ?? null,
-    close: closeSays ? `Close ${f.close.code}: ${f.close.meaning}${f.close.reason ? ` (“${f.close.reason}”)` : ''}` : null,
+    close: f.close && closeSays ? `Close ${f.close.code}: ${f.close.meaning}${f.close.reason ? ` (“${f.close.reason}”)` : ''}` : null,
     next: e?.next ?? null,
     actions: actions(f, draft)
   }

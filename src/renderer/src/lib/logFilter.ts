@@ -4,7 +4,8 @@
  * rows at the end (where the view usually is) show first and a million rows never block the page for long.
  */
 import { toHex } from './format'
-import { DIRS, KINDS, TEXT, dirBits, kindBits, type LogRows } from './logRows'
+import { BINARY, DIRS, KINDS, TEXT, dirBits, kindBits, type LogRows } from './logRows'
+import { describeFrame, type ProtocolKind } from '../../../shared/protocols'
 import { textOf } from './textBytes'
 import type { EntryDir, EntryKind } from '../stores/messageLog'
 import { bytesMayMatch, compileFieldExpr, looksLikeFieldExpr, mustContain, type FieldExpr } from '../../../shared/fieldExpr'
@@ -18,6 +19,8 @@ export interface FilterSpec {
   kinds: Set<EntryKind>
   /** The connection's decode settings per direction: a field expression reads payloads through a pinned chain. */
   decode?: { in: DecodeSetup; out: DecodeSetup }
+  /** Hide the keep-alive of the protocol the connection speaks (pings, heart-beats, PINGREQ). */
+  hideKeepAlive?: { protocol: ProtocolKind; subprotocol: string | null }
 }
 
 /** A direction's pinned chain, parsed, with the schema its Protobuf steps read. */
@@ -37,6 +40,8 @@ export interface Matcher {
   field: FieldExpr | null
   /** Per direction (in, out): the chain the connection pins, which a field expression decodes through. */
   pinned?: [PinnedDecode | null, PinnedDecode | null]
+  /** Is this message payload the protocol's keep-alive? Such rows are hidden. */
+  keepAlive?: (frame: string | Uint8Array) => boolean
 }
 
 const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')
@@ -47,10 +52,13 @@ export function compileFilter(spec: FilterSpec): Matcher | null {
   const dirs = mask(DIRS, spec.dirs)
   const kinds = mask(KINDS, spec.kinds)
   const text = spec.text
-  if (!text && dirs === 7 && kinds === 255) return null
+  const hide = spec.hideKeepAlive?.protocol !== 'raw' ? spec.hideKeepAlive : undefined
+  const keepAlive = hide && { keepAlive: (d: string | Uint8Array) => !!describeFrame(hide.protocol, d, hide.subprotocol)?.keepAlive }
+  if (!text && dirs === 7 && kinds === 255 && !keepAlive) return null
   if (looksLikeFieldExpr(text)) {
     const pin = (s: DecodeSetup | undefined): PinnedDecode | null => (s?.pinned ? { chain: parseChain(s.pinned), schema: s.schema } : null)
-    return { dirs, kinds, test: null, hex: false, field: compileFieldExpr(text), pinned: [pin(spec.decode?.in), pin(spec.decode?.out)] }
+    const pinned: Matcher['pinned'] = [pin(spec.decode?.in), pin(spec.decode?.out)]
+    return { dirs, kinds, test: null, hex: false, field: compileFieldExpr(text), pinned, ...keepAlive }
   }
   const rx = /^\/(.+)\/([a-z]*)$/.exec(text)
   let test: ((s: string) => boolean) | null = null
@@ -66,7 +74,7 @@ export function compileFilter(spec: FilterSpec): Matcher | null {
   }
   // Hex text is lower-case hex digits, spaces and a final ellipsis: a literal with anything else cannot match it.
   const hex = !!rx || !text || (spec.caseSensitive ? /^[0-9a-f …]+$/ : /^[0-9a-f …]+$/i).test(text)
-  return { dirs, kinds, test, hex, field: null }
+  return { dirs, kinds, test, hex, field: null, ...keepAlive }
 }
 
 /**
@@ -75,6 +83,8 @@ export function compileFilter(spec: FilterSpec): Matcher | null {
  */
 export function rowMatches(m: Matcher, f: number, d: string | Uint8Array | undefined): boolean {
   if (!((m.dirs >> dirBits(f)) & 1) || !((m.kinds >> kindBits(f)) & 1)) return false
+  if (m.keepAlive && d !== undefined && kindBits(f) <= BINARY && m.keepAlive(kindBits(f) === TEXT && typeof d !== 'string' ? textOf(d) : d))
+    return false
   if (m.field) {
     const pinned = m.pinned?.[dirBits(f)] ?? null
     return d !== undefined && (pinned ? pinnedMatches(m.field, pinned, d) : fieldMatches(m.field, kindBits(f) === TEXT, d))

@@ -17,8 +17,9 @@ export const F_EXTRA = 0x20
 export const F_DROPPED = 0x40
 export const dirBits = (f: number): number => f & 3
 export const kindBits = (f: number): number => (f >> 2) & 7
-/** The kind code of a text message. */
+/** The kind codes of a text and a binary message (KINDS' order). */
 export const TEXT = 0
+export const BINARY = 1
 
 export type Extra = Partial<Pick<LogEntry, 'ref' | 'rttMs' | 'failed' | 'event' | 'missed'>>
 const EXTRA_KEYS = ['ref', 'rttMs', 'failed', 'event', 'missed'] as const

@@ -33,7 +33,9 @@ export function settingsSummary(d: Draft): string {
   if (!d.perMessageDeflate) parts.push('no compression')
   if (!d.record) parts.push('not recorded')
   const protocol = draftProtocol(d)
-  if (protocol !== 'raw') parts.push(`${PROTOCOL_NAMES[protocol]}${d.protocolNamespace.trim() ? ` ${d.protocolNamespace.trim()}` : ''}`)
+  const namespace = protocol === 'socketio' ? d.protocol.namespace.trim() : ''
+  if (protocol !== 'raw')
+    parts.push(`${PROTOCOL_NAMES[protocol]}${namespace ? ` ${namespace}` : ''}${d.protocol.keepAlive ? '' : ' (keep-alive unanswered)'}`)
   if (d.decodeIn) parts.push(`decode in: ${d.decodeIn}`)
   if (d.decodeOut) parts.push(`decode out: ${d.decodeOut}`)
   if (d.protobuf) parts.push(`Protobuf: ${d.protobuf.files.join(', ')}`)

@@ -2,6 +2,7 @@
 import type { AuthOptions, ConnectionOptions, KeyValue, OutgoingMessage } from '../../../shared/options'
 import type { ProtoSchemaDoc } from '../../../shared/codecs/protobufSchema'
 import { protocolOf, type ProtocolKind } from '../../../shared/protocols'
+import { newProtocolDraft, protocolOptionsOf, type ProtocolDraft } from './protocolDraft'
 import { DEFAULTS } from '../../../shared/options'
 import { optionsToDraftFields } from './draftFromOptions'
 import { splitSubprotocols } from '../../../shared/validate'
@@ -38,9 +39,8 @@ export interface Draft {
   /** The imported Protobuf schema, or null. */
   protobuf: ProtoSchemaDoc | null
   /** The protocol over the socket: automatic (from the URL), raw, or pinned; Socket.IO's namespace and auth JSON. */
-  protocolKind: 'auto' | ProtocolKind
-  protocolNamespace: string
-  protocolAuth: string
+  /** The protocol spoken over the socket, and its connect settings. */
+  protocol: ProtocolDraft
   /**
    * The options this form was opened from (a profile): what the form leaves as it showed them is saved exactly
    * as it was, so nothing it cannot show (a multi-line preamble message, an unset default) is lost or rewritten.
@@ -80,9 +80,7 @@ export function newDraft(url = 'ws://127.0.0.1:8080'): Draft {
     decodeOut: '',
     decodeMaxOutputMiB: DEFAULT_DECODE_MAX_MIB,
     protobuf: null,
-    protocolKind: 'auto',
-    protocolNamespace: '',
-    protocolAuth: ''
+    protocol: newProtocolDraft()
   }
 }
 
@@ -171,12 +169,8 @@ function formOptions(d: Draft): ConnectionOptions {
   if (d.decodeIn || d.decodeOut || maxOut.maxOutputBytes)
     o.decode = { ...(d.decodeIn ? { in: d.decodeIn } : {}), ...(d.decodeOut ? { out: d.decodeOut } : {}), ...maxOut }
   if (d.protobuf) o.protobuf = d.protobuf
-  if (d.protocolKind !== 'auto' || d.protocolNamespace.trim() || d.protocolAuth.trim())
-    o.protocol = {
-      ...(d.protocolKind !== 'auto' ? { kind: d.protocolKind } : {}),
-      ...(d.protocolNamespace.trim() ? { namespace: d.protocolNamespace.trim() } : {}),
-      ...(d.protocolAuth.trim() ? { auth: d.protocolAuth } : {})
-    }
+  const protocol = protocolOptionsOf(d.protocol)
+  if (protocol) o.protocol = protocol
   return o
 }
 
@@ -201,7 +195,10 @@ export function draftToOptions(d: Draft): ConnectionOptions {
   return JSON.parse(JSON.stringify(out)) as ConnectionOptions
 }
 
-/** The protocol this form's connection speaks: the pinned one, else what its URL says. */
-export function draftProtocol(d: Pick<Draft, 'url' | 'protocolKind'>): ProtocolKind {
-  return protocolOf(d.url, { kind: d.protocolKind })
+/**
+ * The protocol this form's connection speaks: the pinned one, else the one the negotiated subprotocol names (once a
+ * connection opened), else what its URL says.
+ */
+export function draftProtocol(d: Pick<Draft, 'url' | 'protocol'>, subprotocol?: string | null): ProtocolKind {
+  return protocolOf(d.url, { kind: d.protocol.kind }, subprotocol)
 }

@@ -1,6 +1,7 @@
 /** The reverse of draftToOptions: a saved profile's options back into the editable form. */
 import type { ConnectionOptions } from '../../../shared/options'
 import { newDraft, preambleText, type Draft } from './draft'
+import { protocolDraftFrom } from './protocolDraft'
 
 /** A profile's options in the form, remembering them as the form's base (see draftToOptions). */
 export function optionsToDraft(o: ConnectionOptions): Draft {
@@ -42,8 +43,6 @@ export function optionsToDraftFields(o: ConnectionOptions): Draft {
   d.decodeOut = o.decode?.out ?? ''
   d.decodeMaxOutputMiB = o.decode?.maxOutputBytes ? o.decode.maxOutputBytes / (1024 * 1024) : d.decodeMaxOutputMiB
   d.protobuf = o.protobuf ?? null
-  d.protocolKind = o.protocol?.kind ?? 'auto'
-  d.protocolNamespace = o.protocol?.namespace ?? ''
-  d.protocolAuth = o.protocol?.auth ?? ''
+  d.protocol = protocolDraftFrom(o.protocol)
   return d
 }

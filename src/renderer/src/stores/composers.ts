@@ -2,11 +2,12 @@
 import { defineStore } from 'pinia'
 import { reactive } from 'vue'
 import type { SavedComposer } from '../../../shared/tabs'
-import { newComposer, type ComposerState } from '../lib/composer'
+import { newComposer, type ComposerMode, type ComposerState } from '../lib/composer'
 
 /** A copy of what a reload keeps, sharing nothing with its source (a picked file is not kept: pick it again). */
-const kept = (s: SavedComposer): SavedComposer => ({
-  mode: s.mode === 'file' ? 'text' : s.mode,
+const kept = (s: Omit<SavedComposer, 'mode'> & { mode: ComposerMode }): SavedComposer => ({
+  // A picked file and a protocol form are not kept across a reload: the message box is.
+  mode: s.mode === 'file' || s.mode === 'protocol' ? 'text' : s.mode,
   text: s.text,
   binaryEncoding: s.binaryEncoding,
   history: s.history.map((h) => ({ ...h })),

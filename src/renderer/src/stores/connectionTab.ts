@@ -7,7 +7,8 @@ import { eventToEntry } from '../mappers/toEntry'
 import { missedEntry } from '../lib/resync'
 import { MessageLog } from './messageLog'
 import { ConnectionStats } from './stats'
-import { newDraft, type Draft } from '../mappers/draft'
+import { draftProtocol, newDraft, type Draft } from '../mappers/draft'
+import { ProtocolOperations } from '../lib/protocolOperations'
 import { newFailureState, trackFailure, type FailureState } from '../lib/connectionFailure'
 
 export interface ConnectionTab {
@@ -34,6 +35,10 @@ export interface ConnectionTab {
   attemptRows: AttemptState
   /** A problem found before connecting or sending (validation), shown near the control. */
   problem: string | null
+  /** What the connection's protocol has running (subscriptions, emits awaiting their ack), followed from its frames. */
+  operations: ProtocolOperations
+  /** Rows show their raw frames instead of the protocol's messages (the log's "Raw frames" toggle). */
+  rawFrames: boolean
   /** Is the view frozen (capture continues)? and how far it showed when frozen. */
   paused: boolean
   pausedAt: number
@@ -70,6 +75,8 @@ export function createTab(key: string, url?: string): ConnectionTab {
     replay: null,
     pendingReplay: null,
     problem: null,
+    operations: markRaw(new ProtocolOperations()),
+    rawFrames: false,
     paused: false,
     pausedAt: 0,
     profileId: null,
@@ -103,6 +110,16 @@ export function applyEvent(tab: ConnectionTab, e: SockEvent): void {
       tab.stats.message(e.dir, e.size, e.ts)
       // A replay's progress is its messages out (applied past the proxy: shown on the next log redraw).
       if (e.dir === 'out' && tab.replay && e.sent !== false) tab.replay.sent++
+      if (!e.ref && e.sent !== false) {
+        tab.operations.follow(
+          draftProtocol(tab.draft, tab.handshake?.protocol),
+          tab.handshake?.protocol || null,
+          e.dir,
+          e.kind,
+          e.data,
+          e.seq
+        )
+      }
       break
     case 'pong':
       if (e.rttMs !== undefined) tab.stats.roundTrip(e.rttMs, e.ts)
@@ -111,6 +128,7 @@ export function applyEvent(tab: ConnectionTab, e: SockEvent): void {
       tab.state = e.state
       tab.attempt = e.attempt
       if (e.state !== 'closed') tab.reconnectAt = null
+      if (e.state === 'open') tab.operations.reset()
       if (e.state === 'closed' && tab.reconnectAt === null) tab.reconnectAt = null
       break
     case 'reconnect':

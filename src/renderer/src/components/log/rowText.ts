@@ -3,8 +3,7 @@ import { formatSize, formatTime, previewOf } from '../../lib/format'
 import { chainLabel, decodeChain, parseChain, sniffCodec, summarizeValue, type CodecStep } from '../../../../shared/codecs'
 import type { LogEntry } from '../../stores/messageLog'
 import type { DecodeSetup } from '../../lib/decodeSetup'
-import type { ProtocolKind } from '../../../../shared/protocols'
-import { describeSocketIoFrame, parseSocketIoFrame } from '../../../../shared/protocols/socketio'
+import { describeFrame, type DescribeContext, type ProtocolKind } from '../../../../shared/protocols'
 import { textOf } from '../../lib/textBytes'
 
 export const DIR_TEXT = { in: '↓ in', out: '↑ out', sys: '• event' } as const
@@ -27,10 +26,10 @@ export function rowMeta(e: LogEntry): string {
 /** Binary payloads up to this size are decoded for their row; bigger ones show their decoded form in the detail pane. */
 const ROW_DECODE_MAX = 4 * 1024
 const ROW_OUTPUT_MAX = 256 * 1024
-/** `keepAlive`: a protocol's ping or pong, drawn muted. */
-type RowCodec = { badge: string; text: string; keepAlive?: boolean } | null
-/** Per payload: the decoded row and the settings it was decoded under (chain, schema, limit). */
-const decodedRows = new WeakMap<Uint8Array | object, { under: string; row: RowCodec }>()
+/** `keepAlive`: a protocol's ping or pong, drawn muted; `error`: a protocol's error frame. */
+type RowCodec = { badge: string; text: string; keepAlive?: boolean; error?: boolean } | null
+/** Per payload: the decoded row, the settings it was decoded under (chain, schema, limit), and a pinned chain's failure. */
+const decodedRows = new WeakMap<Uint8Array | object, { under: string; row: RowCodec; failed?: string }>()
 const textKeys = new Map<string, object>()
 
 /**
@@ -56,8 +55,17 @@ export function codecPreview(e: LogEntry, subprotocol: string | null, setup?: De
   const limits = { maxOutputBytes: Math.min(ROW_OUTPUT_MAX, setup?.maxOutputBytes ?? ROW_OUTPUT_MAX) }
   const r = chain && decodeChain(d, chain, limits, setup?.schema ?? null)
   const row = chain && r?.ok ? { badge: chainLabel(chain), text: summarizeValue(r.value, 240) } : null
-  decodedRows.set(key, { under, row })
+  // Only a chain the user pinned can be wrong: a sniffed guess that fails just shows the raw payload.
+  const failed = pinned && r && !r.ok ? r.error : undefined
+  decodedRows.set(key, failed ? { under, row, failed } : { under, row })
   return row
+}
+
+/** Why this row's payload did not decode through the pinned chain (known once its row was drawn), or null. */
+export function pinnedFailure(e: LogEntry, setup: DecodeSetup): string | null {
+  if (!setup.pinned || e.ref || e.data === undefined || e.dir === 'sys') return null
+  const hit = decodedRows.get(typeof e.data === 'string' ? textKey(e.data) : e.data)
+  return hit?.failed ?? null
 }
 
 /** Strings cannot key a WeakMap: text rows decoded under a pinned chain share a small bounded map of keys. */
@@ -72,19 +80,27 @@ function textKey(s: string): object {
 
 /**
  * What a row shows in place of its raw payload: the protocol's message when the connection speaks one (a Socket.IO
- * `event chat`, `ack 12`, a muted `engine ping`), else its codec's decoded summary. The raw frame stays one click away
- * in the detail pane.
+ * `event chat`, a muted `engine ping`, `MESSAGE /topic/prices`), else its codec's decoded summary. The raw frame
+ * stays one click away (the log's raw-frames toggle, the detail pane).
  */
-export function rowDecoded(e: LogEntry, protocol: ProtocolKind, subprotocol: string | null, setup: DecodeSetup): RowCodec {
-  if (protocol === 'socketio' && (e.dir === 'in' || e.dir === 'out') && !e.ref && (e.kind === 'text' || e.kind === 'binary')) {
-    // Rows are drawn again at every frame of a flood: each payload is read once, as codecPreview does.
+export function rowDecoded(
+  e: LogEntry,
+  protocol: ProtocolKind,
+  subprotocol: string | null,
+  setup: DecodeSetup,
+  ctx?: DescribeContext
+): RowCodec {
+  if (protocol !== 'raw' && (e.dir === 'in' || e.dir === 'out') && !e.ref && (e.kind === 'text' || e.kind === 'binary')) {
+    // Rows are drawn again at every frame of a flood: each payload is read once, as codecPreview does. A GraphQL
+    // row may name its operation once the subscribe that started it is known, so the names known are part of the key.
+    const under = `${protocol}|${subprotocol ?? ''}|${ctx?.operations?.size ?? 0}`
     const key = typeof e.data === 'string' ? textKey(e.data) : e.data
     const hit = decodedRows.get(key)
-    if (hit?.under === 'socketio') return hit.row
+    if (hit?.under === under) return hit.row
     const frame = e.kind === 'text' ? (typeof e.data === 'string' ? e.data : textOf(e.data)) : e.data
-    const d = describeSocketIoFrame(parseSocketIoFrame(frame))
-    const row = { badge: d.kind, text: d.text, keepAlive: d.keepAlive }
-    decodedRows.set(key, { under: 'socketio', row })
+    const d = describeFrame(protocol, frame, subprotocol, ctx)
+    const row = d && { badge: d.kind, text: d.text, keepAlive: d.keepAlive, error: d.error }
+    decodedRows.set(key, { under, row })
     return row
   }
   return codecPreview(e, subprotocol, setup)

@@ -1,14 +1,15 @@
 /**
  * The Socket.IO session's answers over random frame sequences (fast-check): it never throws, answers each Engine.IO
- * ping with one pong carrying its data and each open with one CONNECT for the namespace and auth, and says nothing
- * to anything else; a raw connection has no session. The parser reads what the packet grammar writes.
+ * ping with one pong carrying its data and each open with one CONNECT for the namespace and auth, says a
+ * CONNECT_ERROR as a problem in words, and says nothing to anything else; a raw connection has no session. The parser reads what the packet grammar writes.
  */
 import { describe, expect, it } from 'vitest'
 import fc from 'fast-check'
-import { protocolSession } from '../../src/main/core/protocolSession'
+import { protocolSession } from '../../src/main/core/protocols'
 import { describeSocketIoFrame, parsePacket, parseSocketIoFrame } from '../../src/shared/protocols/socketio'
 
 const URL = 'ws://127.0.0.1:1/socket.io/?EIO=4&transport=websocket'
+const texts = (r: { send?: Array<{ data: string }> }): string[] => (r.send ?? []).map((m) => m.data)
 const frame = fc.oneof(
   fc.constantFrom('2', '3', '2probe', '6', '1'),
   fc.string().map((s) => `0${s}`),
@@ -23,7 +24,10 @@ describe('the Socket.IO session', () => {
       fc.property(fc.array(frame, { maxLength: 40 }), (frames) => {
         const session = protocolSession(URL, { url: URL, protocol: { namespace: '/admin', auth: '{"t":1}' } })!
         for (const f of frames) {
-          const out = session.received(f)
+          const r = session.received(f)
+          const out = texts(r)
+          if (typeof f === 'string' && f.startsWith('44')) expect(r.problems?.[0]?.code).toBe('SOCKETIO_CONNECT_ERROR')
+          else expect(r.problems ?? []).toEqual([])
           if (typeof f === 'string' && f.startsWith('2')) expect(out).toEqual([`3${f.slice(1)}`])
           else if (typeof f === 'string' && f.startsWith('0')) expect(out).toEqual(['40/admin,{"t":1}'])
           else expect(out).toEqual([])
@@ -36,8 +40,25 @@ describe('the Socket.IO session', () => {
   it('is absent for raw WebSocket, and picked from the URL when automatic', () => {
     expect(protocolSession(URL, { url: URL, protocol: { kind: 'raw' } })).toBeNull()
     expect(protocolSession('ws://127.0.0.1:1/chat', { url: 'ws://127.0.0.1:1/chat' })).toBeNull()
-    expect(protocolSession('ws://127.0.0.1:1/', { url: 'ws://127.0.0.1:1/', protocol: { kind: 'socketio' } })!.received('0{}')).toEqual([
-      '40'
+    expect(protocolSession('ws://127.0.0.1:1/', { url: 'ws://127.0.0.1:1/', protocol: { kind: 'socketio' } })!.received('0{}')).toEqual({
+      send: [{ kind: 'text', data: '40' }]
+    })
+  })
+
+  it('leaves pings unanswered when the keep-alive is switched off, to see what the server does', () => {
+    const s = protocolSession(URL, { url: URL, protocol: { keepAlive: false } })!
+    expect(s.received('2')).toEqual({})
+    expect(texts(s.received('0{}'))).toEqual(['40'])
+  })
+
+  it('says a refused namespace in words, with what to do', () => {
+    const s = protocolSession(URL, { url: URL, protocol: { namespace: '/admin' } })!
+    expect(s.received('44/admin,{"message":"not authorized"}').problems).toEqual([
+      {
+        code: 'SOCKETIO_CONNECT_ERROR',
+        message: 'Socket.IO refused namespace /admin: not authorized',
+        next: 'Check the namespace and the auth payload in the Protocol settings, then reconnect.'
+      }
     ])
   })
 })
@@ -75,7 +96,12 @@ describe('reading Socket.IO frames', () => {
       keepAlive: false
     })
     expect(d('431["ok"]')).toEqual({ kind: 'ack 1', text: '"ok"', keepAlive: false })
-    expect(d('44/admin,{"message":"not authorized"}')).toEqual({ kind: 'connect_error /admin', text: 'not authorized', keepAlive: false })
+    expect(d('44/admin,{"message":"not authorized"}')).toEqual({
+      kind: 'connect_error /admin',
+      text: 'not authorized',
+      keepAlive: false,
+      error: true
+    })
     expect(d('451-["upload",{"_placeholder":true,"num":0}]')).toMatchObject({ kind: 'event upload' })
     expect(d(new Uint8Array(3))).toEqual({ kind: 'attachment', text: 'binary attachment, 3 bytes', keepAlive: false })
     expect(d('2')).toEqual({ kind: 'engine ping', text: '', keepAlive: true })

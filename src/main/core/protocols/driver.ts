@@ -1,0 +1,64 @@
+/**
+ * Runs one attempt's protocol session against its connection: sends what the session says (through the same path as
+ * the user's messages, so each frame is logged and recorded), runs its keep-alive tick while open, and reports the
+ * problems it finds as `app-protocol` errors. Every callback is guarded by the connection's TimerSet.
+ */
+import type { OutgoingMessage } from '../../../shared/options'
+import { outgoingPayload } from '../bytes'
+import type { Classified } from '../classify'
+import * as errors from '../lifecycleErrors'
+import { sendInOrder } from '../outgoing'
+import type { TimerSet } from '../timers'
+import type { ProtocolReaction, ProtocolSession } from './session'
+
+export interface DriverIo {
+  timers: TimerSet
+  send(m: OutgoingMessage): Promise<void>
+  report(c: Classified): void
+}
+
+const TICK = 'protocol-keepalive'
+
+export class ProtocolDriver {
+  constructor(
+    private readonly session: ProtocolSession,
+    private readonly io: DriverIo
+  ) {}
+
+  /** The socket opened: the handshake goes out, and our side of the keep-alive starts. */
+  opened(): void {
+    this.apply(this.session.opened())
+    this.tickEvery(this.session.tickMs ?? 0)
+  }
+
+  private tickEvery(ms: number): void {
+    this.io.timers.clear(TICK)
+    const tick = this.session.tick
+    if (tick && ms > 0) this.io.timers.every(TICK, ms, () => this.apply(tick.call(this.session)))
+  }
+
+  received(frame: string | Uint8Array): void {
+    this.apply(this.session.received(frame))
+  }
+
+  /** A message of the user's is on its way: the session may have to complete what it starts. */
+  userSent(m: OutgoingMessage): void {
+    if (this.session.sent) this.apply(this.session.sent(outgoingPayload(m)))
+  }
+
+  /** The link left `open`: nothing more is sent (RFC 6455 §5.5.1 once our close frame is out). */
+  stop(): void {
+    this.io.timers.clear(TICK)
+  }
+
+  private apply(r: ProtocolReaction): void {
+    for (const p of r.problems ?? []) this.io.report({ class: 'app-protocol', code: p.code, message: p.message, next: p.next })
+    if (r.tickEveryMs !== undefined) this.tickEvery(r.tickEveryMs)
+    if (r.send?.length)
+      sendInOrder(
+        r.send,
+        (m) => this.io.send(m),
+        (err) => this.io.report(errors.protocolAnswerNotSent(err))
+      )
+  }
+}
