@@ -188,7 +188,8 @@ export class Connection {
   private opened(a: Attempt): void {
     const session = protocolSession(this.built.url, this.options, a.ws.protocol || null)
     this.protocol =
-      session && new ProtocolDriver(session, { timers: this.timers, send: (m) => this.send(m), report: (c) => this.report(c) })
+      session &&
+      new ProtocolDriver(session, { timers: this.timers, send: (m, logged) => this.send(m, logged), report: (c) => this.report(c) })
     this.setState('open')
     this.emit(
       a.capture.toEvent(
@@ -269,8 +270,9 @@ export class Connection {
     return sending
   }
 
-  send(msg: OutgoingMessage): Promise<void> {
-    return sendMessage(requireOpen(this.current?.ws ?? null, this.state, 'send'), msg, (e) => this.emit(e))
+  /** `logged`: what the log and the recording keep instead, for a frame that carries a secret. */
+  send(msg: OutgoingMessage, logged?: OutgoingMessage): Promise<void> {
+    return sendMessage(requireOpen(this.current?.ws ?? null, this.state, 'send'), msg, (e) => this.emit(e), logged)
   }
 
   sendControl(type: 'ping' | 'pong', payload: Uint8Array): void {

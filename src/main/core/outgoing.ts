@@ -23,8 +23,12 @@ export function requireOpen(ws: WebSocket | null, state: ConnectionState, what: 
   return ws
 }
 
-/** Sends a message; its event is emitted from `ws`'s send callback, with the result. */
-export function sendMessage(ws: WebSocket, msg: OutgoingMessage, emit: (e: EventBody) => void): Promise<void> {
+/**
+ * Sends a message; its event is emitted from `ws`'s send callback, with the result. `logged`, when given, is what the
+ * event carries instead of the payload: a protocol's handshake with its secret masked, so the log and the recording
+ * never hold a passcode (the size is the real one).
+ */
+export function sendMessage(ws: WebSocket, msg: OutgoingMessage, emit: (e: EventBody) => void, logged?: OutgoingMessage): Promise<void> {
   if (ws.bufferedAmount > MAX_BUFFERED_BYTES) {
     throw new Error(
       `Cannot send: ${ws.bufferedAmount} bytes are still queued because the server is not reading. Wait, or close the connection.`
@@ -36,7 +40,8 @@ export function sendMessage(ws: WebSocket, msg: OutgoingMessage, emit: (e: Event
   return new Promise((resolve, reject) => {
     ws.send(payload, { binary: kind === 'binary' }, (err) => {
       try {
-        emit({ type: 'message', dir: 'out', kind, size, data: payload, sent: !err, ...(err ? { error: err.message } : {}) })
+        const data = logged ? outgoingPayload(logged) : payload
+        emit({ type: 'message', dir: 'out', kind, size, data, sent: !err, ...(err ? { error: err.message } : {}) })
       } finally {
         if (err) reject(err)
         else resolve()

@@ -8,6 +8,7 @@
  */
 import type { DescribeContext, FrameView, ProtocolModule } from './types'
 import { socketIoModule } from './socketio'
+import { stompModule } from './stomp'
 import { signalrModule } from './signalr'
 
 export type { DescribeContext, FrameView, Operation, ProtocolModule } from './types'
@@ -79,6 +80,7 @@ export interface ProtocolOptions {
 /** Every protocol but raw, in the order a user reads them. */
 export const PROTOCOLS: Partial<Record<ProtocolKind, ProtocolModule>> = {
   socketio: socketIoModule,
+  stomp: stompModule,
   signalr: signalrModule
 }
 

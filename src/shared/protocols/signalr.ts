@@ -237,9 +237,33 @@ export function looksLikeSignalr(url: string): boolean {
   }
 }
 
+/** The records of a frame that are messages (a frame may hold several). */
+function messagesOf(frame: string | Uint8Array): SignalrMessage[] {
+  const f = parseSignalrFrame(frame)
+  return 'records' in f ? f.records.filter((r): r is SignalrMessage => r.type !== 'invalid') : []
+}
+
 export const signalrModule: ProtocolModule = {
   // SignalR negotiates no subprotocol: the hub's route says it.
   subprotocols: [],
   matchesUrl: looksLikeSignalr,
-  describe: (frame) => describeSignalrFrame(parseSignalrFrame(frame))
+  describe(frame, _subprotocol, ctx) {
+    const parsed = parseSignalrFrame(frame)
+    const view = describeSignalrFrame(parsed)
+    // An answer names the invocation it answers (`Completion #1 ← Echo`), once the invocation we sent is known.
+    const first = 'records' in parsed ? parsed.records[0] : undefined
+    const name = first && (first.type === 2 || first.type === 3) ? ctx?.operations?.get(first.invocationId) : undefined
+    return name === undefined ? view : { ...view, kind: view.kind.replace(/^(\w+ #\S+)/, `$1 ← ${name}`) }
+  },
+  // HubProtocol.md, "Invocations" and "Streaming": an Invocation with an id and a StreamInvocation run until the
+  // Completion with that id; the client may cancel a stream with CancelInvocation.
+  startedBy(frame) {
+    const m = messagesOf(frame).find((r) => (r.type === 1 && r.invocationId !== undefined) || r.type === 4)
+    return m && (m.type === 1 || m.type === 4) ? { id: m.invocationId!, name: m.target } : null
+  },
+  endedBy(frame) {
+    const m = messagesOf(frame).find((r) => r.type === 3)
+    return m?.type === 3 ? m.invocationId : null
+  },
+  stopFrame: (id) => cancelInvocation(id)
 }

@@ -9,11 +9,11 @@ import type { Classified } from '../classify'
 import * as errors from '../lifecycleErrors'
 import { sendInOrder } from '../outgoing'
 import type { TimerSet } from '../timers'
-import type { ProtocolReaction, ProtocolSession } from './session'
+import type { ProtocolReaction, ProtocolSession, SessionFrame } from './session'
 
 export interface DriverIo {
   timers: TimerSet
-  send(m: OutgoingMessage): Promise<void>
+  send(m: OutgoingMessage, logged?: OutgoingMessage): Promise<void>
   report(c: Classified): void
 }
 
@@ -57,7 +57,7 @@ export class ProtocolDriver {
     if (r.send?.length)
       sendInOrder(
         r.send,
-        (m) => this.io.send(m),
+        (m) => this.io.send(m, (m as SessionFrame).logged),
         (err) => this.io.report(errors.protocolAnswerNotSent(err))
       )
   }

@@ -3,12 +3,14 @@ import type { ConnectionOptions } from '../../../shared/options'
 import { protocolOf, type ProtocolKind } from '../../../shared/protocols'
 import type { ProtocolSession, SessionFactory } from './session'
 import { socketIoSession } from './socketIoSession'
+import { stompSession } from './stompSession'
 import { signalrSession } from './signalrSession'
 
 export type { ProtocolSession, ProtocolReaction, ProtocolProblem } from './session'
 
 const SESSIONS: Partial<Record<ProtocolKind, SessionFactory>> = {
   socketio: socketIoSession,
+  stomp: stompSession,
   signalr: signalrSession
 }
 

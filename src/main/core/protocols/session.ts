@@ -16,9 +16,12 @@ export interface ProtocolProblem {
   next: string
 }
 
+/** A frame a session sends; `logged` is what the log and recording keep instead when it carries a secret. */
+export type SessionFrame = OutgoingMessage & { logged?: OutgoingMessage }
+
 export interface ProtocolReaction {
   /** Frames to send, in order. */
-  send?: OutgoingMessage[]
+  send?: SessionFrame[]
   problems?: ProtocolProblem[]
   /** (Re)starts `tick` at this interval in ms, or stops it with 0: a keep-alive agreed in the handshake (STOMP). */
   tickEveryMs?: number
@@ -49,6 +52,8 @@ export type SessionFactory = (ctx: {
 }) => ProtocolSession
 
 export const text = (data: string): OutgoingMessage => ({ kind: 'text', data })
+/** A frame that carries a secret: sent as it is, logged and recorded as `shown` (the secret masked). */
+export const withSecret = (frame: OutgoingMessage, shown: OutgoingMessage): SessionFrame => ({ ...frame, logged: shown })
 export const binary = (bytes: Uint8Array): OutgoingMessage => ({
   kind: 'binary',
   encoding: 'base64',

@@ -1,6 +1,7 @@
 /** Socket.IO's session: the Engine.IO heartbeat answered, the namespace CONNECT sent, CONNECT_ERROR said in words. */
 import { connectPacket, parseSocketIoFrame } from '../../../shared/protocols/socketio'
-import { text, type ProtocolSession, type SessionFactory } from './session'
+import { SECRET_MASK } from '../../../shared/secrets'
+import { text, withSecret, type ProtocolSession, type SessionFactory } from './session'
 
 export const socketIoSession: SessionFactory = ({ options, answerKeepAlive }): ProtocolSession => {
   const namespace = options.protocol?.namespace || '/'
@@ -18,7 +19,11 @@ export const socketIoSession: SessionFactory = ({ options, answerKeepAlive }): P
       if (f.engine === 'ping') return answerKeepAlive ? { send: [text(`3${f.data}`)] } : {}
       // Socket.IO v5, "Connection to a namespace": once Engine.IO is open, the client sends CONNECT for its
       // namespace (with the auth payload); the server answers CONNECT with a sid, or CONNECT_ERROR.
-      if (f.engine === 'open') return { send: [text(connectPacket(namespace, auth))] }
+      if (f.engine === 'open') {
+        const connect = text(connectPacket(namespace, auth))
+        // The auth payload is a secret (a token): the log and the recording keep its mask.
+        return { send: [auth === undefined ? connect : withSecret(connect, text(connectPacket(namespace, SECRET_MASK)))] }
+      }
       if (f.engine === 'message' && f.packet.type === 'connect_error') {
         const said = (f.packet.data as { message?: unknown } | undefined)?.message
         return {

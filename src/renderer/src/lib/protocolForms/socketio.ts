@@ -1,6 +1,6 @@
 /** Socket.IO's composer forms: emit (with an ack id when one is expected), namespace connect and disconnect. */
 import { connectPacket, disconnectPacket, emitPacket } from '../../../../shared/protocols/socketio'
-import { asMessage, jsonBody, type FormAction } from '../protocolForms'
+import { asMessage, jsonBody, type FormAction } from './form'
 
 const namespace = { key: 'namespace', label: 'Namespace', type: 'text', placeholder: '/' } as const
 
