@@ -142,6 +142,11 @@ describe('codecs in the log and the detail pane', () => {
     await receive(page, 'brotli', 2)
     await expect.poll(() => lastIn(page).locator('.codec').textContent()).toBe('brotli→json')
     expect(await lastIn(page).locator('.preview').textContent()).toBe('{"type":"brotli","ok":true}')
+    // The deflate message read under the new setting does not decode: the error banner says so, and leads back.
+    const banner = page.getByRole('region', { name: 'Connection error' })
+    await expect.poll(() => banner.textContent()).toMatch(/Incoming message #\d+ does not decode as brotli → json/)
+    await banner.getByRole('button', { name: 'Open Decoding settings' }).click()
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('decode-in')
     await page.context().close()
   })
 

@@ -9,6 +9,8 @@ import { connectTo, launchChromium } from './harness'
 import { launchApp, type AppUnderTest } from './paths'
 import { startSignalrServer } from '../helpers/signalrServer'
 import { startStompBroker } from '../helpers/stompServer'
+import { startMqttBroker } from '../helpers/mqttBroker'
+import { startTransportWsServer, TOKEN } from '../helpers/graphqlServer'
 
 let browser: Browser
 let app: AppUnderTest
@@ -124,6 +126,91 @@ describe('protocols in the UI', () => {
       await page.context().close()
     } finally {
       await broker.close()
+    }
+  })
+
+  it('MQTT: CONNECT with credentials, the form subscribes and publishes at QoS 1, PINGREQ past the keep-alive deadline', async () => {
+    const broker = await startMqttBroker()
+    try {
+      const { page } = await app.open()
+      await openProtocolSettings(page, broker.url)
+      await expect.poll(() => page.getByLabel('Protocol', { exact: true }).locator('option').first().textContent()).toContain('MQTT')
+      await page.getByLabel('MQTT user name').fill('alice')
+      await page.getByLabel(/^MQTT password/).fill('s3cret')
+      // aedes drops a client silent for 1.5 × its keep-alive.
+      await page.getByLabel(/^MQTT keep-alive/).fill('1')
+      await connectTo(page, broker.url)
+      await badge(page, /^CONNACK Success/)
+        .first()
+        .waitFor()
+
+      let form = await formAction(page, 'MQTT', 'SUBSCRIBE')
+      await form.getByLabel('Topic filter').fill('sensors/#')
+      await form.getByLabel('QoS').selectOption('1')
+      await sendForm(page, null)
+      await badge(page, /^SUBACK Granted QoS 1/)
+        .first()
+        .waitFor()
+      form = await formAction(page, 'MQTT', 'PUBLISH')
+      await form.getByLabel('Topic', { exact: true }).fill('sensors/1')
+      await form.getByLabel('QoS').selectOption('1')
+      await sendForm(page, '21.5')
+      // The broker delivers it back to our subscription; the session's PUBACK completes QoS 1 both ways.
+      const delivered = page
+        .locator('[aria-label="Message log"] .row.in')
+        .filter({ has: page.locator('.codec', { hasText: /^PUBLISH sensors\/1 QoS1/ }) })
+      await delivered.first().waitFor()
+      await badge(page, /^PUBACK/)
+        .first()
+        .waitFor()
+
+      await page.waitForTimeout(2500)
+      expect(await connected(page)).toContain('Connected')
+      expect(
+        await badge(page, /^PINGREQ/)
+          .first()
+          .getAttribute('class')
+      ).toContain('keepalive')
+      await page.context().close()
+    } finally {
+      await broker.close()
+    }
+  })
+
+  it('GraphQL: connection params, a subscription from the form ticks and completes, an operation error in the banner', async () => {
+    // The server pings every 100 ms and closes a client whose pong is 250 ms late.
+    const server = await startTransportWsServer({ keepAliveMs: 200, initWaitMs: 2000, protocolPing: { everyMs: 100, deadlineMs: 250 } })
+    try {
+      const { page } = await app.open()
+      await openProtocolSettings(page, server.url)
+      await expect.poll(() => page.getByLabel('Protocol', { exact: true }).locator('option').first().textContent()).toContain('GraphQL')
+      await page.getByLabel(/^GraphQL connection params/).fill(`{"token": "${TOKEN}"}`)
+      // A /graphql URL offers the GraphQL subprotocols by itself: the server picks graphql-transport-ws.
+      await connectTo(page, server.url)
+      await badge(page, /^connection_ack$/)
+        .first()
+        .waitFor()
+
+      const form = await formAction(page, 'GraphQL over WebSocket', 'Subscribe')
+      await form.getByLabel('Variables').fill('{"n": 3}')
+      await sendForm(page, 'subscription Ticks($n: Int!) { ticks(count: $n) }')
+      await badge(page, /^complete Ticks #1$/)
+        .first()
+        .waitFor()
+      expect(await badge(page, /^next Ticks #1$/).count()).toBe(3)
+      expect(await page.getByRole('button', { name: /^Running:/ }).textContent()).toContain('Running: 0')
+
+      await sendForm(page, 'subscription Boom { fails }')
+      const banner = page.getByRole('region', { name: 'Connection error' })
+      await expect.poll(() => banner.textContent()).toContain('GRAPHQL_ERROR')
+      expect(await banner.textContent()).toContain('Boom #2')
+
+      await page.waitForTimeout(3 * 250)
+      expect(await connected(page)).toContain('Connected')
+      await expect.poll(() => badge(page, /^pong$/).count()).toBeGreaterThan(2)
+      await page.context().close()
+    } finally {
+      await server.close()
     }
   })
 })

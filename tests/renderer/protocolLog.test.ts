@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import fc from 'fast-check'
-import { ProtocolOperations } from '../../src/renderer/src/lib/protocolOperations'
+import { ProtocolOperations } from '../../src/shared/protocols/operations'
 import { rowDecoded } from '../../src/renderer/src/components/log/rowText'
 import { decodeSetup } from '../../src/renderer/src/lib/decodeSetup'
 import { newDraft } from '../../src/renderer/src/mappers/draft'

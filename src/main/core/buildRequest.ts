@@ -106,7 +106,7 @@ export function buildRequest(o: ConnectionOptions): BuiltRequest {
   return {
     url: full,
     displayUrl: redactUrl(full, secretQuery),
-    protocols: offeredSubprotocols(o.subprotocols, o.protocol),
+    protocols: offeredSubprotocols(o.subprotocols, o.protocol, full),
     headers,
     secretHeaders,
     secretQuery,

@@ -18,9 +18,10 @@ import { TimerSet } from './timers'
 import { connectionScope } from './scope'
 import { Attempt, type AttemptHost } from './attempt'
 import * as errors from './lifecycleErrors'
-import { requireOpen, sendControlFrame, sendInOrder, sendMessage } from './outgoing'
-import { protocolSession } from './protocols'
-import { ProtocolDriver } from './protocols/driver'
+import { requireOpen, sendControlFrame, sendMessage } from './outgoing'
+import { protocolDriver } from './protocols'
+import type { ProtocolDriver } from './protocols/driver'
+import { protocolCloseMeaning, type ProtocolKind } from '../../shared/protocols'
 
 export { MAX_BUFFERED_BYTES, NotOpenError } from './outgoing'
 
@@ -48,6 +49,8 @@ export class Connection {
   private reading = true
   /** The current attempt's protocol session (handshake, keep-alive, acks), if the connection speaks one. */
   private protocol: ProtocolDriver | null = null
+  /** The protocol the last attempt spoke, for its close codes' meanings. */
+  private spoken: ProtocolKind = 'raw'
 
   constructor(
     readonly id: string,
@@ -186,10 +189,9 @@ export class Connection {
   }
 
   private opened(a: Attempt): void {
-    const session = protocolSession(this.built.url, this.options, a.ws.protocol || null)
-    this.protocol =
-      session &&
-      new ProtocolDriver(session, { timers: this.timers, send: (m, logged) => this.send(m, logged), report: (c) => this.report(c) })
+    const io = { timers: this.timers, send: this.send.bind(this), report: this.report.bind(this), preamble: this.options.preamble ?? [] }
+    const protocol = (this.protocol = protocolDriver(this.built.url, this.options, a.ws.protocol || null, io))
+    this.spoken = protocol.kind
     this.setState('open')
     this.emit(
       a.capture.toEvent(
@@ -201,13 +203,9 @@ export class Connection {
     this.startHeartbeat(a)
     const stableMs = this.options.reconnect?.stableMs ?? DEFAULTS.reconnectStableMs
     this.timers.once('stable', stableMs, () => (this.failures = 0))
-    // The protocol's handshake is the first frame (a STOMP or MQTT server refuses anything before CONNECT).
-    this.protocol?.opened()
-    sendInOrder(
-      this.options.preamble ?? [],
-      (m) => this.send(m),
-      (err) => this.report(errors.preambleNotSent(err))
-    )
+    // The protocol's handshake is the first frame (a STOMP or MQTT server refuses anything before CONNECT); the
+    // preamble follows once the server accepted it.
+    protocol.opened()
   }
 
   private startHeartbeat(a: Attempt): void {
@@ -233,7 +231,8 @@ export class Connection {
     if (closeTimedOut) this.report(errors.closeTimeout(this.options.closeTimeoutMs ?? DEFAULTS.closeTimeoutMs))
     this.timers.clear('close-timeout')
     this.timers.clear('http-body')
-    this.emit({ type: 'close', code, reason, meaning: closeCodeMeaning(code), initiator, clean: wasClean })
+    const meaning = protocolCloseMeaning(this.spoken, code) ?? closeCodeMeaning(code)
+    this.emit({ type: 'close', code, reason, meaning, initiator, clean: wasClean })
     this.setState('closed')
     this.maybeReconnect()
   }

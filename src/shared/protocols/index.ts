@@ -8,8 +8,10 @@
  */
 import type { DescribeContext, FrameView, ProtocolModule } from './types'
 import { socketIoModule } from './socketio'
+import { mqttModule } from './mqttView'
 import { stompModule } from './stomp'
 import { signalrModule } from './signalr'
+import { graphqlModule } from './graphql'
 
 export type { DescribeContext, FrameView, Operation, ProtocolModule } from './types'
 
@@ -80,7 +82,9 @@ export interface ProtocolOptions {
 /** Every protocol but raw, in the order a user reads them. */
 export const PROTOCOLS: Partial<Record<ProtocolKind, ProtocolModule>> = {
   socketio: socketIoModule,
+  graphql: graphqlModule,
   stomp: stompModule,
+  mqtt: mqttModule,
   signalr: signalrModule
 }
 
@@ -99,12 +103,16 @@ export function protocolOf(url: string, options: ProtocolOptions | undefined, su
 
 /**
  * The subprotocols a connection offers: the user's list when they gave one, else those of the pinned protocol
- * (a broker refuses an MQTT client that does not offer `mqtt`; RFC 6455 §4.1 item 10).
+ * (a broker refuses an MQTT client that does not offer `mqtt`; RFC 6455 §4.1 item 10), else those of a protocol
+ * whose servers require one and whose endpoint the URL looks like (GraphQL's `/graphql`). Offering one to a server
+ * that picks none fails the handshake (RFC 6455 §4.1 item 10), so an unpinned URL offers nothing otherwise.
  */
-export function offeredSubprotocols(listed: string[] | undefined, options: ProtocolOptions | undefined): string[] {
+export function offeredSubprotocols(listed: string[] | undefined, options: ProtocolOptions | undefined, url = ''): string[] {
   if (listed?.length) return listed
-  const kind = options?.kind
-  return kind && kind !== 'auto' && kind !== 'raw' ? [...(PROTOCOLS[kind]?.subprotocols ?? [])] : []
+  const kind = options?.kind ?? 'auto'
+  if (kind !== 'auto') return kind === 'raw' ? [] : [...(PROTOCOLS[kind]?.subprotocols ?? [])]
+  const detected = Object.values(PROTOCOLS).find((m) => m.offeredOnUrlMatch && m.matchesUrl(url))
+  return detected ? [...detected.subprotocols] : []
 }
 
 /** How a log row shows one frame of a connection that speaks `kind`; null for raw. */
@@ -115,4 +123,9 @@ export function describeFrame(
   ctx?: DescribeContext
 ): FrameView | null {
   return kind === 'raw' ? null : (PROTOCOLS[kind]?.describe(frame, subprotocol, ctx) ?? null)
+}
+
+/** A close code's meaning in the protocol spoken (GraphQL's 4403 Forbidden), where it defines one. */
+export function protocolCloseMeaning(kind: ProtocolKind, code: number): string | undefined {
+  return kind === 'raw' ? undefined : PROTOCOLS[kind]?.closeMeaning?.(code)
 }

@@ -17,11 +17,17 @@ export interface DescribeContext {
   operations?: ReadonlyMap<string, string>
   /** Socket.IO: what a binary frame is an attachment of (`upload 1/2`), from the packet that announced it. */
   partOf?: (frame: Uint8Array) => string | undefined
+  /** MQTT: the unfinished packet the frames before this one left (a broker may split a packet over frames). */
+  carriedBefore?: (frame: Uint8Array) => Uint8Array | undefined
+  /** MQTT: the version the connection speaks (4 or 5), where the settings say. */
+  mqttVersion?: 4 | 5
 }
 
 export interface ProtocolModule {
   /** Subprotocols that name it (RFC 6455 §1.9), offered first to last when the protocol is pinned. */
   subprotocols: readonly string[]
+  /** Its servers require its subprotocol: offered when the URL looks like its endpoint, not only when pinned. */
+  offeredOnUrlMatch?: boolean
   /** Does the URL look like this protocol's endpoint (`/socket.io/?EIO=4`)? */
   matchesUrl(url: string): boolean
   /** How a log row shows one frame; `subprotocol` is the negotiated one (a protocol may have dialects). */
@@ -33,8 +39,12 @@ export interface ProtocolModule {
   startedBy?(frame: string | Uint8Array, subprotocol: string | null): Operation | null
   /** The id of the operation a frame (either way) ends: a `complete`, an ack, a Completion; null for none. */
   endedBy?(frame: string | Uint8Array, subprotocol: string | null): string | null
+  /** What is left unfinished after this frame, given what was before it (MQTT packets split over frames). */
+  carryAfter?(before: Uint8Array | undefined, frame: Uint8Array): Uint8Array
   /** How many binary frames after this one belong to it (Socket.IO's attachments), and what they are of. */
   announces?(frame: string | Uint8Array): { count: number; name: string } | null
+  /** What an application close code (4000–4999, RFC 6455 §7.4.2) means in this protocol, if it defines it. */
+  closeMeaning?(code: number): string | undefined
   /** The frame that stops a running operation from our side (GraphQL `complete`), where the protocol has one. */
   stopFrame?(id: string, subprotocol: string | null): string | Uint8Array | null
 }

@@ -4,6 +4,7 @@
  * problems it finds as `app-protocol` errors. Every callback is guarded by the connection's TimerSet.
  */
 import type { OutgoingMessage } from '../../../shared/options'
+import type { ProtocolKind } from '../../../shared/protocols'
 import { outgoingPayload } from '../bytes'
 import type { Classified } from '../classify'
 import * as errors from '../lifecycleErrors'
@@ -15,19 +16,26 @@ export interface DriverIo {
   timers: TimerSet
   send(m: OutgoingMessage, logged?: OutgoingMessage): Promise<void>
   report(c: Classified): void
+  /** The user's preamble: sent once the handshake is accepted (at once for a session that does not hold it). */
+  preamble: OutgoingMessage[]
 }
 
 const TICK = 'protocol-keepalive'
 
 export class ProtocolDriver {
   constructor(
+    /** The protocol spoken: a close code's meaning may be its own (GraphQL's 4403 Forbidden). */
+    readonly kind: ProtocolKind,
     private readonly session: ProtocolSession,
     private readonly io: DriverIo
   ) {}
 
+  private readied = false
+
   /** The socket opened: the handshake goes out, and our side of the keep-alive starts. */
   opened(): void {
     this.apply(this.session.opened())
+    if (!this.session.holdsPreamble) this.becomeReady()
     this.tickEvery(this.session.tickMs ?? 0)
   }
 
@@ -54,11 +62,27 @@ export class ProtocolDriver {
   private apply(r: ProtocolReaction): void {
     for (const p of r.problems ?? []) this.io.report({ class: 'app-protocol', code: p.code, message: p.message, next: p.next })
     if (r.tickEveryMs !== undefined) this.tickEvery(r.tickEveryMs)
+    if (r.ready) this.becomeReady()
     if (r.send?.length)
       sendInOrder(
         r.send,
         (m) => this.io.send(m, (m as SessionFrame).logged),
         (err) => this.io.report(errors.protocolAnswerNotSent(err))
       )
+  }
+
+  /** The preamble goes as the user's own messages would: the session follows each (an MQTT QoS 2 publish). */
+  private becomeReady(): void {
+    if (this.readied) return
+    this.readied = true
+    sendInOrder(
+      this.io.preamble,
+      (m) => {
+        const sending = this.io.send(m)
+        this.userSent(m)
+        return sending
+      },
+      (err) => this.io.report(errors.preambleNotSent(err))
+    )
   }
 }

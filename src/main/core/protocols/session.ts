@@ -25,9 +25,16 @@ export interface ProtocolReaction {
   problems?: ProtocolProblem[]
   /** (Re)starts `tick` at this interval in ms, or stops it with 0: a keep-alive agreed in the handshake (STOMP). */
   tickEveryMs?: number
+  /** The server accepted the handshake (CONNECTED, CONNACK, connection_ack): the user's preamble may go now. */
+  ready?: boolean
 }
 
 export interface ProtocolSession {
+  /**
+   * The user's preamble waits for the server to accept the handshake (`ready`): a GraphQL server closes a link whose
+   * subscribe comes before its connection_ack (4401), a STOMP server one that sends before CONNECTED.
+   */
+  readonly holdsPreamble?: boolean
   /** The socket opened: the protocol's connect handshake (STOMP CONNECT, MQTT CONNECT, `connection_init`). */
   opened(): ProtocolReaction
   /** A frame arrived: answers (pong, PUBACK) and problems, often nothing. */

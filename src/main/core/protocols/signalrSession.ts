@@ -26,6 +26,7 @@ export const signalrSession: SessionFactory = ({ options, answerKeepAlive }): Pr
   return {
     // "Overview": the client's first message must be the HandshakeRequest, else the server closes the connection.
     opened: () => ({ send: [text(handshakeRequest())] }),
+    holdsPreamble: true,
     // "Ping (aka Keep Alive)": either side may ping at any time. We ping every interval, even when the user sent
     // something meanwhile: a spare ping costs nothing, a late one costs the link.
     tickMs: answerKeepAlive ? keepAliveMs : 0,
@@ -35,6 +36,7 @@ export const signalrSession: SessionFactory = ({ options, answerKeepAlive }): Pr
       if ('invalid' in f) return {}
       // The hub's pings need no answer ("The receiving endpoint may choose to ignore the message"), and a Completion
       // with an error ends one invocation, not the link: its row shows it.
+      let accepted = false
       for (const r of f.records) {
         if (r.type === 'handshake-response' && r.error !== undefined)
           return end({
@@ -50,12 +52,14 @@ export const signalrSession: SessionFactory = ({ options, answerKeepAlive }): Pr
               ? 'The hub allows a reconnect: reconnect.'
               : 'Look at what the hub says above (a client timeout wants a shorter SignalR ping interval), then reconnect.'
           })
+        // "Overview": the hub takes messages once its HandshakeResponse said yes.
+        if (r.type === 'handshake-response') accepted = true
         if (r.type === 7) {
           over = true
           return { tickEveryMs: 0 }
         }
       }
-      return {}
+      return accepted ? { ready: true } : {}
     }
   }
 }

@@ -9,6 +9,7 @@ export const socketIoSession: SessionFactory = ({ options, answerKeepAlive }): P
   const authText = options.protocol?.auth?.trim()
   const auth: unknown = authText ? JSON.parse(authText) : undefined
   return {
+    holdsPreamble: true,
     // No tick: the server pings and we answer.
     opened: () => ({}),
     received(frame) {
@@ -24,6 +25,8 @@ export const socketIoSession: SessionFactory = ({ options, answerKeepAlive }): P
         // The auth payload is a secret (a token): the log and the recording keep its mask.
         return { send: [auth === undefined ? connect : withSecret(connect, text(connectPacket(namespace, SECRET_MASK)))] }
       }
+      // Protocol v5, "Connection to a namespace": the server's CONNECT says the namespace took us; events may follow.
+      if (f.engine === 'message' && f.packet.type === 'connect' && f.packet.nsp === namespace) return { ready: true }
       if (f.engine === 'message' && f.packet.type === 'connect_error') {
         const said = (f.packet.data as { message?: unknown } | undefined)?.message
         return {

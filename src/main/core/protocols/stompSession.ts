@@ -52,6 +52,8 @@ export const stompSession: SessionFactory = ({ url, options, answerKeepAlive }):
   const reader = new StompReader()
   let connected = false
   return {
+    // "CONNECTED Frame": the server takes other frames once it has accepted the CONNECT.
+    holdsPreamble: true,
     // "CONNECT or STOMP Frame": CONNECT rather than STOMP, which 1.0 servers do not know.
     opened() {
       const connect = (passcode: string | undefined) =>
@@ -67,6 +69,7 @@ export const stompSession: SessionFactory = ({ url, options, answerKeepAlive }):
       for (const f of reader.push(frame).frames) {
         if (f.command === 'CONNECTED') {
           connected = true
+          reaction.ready = true
           if (answerKeepAlive) reaction.tickEveryMs = clientHeartBeatMs(heartBeatMs, stompHeader(f, 'heart-beat'))
         } else if (f.command === 'ERROR') {
           // "ERROR": the server closes the connection after it, so our heart-beat stops.

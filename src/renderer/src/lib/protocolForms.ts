@@ -10,12 +10,16 @@ import type { FormAction, FormField } from './protocolForms/form'
 import { SOCKET_IO_FORMS } from './protocolForms/socketio'
 import { SIGNALR_FORMS } from './protocolForms/signalr'
 import { STOMP_FORMS } from './protocolForms/stomp'
+import { MQTT_FORMS } from './protocolForms/mqtt'
+import { GRAPHQL_FORMS } from './protocolForms/graphql'
 
 export { asMessage, jsonBody, type FormAction, type FormContext, type FormField } from './protocolForms/form'
 
 export const PROTOCOL_FORMS: Partial<Record<ProtocolKind, FormAction[]>> = {
   socketio: SOCKET_IO_FORMS,
+  graphql: GRAPHQL_FORMS,
   stomp: STOMP_FORMS,
+  mqtt: MQTT_FORMS,
   signalr: SIGNALR_FORMS
 }
 
@@ -48,12 +52,18 @@ export function fieldValue(s: FormState, f: FormField): string | boolean {
 
 export type BuiltFrame = { ok: true; message: OutgoingMessage; tookId: boolean } | { ok: false; problem: string }
 
-export function buildFormFrame(kind: ProtocolKind, s: FormState, body: string, subprotocol: string | null): BuiltFrame {
+export function buildFormFrame(
+  kind: ProtocolKind,
+  s: FormState,
+  body: string,
+  subprotocol: string | null,
+  mqttVersion: 4 | 5 = 4
+): BuiltFrame {
   const action = currentAction(kind, s)
   if (!action) return { ok: false, problem: 'This protocol has no form: use Text or JSON.' }
   const values = Object.fromEntries(action.fields.map((f) => [f.key, fieldValue(s, f)]))
   try {
-    const out = action.build(values, body, { id: s.nextId, subprotocol })
+    const out = action.build(values, body, { id: s.nextId, subprotocol, mqttVersion })
     if (typeof out === 'string') return { ok: false, problem: out }
     return { ok: true, message: out, tookId: action.takesId?.(values) ?? false }
   } catch (e) {

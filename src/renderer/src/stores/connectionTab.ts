@@ -8,7 +8,7 @@ import { missedEntry } from '../lib/resync'
 import { MessageLog } from './messageLog'
 import { ConnectionStats } from './stats'
 import { draftProtocol, newDraft, type Draft } from '../mappers/draft'
-import { ProtocolOperations } from '../lib/protocolOperations'
+import { ProtocolOperations } from '../../../shared/protocols/operations'
 import { newFailureState, trackFailure, type FailureState } from '../lib/connectionFailure'
 
 export interface ConnectionTab {
@@ -110,7 +110,8 @@ export function applyEvent(tab: ConnectionTab, e: SockEvent): void {
       tab.stats.message(e.dir, e.size, e.ts)
       // A replay's progress is its messages out (applied past the proxy: shown on the next log redraw).
       if (e.dir === 'out' && tab.replay && e.sent !== false) tab.replay.sent++
-      if (!e.ref && e.sent !== false) {
+      if (e.ref) tab.operations.skipped(e.dir)
+      else if (e.sent !== false) {
         tab.operations.follow(
           draftProtocol(tab.draft, tab.handshake?.protocol),
           tab.handshake?.protocol || null,

@@ -28,6 +28,8 @@ export interface FormContext {
   id: number
   /** The negotiated subprotocol (GraphQL's dialect, STOMP's version). */
   subprotocol: string | null
+  /** MQTT: the version the connection speaks (5.0 packets carry properties). */
+  mqttVersion: 4 | 5
 }
 
 /** The message box as JSON (JSON5 accepted, as in JSON mode); empty is `undefined`. Throws a sentence naming `what`. */

@@ -3,8 +3,12 @@
  * its ack, a SignalR invocation until its Completion. Followed from the frames as they arrive, so a log row can name
  * the operation an answer belongs to (`next onTrade #3`, `ack 12 ← chat`) and the operations list shows what runs.
  */
-import { PROTOCOLS, type Operation, type ProtocolKind } from '../../../shared/protocols'
-import { textOf } from './textBytes'
+import { PROTOCOLS, type ProtocolKind } from './index'
+import type { Operation } from './types'
+
+const utf8 = new TextDecoder()
+/** A text frame held as UTF-8 bytes (large text stays bytes in the page), read as text. */
+const textOf = (b: Uint8Array): string => utf8.decode(b)
 
 export interface RunningOperation extends Operation {
   /** The `seq` of the frame that started it. */
@@ -25,6 +29,10 @@ export class ProtocolOperations {
   /** Per direction, the attachments still to come. */
   private pending: Record<'in' | 'out', { name: string; total: number; left: number } | null> = { in: null, out: null }
   readonly partOf = (frame: Uint8Array): string | undefined => this.parts.get(frame)
+  /** Per direction, the unfinished packet left by the frames so far (MQTT), and what each frame found before it. */
+  private carry: Record<'in' | 'out', Uint8Array | undefined> = { in: undefined, out: undefined }
+  private readonly carried = new WeakMap<Uint8Array, Uint8Array>()
+  readonly carriedBefore = (frame: Uint8Array): Uint8Array | undefined => this.carried.get(frame)
 
   /** A message of the connection, in `seq` order. */
   follow(
@@ -37,6 +45,11 @@ export class ProtocolOperations {
   ): void {
     const module = protocol === 'raw' ? undefined : PROTOCOLS[protocol]
     if (!module || (kind !== 'text' && kind !== 'binary')) return
+    if (module.carryAfter && typeof data !== 'string') {
+      const before = this.carry[dir]
+      if (before?.length) this.carried.set(data, before)
+      this.carry[dir] = module.carryAfter(before, data)
+    }
     const pending = this.pending[dir]
     if (pending && typeof data !== 'string' && kind === 'binary') {
       this.parts.set(data, `${pending.name} ${pending.total - pending.left + 1}/${pending.total}`)
@@ -62,10 +75,16 @@ export class ProtocolOperations {
     if (ended !== null && ended !== undefined && this.running.delete(ended)) this.version++
   }
 
+  /** A frame seen only as a preview (too big to hold whole): what it leaves unfinished is not known, so nothing is carried. */
+  skipped(dir: 'in' | 'out'): void {
+    this.carry[dir] = undefined
+  }
+
   /** A new socket starts its protocol afresh: ids are reused from the start. */
   reset(): void {
     this.names.clear()
     this.pending = { in: null, out: null }
+    this.carry = { in: undefined, out: undefined }
     if (this.running.size) this.version++
     this.running.clear()
   }
