@@ -9,7 +9,7 @@ type Obj = Record<string, unknown>
 
 /** Every path a profile may name as secret. Paths read back from disk are checked against it (no `__proto__`). */
 export const PROFILE_SECRET_PATH =
-  /^options\.(headers|query)\.\d{1,4}\.value$|^options\.auth\.(password|token|value)$|^options\.tls\.(passphrase|key|pfx)$|^options\.(url|proxy\.url)#password$/
+  /^options\.(headers|query)\.\d{1,4}\.value$|^options\.auth\.(password|token|value)$|^options\.tls\.(passphrase|key|pfx)$|^options\.(url|proxy\.url)#password$|^options\.protocol\.(auth|graphql\.connectionParams|stomp\.passcode|mqtt\.password)$/
 const ENVIRONMENT_SECRET_PATH = /^variables\.\d{1,4}\.value$/
 const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype'])
 

@@ -8,8 +8,15 @@ import { draftProtocol, draftToOptions, newDraft } from '../../src/renderer/src/
 import { optionsToDraft } from '../../src/renderer/src/mappers/draftFromOptions'
 import { validateConnectionOptions } from '../../src/shared/schema'
 import { argumentLabel } from '../../src/shared/fieldLabels'
-import { optionsWithoutSecrets, profileSecretPaths, secretLabel } from '../../src/shared/secrets'
-import type { Profile } from '../../src/shared/profiles'
+import {
+  extractProfileSecrets,
+  injectProfileSecrets,
+  optionsWithoutSecrets,
+  profileSecretPaths,
+  secretLabel
+} from '../../src/shared/secrets'
+import { profileSchema, type Profile } from '../../src/shared/profiles'
+import * as v from 'valibot'
 import { rowDecoded } from '../../src/renderer/src/components/log/rowText'
 import { decodeSetup } from '../../src/renderer/src/lib/decodeSetup'
 import type { LogEntry } from '../../src/renderer/src/stores/messageLog'
@@ -73,6 +80,33 @@ describe('the protocol setting', () => {
     const clean = optionsWithoutSecrets(options)
     expect(clean.options.protocol).toEqual({ namespace: '/admin', auth: '' })
     expect(JSON.stringify(clean)).not.toContain('s3cret')
+  })
+
+  it('puts every protocol secret back into a profile read from disk (found by the profile-per-protocol e2e test)', () => {
+    const profile = {
+      id: 'p1',
+      name: 'All protocols',
+      folder: '',
+      savedMessages: [],
+      updatedAt: '2026-11-29T00:00:00.000Z',
+      options: {
+        url: 'ws://x/',
+        protocol: {
+          auth: '{"token":"a"}',
+          graphql: { connectionParams: '{"t":"g"}' },
+          stomp: { passcode: 's' },
+          mqtt: { password: 'm' }
+        }
+      }
+    } as unknown as Profile
+    const { clean, secrets } = extractProfileSecrets(profile)
+    expect(JSON.stringify(clean.options)).not.toMatch(/"(a|g|s|m)"|token|"t"/)
+    // What profiles.json keeps goes through the profile schema on the next load, secret paths included.
+    const onDisk = v.parse(profileSchema, JSON.parse(JSON.stringify(clean))) as Profile
+    const back = injectProfileSecrets(onDisk, (k) => secrets[k])
+    expect(back.missing).toEqual([])
+    expect(back.profile.options.protocol).toEqual(profile.options.protocol)
+    expect(injectProfileSecrets(onDisk, () => undefined).missing).toHaveLength(4)
   })
 
   it('keeps the GraphQL params, the STOMP passcode and the MQTT password as secrets too', () => {
