@@ -12,6 +12,9 @@ import { newDraft } from '../../src/renderer/src/mappers/draft'
 import { MessageLog, compileFilter, ALL_DIRS, ALL_KINDS, type LogEntry } from '../../src/renderer/src/stores/messageLog'
 import { buildFormFrame, newFormState } from '../../src/renderer/src/lib/protocolForms'
 import { parseSocketIoFrame } from '../../src/shared/protocols/socketio'
+import { publishPacket } from '../../src/shared/protocols/mqttBuild'
+import { pack } from 'msgpackr'
+import { gzipSync } from 'fflate'
 
 const setup = decodeSetup(newDraft(), 'in')
 let seq = 0
@@ -58,6 +61,23 @@ describe('operations of a Socket.IO connection', () => {
       }),
       { numRuns: 100 }
     )
+  })
+})
+
+describe('payloads inside a protocol', () => {
+  it('go through the codec chain: MessagePack in an MQTT PUBLISH is read, a STOMP text body is left as it is', () => {
+    const publish = publishPacket('sensors/1', pack({ t: 21.5, unit: 'C' }), 0, false)
+    const row = rowDecoded(entry('in', publish), 'mqtt', 'mqtt', setup, {})
+    expect(row).toMatchObject({ badge: 'PUBLISH sensors/1 QoS0 · msgpack', text: '{"t":21.5,"unit":"C"}' })
+    const message = 'MESSAGE\ndestination:/topic/prices\n\nEUR 1.08\u0000'
+    expect(rowDecoded(entry('in', message), 'stomp', null, setup)).toMatchObject({ badge: 'MESSAGE /topic/prices', text: 'EUR 1.08' })
+    // A chain the user pinned for the direction reads the payload, not the frame around it.
+    const gz = gzipSync(new TextEncoder().encode('{"price":3001}'))
+    const pinned = decodeSetup(Object.assign(newDraft(), { decodeIn: 'gzip → json' }), 'in')
+    expect(rowDecoded(entry('in', publishPacket('prices', gz, 0, false)), 'mqtt', 'mqtt', pinned, {})).toMatchObject({
+      badge: 'PUBLISH prices QoS0 · gzip→json',
+      text: '{"price":3001}'
+    })
   })
 })
 

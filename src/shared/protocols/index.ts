@@ -129,3 +129,13 @@ export function describeFrame(
 export function protocolCloseMeaning(kind: ProtocolKind, code: number): string | undefined {
   return kind === 'raw' ? undefined : PROTOCOLS[kind]?.closeMeaning?.(code)
 }
+
+/** The application payload a frame of `kind` carries, for the codec chain; null when none (or raw). */
+export function framePayload(
+  kind: ProtocolKind,
+  frame: string | Uint8Array,
+  subprotocol: string | null,
+  ctx?: DescribeContext
+): string | Uint8Array | null {
+  return kind === 'raw' ? null : (PROTOCOLS[kind]?.payloadOf?.(frame, subprotocol, ctx) ?? null)
+}

@@ -87,6 +87,15 @@ export const mqttModule: ProtocolModule = {
   subprotocols: ['mqtt', 'mqttv3.1'],
   matchesUrl: looksLikeMqtt,
   carryAfter: (before, frame) => mqttUnfinishedAfter(before, frame),
+  // §3.3.3: a PUBLISH's payload is application bytes (MQTT says nothing of their format): the codecs may read them.
+  payloadOf(frame, subprotocol, ctx) {
+    if (typeof frame === 'string') return null
+    const version = ctx?.mqttVersion ?? (subprotocol === 'mqttv3.1' ? 4 : undefined)
+    const carried = ctx?.carriedBefore?.(frame)
+    const bytes = carried?.length ? concat([carried, frame]) : frame
+    const publish = parseMqttFrame(bytes, version).packets.find((p) => p.type === 'PUBLISH' && !p.part)
+    return publish?.payload?.length ? publish.payload : null
+  },
   describe(frame, subprotocol, ctx?: MqttDescribeContext) {
     if (typeof frame === 'string')
       return { kind: 'invalid', text: 'MQTT travels in binary frames (MQTT §6.0); this is a text frame', keepAlive: false }

@@ -177,6 +177,8 @@ export const socketIoModule: ProtocolModule = {
       f.packet.type === 'binary_ack' ? `ack ${f.packet.id ?? '?'}` : `event ${typeof args[0] === 'string' ? args[0] : '(no name)'}`
     return { count: f.packet.attachments, name }
   },
+  // A binary frame is an attachment's bytes as the emitter gave them (a Buffer of MessagePack, say).
+  payloadOf: (frame) => (typeof frame === 'string' ? null : frame),
   endedBy(frame) {
     const f = parseSocketIoFrame(frame)
     return f.engine === 'message' && (f.packet.type === 'ack' || f.packet.type === 'binary_ack') ? ackKey(f.packet) : null

@@ -324,6 +324,11 @@ export const stompModule: ProtocolModule = {
     const f = firstFrame(frame, subprotocol)
     return f?.command === 'UNSUBSCRIBE' ? (stompHeader(f, 'id') ?? null) : null
   },
+  // "MESSAGE" / "SEND": the body is the application's (content-type says what it is): the codecs may read it.
+  payloadOf(frame, subprotocol) {
+    const f = firstFrame(frame, subprotocol)
+    return f && (f.command === 'MESSAGE' || f.command === 'SEND') && f.body.length ? f.body : null
+  },
   stopFrame: (id, subprotocol) => encodeStompFrame({ command: 'UNSUBSCRIBE', headers: [['id', id]] }, stompVersionOf(subprotocol))
 }
 

@@ -43,6 +43,11 @@ export interface ProtocolModule {
   carryAfter?(before: Uint8Array | undefined, frame: Uint8Array): Uint8Array
   /** How many binary frames after this one belong to it (Socket.IO's attachments), and what they are of. */
   announces?(frame: string | Uint8Array): { count: number; name: string } | null
+  /**
+   * The application payload a frame carries (an MQTT PUBLISH's, a STOMP MESSAGE's body, a Socket.IO attachment), for
+   * the codec chain to decode (MessagePack inside MQTT, gzip inside STOMP); null when it carries none.
+   */
+  payloadOf?(frame: string | Uint8Array, subprotocol: string | null, ctx?: DescribeContext): string | Uint8Array | null
   /** What an application close code (4000–4999, RFC 6455 §7.4.2) means in this protocol, if it defines it. */
   closeMeaning?(code: number): string | undefined
   /** The frame that stops a running operation from our side (GraphQL `complete`), where the protocol has one. */

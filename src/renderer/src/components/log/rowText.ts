@@ -3,7 +3,7 @@ import { formatSize, formatTime, previewOf } from '../../lib/format'
 import { chainLabel, decodeChain, parseChain, sniffCodec, summarizeValue, type CodecStep } from '../../../../shared/codecs'
 import type { LogEntry } from '../../stores/messageLog'
 import type { DecodeSetup } from '../../lib/decodeSetup'
-import { describeFrame, type DescribeContext, type ProtocolKind } from '../../../../shared/protocols'
+import { describeFrame, framePayload, type DescribeContext, type ProtocolKind } from '../../../../shared/protocols'
 import { textOf } from '../../lib/textBytes'
 
 export const DIR_TEXT = { in: '↓ in', out: '↑ out', sys: '• event' } as const
@@ -46,9 +46,17 @@ export function codecPreview(e: LogEntry, subprotocol: string | null, setup?: De
   const key = typeof d === 'string' ? textKey(d) : d
   const hit = decodedRows.get(key)
   if (hit && hit.under === under) return hit.row
+  const { row, failed } = decodePayload(d, subprotocol, setup)
+  decodedRows.set(key, failed ? { under, row, failed } : { under, row })
+  return row
+}
+
+/** A payload through the pinned chain, else through the codec its bytes sniff as; null when neither reads it. */
+function decodePayload(d: string | Uint8Array, subprotocol: string | null, setup?: DecodeSetup): { row: RowCodec; failed?: string } {
+  const pinned = setup?.pinned ?? ''
   let chain: CodecStep[] | null
   try {
-    chain = pinned ? parseChain(pinned) : (sniffCodec(d, subprotocol)?.chain ?? null)
+    chain = pinned ? parseChain(pinned) : typeof d === 'string' ? null : (sniffCodec(d, subprotocol)?.chain ?? null)
   } catch {
     chain = null
   }
@@ -56,9 +64,7 @@ export function codecPreview(e: LogEntry, subprotocol: string | null, setup?: De
   const r = chain && decodeChain(d, chain, limits, setup?.schema ?? null)
   const row = chain && r?.ok ? { badge: chainLabel(chain), text: summarizeValue(r.value, 240) } : null
   // Only a chain the user pinned can be wrong: a sniffed guess that fails just shows the raw payload.
-  const failed = pinned && r && !r.ok ? r.error : undefined
-  decodedRows.set(key, failed ? { under, row, failed } : { under, row })
-  return row
+  return pinned && r && !r.ok ? { row, failed: r.error } : { row }
 }
 
 /** Why this row's payload did not decode through the pinned chain (known once its row was drawn), or null. */
@@ -99,7 +105,12 @@ export function rowDecoded(
     if (hit?.under === under) return hit.row
     const frame = e.kind === 'text' ? (typeof e.data === 'string' ? e.data : textOf(e.data)) : e.data
     const d = describeFrame(protocol, frame, subprotocol, ctx)
-    const row = d && { badge: d.kind, text: d.text, keepAlive: d.keepAlive, error: d.error }
+    let row: RowCodec = d && { badge: d.kind, text: d.text, keepAlive: d.keepAlive, error: d.error }
+    // The payload inside the protocol's message goes through the codec chain: MessagePack in an MQTT PUBLISH.
+    const payload = row && framePayload(protocol, frame, subprotocol, ctx)
+    const size = payload ? (typeof payload === 'string' ? payload.length : payload.byteLength) : 0
+    const decoded = payload && size <= ROW_DECODE_MAX ? decodePayload(payload, null, setup).row : null
+    if (row && decoded) row = { ...row, badge: `${row.badge} · ${decoded.badge}`, text: decoded.text }
     decodedRows.set(key, { under, row })
     return row
   }
