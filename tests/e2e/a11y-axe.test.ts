@@ -10,6 +10,7 @@ import type { Browser, Locator, Page } from 'playwright-core'
 import { connectTo, launchChromium, sendText } from './harness'
 import { launchApp, type AppUnderTest } from './paths'
 import { startWsServer, type RunningWs } from '../helpers/servers'
+import { startSocketIoServer } from '../helpers/socketio'
 
 /** The settings sections, as the panel lists them (checked against the page below, so this cannot go stale). */
 const SETTINGS_SECTIONS = [
@@ -212,4 +213,43 @@ describe('axe-core in both themes', () => {
       expect(found, JSON.stringify(found, null, 1)).toEqual([])
       await page.close()
     })
+})
+
+/** A protocol's own UI: its composer form, the log's keep-alive and raw toggles, running operations, each protocol's settings. */
+async function protocolStates(page: Page, theme: 'light' | 'dark', url: string): Promise<Finding[]> {
+  const found: Finding[] = []
+  await page.getByRole('combobox', { name: 'Theme' }).selectOption(theme)
+  await page.getByRole('textbox', { name: 'URL' }).fill(url)
+  await page.getByRole('tab', { name: 'Protocol', exact: true }).click()
+  for (const kind of ['graphql', 'stomp', 'mqtt', 'signalr', 'socketio']) {
+    await page.locator('#protocol-kind').selectOption(kind)
+    found.push(...(await audit(page, `${theme}: protocol settings ${kind}`)))
+  }
+  await connectTo(page, url)
+  await page.getByRole('tab', { name: 'Socket.IO', exact: true }).click()
+  await page.getByRole('group', { name: 'Protocol message' }).waitFor()
+  found.push(...(await audit(page, `${theme}: Socket.IO form`)))
+  await page.getByRole('button', { name: /^Show:/ }).click()
+  found.push(...(await audit(page, `${theme}: rows to show with the protocol's toggles`)))
+  await page.getByRole('button', { name: /^Running:/ }).click()
+  found.push(...(await audit(page, `${theme}: running operations`)))
+  await page.getByRole('button', { name: 'Disconnect', exact: true }).click()
+  return found
+}
+
+describe('axe-core on a protocol connection', () => {
+  it('reports no serious or critical violation in the protocol settings, form and log controls, in both themes', async () => {
+    const sio = await startSocketIoServer({ pingInterval: 1000, pingTimeout: 1000 })
+    try {
+      for (const theme of ['light', 'dark'] as const) {
+        const { page, errors } = await app.open({ colorScheme: theme })
+        const found = await protocolStates(page, theme, sio.url)
+        expect(errors).toEqual([])
+        expect(found, JSON.stringify(found, null, 1)).toEqual([])
+        await page.close()
+      }
+    } finally {
+      await sio.close()
+    }
+  })
 })
