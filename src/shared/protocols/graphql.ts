@@ -9,6 +9,7 @@
  * Every message is one JSON object in one frame, with a `type`, and an `id` on an operation's messages.
  */
 
+import { frameText } from './frameText'
 import type { DescribeContext, FrameView, Operation, ProtocolModule } from './types'
 
 export const TRANSPORT_WS = 'graphql-transport-ws'
@@ -47,7 +48,6 @@ export type GraphqlFrame = GraphqlMessage | { type: 'invalid'; why: string }
 
 // A row is one line: the raw frame stays in the detail pane.
 const clipText = (s: string, max: number): string => (s.length > max ? `${s.slice(0, max - 1)}…` : s)
-const utf8 = new TextDecoder('utf-8', { fatal: true })
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
 const isId = (v: unknown): v is string => typeof v === 'string' && v !== ''
 const invalid = (why: string): GraphqlFrame => ({ type: 'invalid', why: `not GraphQL over WebSocket: ${why}` })
@@ -65,15 +65,8 @@ export function errorMessages(payload: unknown): string[] {
 
 /** One frame as a message of the dialect `subprotocol` names (either, when none), or why it is not one. */
 export function parseGraphqlFrame(frame: string | Uint8Array, subprotocol: string | null = null): GraphqlFrame {
-  let s: string
-  if (typeof frame === 'string') s = frame
-  else {
-    try {
-      s = utf8.decode(frame)
-    } catch {
-      return invalid(`a binary frame of ${frame.byteLength} bytes that is not UTF-8 JSON`)
-    }
-  }
+  const s = frameText(frame)
+  if (s === null) return invalid(`a binary frame of ${frame.length} bytes that is not UTF-8 JSON`)
   let o: unknown
   try {
     o = JSON.parse(s)

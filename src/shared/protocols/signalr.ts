@@ -7,6 +7,7 @@
  * 2 StreamItem, 3 Completion, 4 StreamInvocation, 5 CancelInvocation, 6 Ping, 7 Close, 8 Ack, 9 Sequence.
  */
 
+import { frameText } from './frameText'
 import type { FrameView, ProtocolModule } from './types'
 
 /** ASCII RS, which ends every record ("JSON Encoding"). */
@@ -34,20 +35,12 @@ export type SignalrRecord = SignalrMessage | { type: 'invalid'; why: string }
 /** A frame's records, or why the frame is not SignalR's JSON hub protocol. */
 export type SignalrFrame = { records: SignalrRecord[] } | { invalid: string }
 
-const utf8 = new TextDecoder('utf-8', { fatal: true })
-
 export function parseSignalrFrame(frame: string | Uint8Array): SignalrFrame {
-  let s: string
-  if (typeof frame === 'string') s = frame
-  else {
-    // The JSON protocol travels as Text frames (TransportProtocols.md "Transfer Formats"); a binary frame of UTF-8
-    // records is read alike, anything else is most likely the MessagePack hub protocol, which this does not decode.
-    try {
-      s = utf8.decode(frame)
-    } catch {
-      return { invalid: `a binary frame of ${frame.byteLength} bytes that is not UTF-8 JSON (the MessagePack hub protocol is not decoded)` }
-    }
-  }
+  // The JSON protocol travels as Text frames (TransportProtocols.md "Transfer Formats"); a binary frame of UTF-8
+  // records is read alike, anything else is most likely the MessagePack hub protocol, which this does not decode.
+  const s = frameText(frame)
+  if (s === null)
+    return { invalid: `a binary frame of ${frame.length} bytes that is not UTF-8 JSON (the MessagePack hub protocol is not decoded)` }
   if (!s.endsWith(RECORD_SEPARATOR)) return { invalid: 'not a SignalR JSON frame: it does not end with the record separator 0x1E' }
   return { records: s.slice(0, -1).split(RECORD_SEPARATOR).map(parseRecord) }
 }
