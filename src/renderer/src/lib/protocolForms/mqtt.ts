@@ -1,5 +1,5 @@
 /** MQTT's composer forms: PUBLISH (topic, QoS, retain), SUBSCRIBE, UNSUBSCRIBE and DISCONNECT, in the version set. */
-import { disconnectPacket, publishPacket, subscribePacket, unsubscribePacket } from '../../../../shared/protocols/mqttBuild'
+import { connectPacket, disconnectPacket, publishPacket, subscribePacket, unsubscribePacket } from '../../../../shared/protocols/mqttBuild'
 import { asMessage, type FormAction, type FormField } from './form'
 
 const qos: FormField = {
@@ -46,6 +46,29 @@ export const MQTT_FORMS: FormAction[] = [
     fields: [{ key: 'topic', label: 'Topic filter', type: 'text', placeholder: 'sensors/#' }],
     build: (v, _body, ctx) => asMessage(unsubscribePacket(topicOf(v.topic, 'topic filter'), ctx.id, ctx.mqttVersion)),
     takesId: () => true
+  },
+  {
+    // The session sends CONNECT from the Protocol settings at open; this is one by hand, to see how the broker takes a
+    // second (§3.1: a Server must treat a second CONNECT as a protocol violation and disconnect the Client).
+    name: 'CONNECT',
+    fields: [
+      { key: 'clientId', label: 'Client id', type: 'text', placeholder: 'sockscope-test' },
+      { key: 'username', label: 'User name', type: 'text' },
+      { key: 'clean', label: 'Clean start', type: 'check', initial: true },
+      { key: 'keepAlive', label: 'Keep-alive (s)', type: 'text', initial: '60' }
+    ],
+    build(v, _body, ctx) {
+      const keepAliveS = Number(String(v.keepAlive).trim() || '0')
+      return asMessage(
+        connectPacket({
+          version: ctx.mqttVersion,
+          clientId: String(v.clientId).trim(),
+          username: String(v.username).trim() || undefined,
+          cleanStart: !!v.clean,
+          keepAliveS
+        })
+      )
+    }
   },
   { name: 'DISCONNECT', fields: [], build: () => asMessage(disconnectPacket()) }
 ]

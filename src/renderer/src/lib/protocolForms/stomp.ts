@@ -1,6 +1,14 @@
 /** STOMP's composer forms: SUBSCRIBE, SEND, ACK/NACK, UNSUBSCRIBE and DISCONNECT, in the negotiated version's dialect. */
 import { stompVersionOf } from '../../../../shared/protocols/stomp'
-import { stompAck, stompDisconnect, stompNack, stompSend, stompSubscribe, stompUnsubscribe } from '../../../../shared/protocols/stompBuild'
+import {
+  stompAck,
+  stompConnect,
+  stompDisconnect,
+  stompNack,
+  stompSend,
+  stompSubscribe,
+  stompUnsubscribe
+} from '../../../../shared/protocols/stompBuild'
 import { asMessage, type FormAction } from './form'
 
 const destination = { key: 'destination', label: 'Destination', type: 'text', placeholder: '/topic/prices' } as const
@@ -23,6 +31,24 @@ function headersOf(text: string): Record<string, string> {
     out[part.slice(0, colon).trim()] = part.slice(colon + 1).trim()
   }
   return out
+}
+
+/**
+ * The session sends CONNECT from the Protocol settings at open (and masks the passcode there); this one is a second
+ * CONNECT by hand, to see how the server takes it ("CONNECT or STOMP Frame": a server may refuse it with ERROR).
+ */
+const connectByHand: FormAction = {
+  name: 'CONNECT',
+  fields: [
+    { key: 'host', label: 'host', type: 'text', placeholder: 'virtual host' },
+    { key: 'login', label: 'login', type: 'text' },
+    { key: 'heartBeat', label: 'heart-beat (ms)', type: 'text', initial: '0' }
+  ],
+  build(v) {
+    const hb = Number(String(v.heartBeat).trim() || '0')
+    if (!Number.isInteger(hb) || hb < 0) return 'The heart-beat is a whole number of milliseconds (0 for none).'
+    return asMessage(stompConnect({ host: need(v.host, 'host'), login: String(v.login).trim() || undefined, heartBeatMs: hb }))
+  }
 }
 
 export const STOMP_FORMS: FormAction[] = [
@@ -94,6 +120,7 @@ export const STOMP_FORMS: FormAction[] = [
     fields: [{ key: 'id', label: 'Subscription id', type: 'text', placeholder: 'sub-1' }],
     build: (v, _body, ctx) => asMessage(stompUnsubscribe({ id: need(v.id, 'subscription id') }, stompVersionOf(ctx.subprotocol)))
   },
+  connectByHand,
   {
     name: 'DISCONNECT',
     fields: [receipt],
