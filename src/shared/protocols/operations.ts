@@ -22,6 +22,8 @@ export class ProtocolOperations {
   /** Operation names by id, for every operation started on this socket (what DescribeContext.operations reads). */
   readonly names = new Map<string, string>()
   readonly running = new Map<string, RunningOperation>()
+  /** The protocol the current attempt speaks, set once its handshake is known. */
+  spoken: { kind: ProtocolKind; subprotocol: string | null } = { kind: 'raw', subprotocol: null }
   /** Changes whenever `running` does, for a view to follow. */
   version = 0
   /** Binary frames that belong to the packet before them (Socket.IO attachments): `event upload 1/2`. */

@@ -112,14 +112,8 @@ export function applyEvent(tab: ConnectionTab, e: SockEvent): void {
       if (e.dir === 'out' && tab.replay && e.sent !== false) tab.replay.sent++
       if (e.ref) tab.operations.skipped(e.dir)
       else if (e.sent !== false) {
-        tab.operations.follow(
-          draftProtocol(tab.draft, tab.handshake?.protocol),
-          tab.handshake?.protocol || null,
-          e.dir,
-          e.kind,
-          e.data,
-          e.seq
-        )
+        const { kind, subprotocol } = tab.operations.spoken
+        tab.operations.follow(kind, subprotocol, e.dir, e.kind, e.data, e.seq)
       }
       break
     case 'pong':
@@ -139,6 +133,8 @@ export function applyEvent(tab: ConnectionTab, e: SockEvent): void {
       tab.throttledSince = e.on ? e.ts : null
       break
     case 'handshake':
+      // What this connection speaks, decided once per attempt: a flood's messages do not each read the URL again.
+      tab.operations.spoken = { kind: draftProtocol(tab.draft, e.protocol || null), subprotocol: e.protocol || null }
       tab.handshake = markRaw(e)
       tab.lastError = null
       break
