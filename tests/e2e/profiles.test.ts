@@ -56,6 +56,8 @@ describe(`profiles, environments and recordings in Chromium (${APP_PATH} path)`,
     const app = await launchApp(browser)
     const { page } = await app.open()
     await page.getByRole('textbox', { name: 'URL' }).fill('ws://{{host}}/vars')
+    // Said as you type (issue 18), not only at connect.
+    await page.getByRole('status', { name: 'URL variables' }).filter({ hasText: 'The URL uses {{host}}' }).waitFor()
     await page.getByRole('button', { name: 'Connect', exact: true }).click()
     await page.getByRole('alert').filter({ hasText: 'This connection uses {{host}}' }).waitFor()
     await page.getByRole('button', { name: 'Environments…' }).click()
@@ -70,11 +72,35 @@ describe(`profiles, environments and recordings in Chromium (${APP_PATH} path)`,
     await envs.getByRole('button', { name: 'Close' }).click()
     // The new environment becomes active once its save has come back, which may be after the dialog closed.
     await expect.poll(() => page.getByRole('combobox', { name: 'Environment' }).inputValue()).not.toBe('')
+    expect(await page.getByRole('status', { name: 'URL variables' }).count()).toBe(0)
+    expect(await page.getByRole('textbox', { name: 'URL' }).getAttribute('title')).toBe(`Sends to ws://${new URL(echo.url).host}/vars`)
+    // In the composer: `{{` offers the environment's names and the dynamic ones; a defined one is marked with its value,
+    // an undefined one as missing, as typed.
+    const box = page.getByRole('textbox', { name: 'Message' })
+    await box.click()
+    await page.keyboard.type('{{gre')
+    await page.getByRole('option', { name: /greeting/ }).waitFor()
+    await page.keyboard.press('Enter')
+    await page.keyboard.type('}} {{nope}} {{$uuid}}')
+    await expect.poll(() => page.locator('.cm-var').first().getAttribute('title')).toBe('greeting = hello from env')
+    expect(await page.locator('.cm-var-missing').textContent()).toBe('{{nope}}')
+    expect(await page.locator('.cm-var').nth(1).getAttribute('title')).toMatch(/^\$uuid: a random UUID/)
+    await box.fill('')
     const before = echo.requests.length
     await connectTo(page, 'ws://{{host}}/vars')
     expect(echo.requests[before].url).toBe('/vars')
     await sendText(page, '{{greeting}}!')
     await expect.poll(() => page.getByRole('listbox', { name: 'Message log' }).getByText('hello from env!').count()).toBe(2)
+    // Dynamic variables are made at each send.
+    await sendText(page, 'id {{$uuid}}')
+    await expect
+      .poll(() =>
+        page
+          .getByRole('listbox', { name: 'Message log' })
+          .getByText(/^id [0-9a-f-]{36}$/)
+          .count()
+      )
+      .toBe(2)
     await page.context().close()
     await app.stop()
   })

@@ -108,13 +108,18 @@ export const useConnections = defineStore('connections', () => {
    * Sends a message. What the user composed goes through `{{variable}}` substitution; a captured message sent
    * again (`verbatim`) goes exactly as it was captured: its bytes are data, not a template.
    */
-  async function send(tab: ConnectionTab, msg: OutgoingMessage, opts: { verbatim?: boolean } = {}): Promise<boolean> {
+  async function send(
+    tab: ConnectionTab,
+    msg: OutgoingMessage,
+    opts: { verbatim?: boolean; /** Variables of this send only: a Repeat run's `$counter`. */ extra?: Map<string, string> } = {}
+  ): Promise<boolean> {
     tab.problem = null
     if (!tab.connId) {
       tab.problem = 'Not connected: press Connect first.'
       return false
     }
-    const { value, missing } = opts.verbatim ? { value: msg, missing: [] } : resolveDeep(msg, useProfiles().variables)
+    const vars = opts.extra ? new Map([...useProfiles().variables, ...opts.extra]) : useProfiles().variables
+    const { value, missing } = opts.verbatim ? { value: msg, missing: [] } : resolveDeep(msg, vars)
     if (missing.length) {
       tab.problem = unresolvedMessage(missing, 'This message')
       return false
