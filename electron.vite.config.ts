@@ -12,8 +12,8 @@ export default defineConfig({
     },
     build: {
       rollupOptions: {
-        // The desktop entry and the Electron-free browser-mode host share one build.
-        input: { index: resolve('src/main/index.ts'), web: resolve('src/main/web/cli.ts') }
+        // The desktop entry, the Electron-free browser-mode host and the Electron-free `sockscope` command share one build.
+        input: { index: resolve('src/main/index.ts'), web: resolve('src/main/web/cli.ts'), cli: resolve('src/cli/index.ts') }
       }
     }
   },

@@ -125,6 +125,14 @@ async function everyState(page: Page, theme: 'light' | 'dark'): Promise<Finding[
   found.push(...(await auditDialog(page, `${theme}: environments`, page.getByRole('button', { name: 'Environments…' }))))
   found.push(...(await auditDialog(page, `${theme}: recordings`, page.getByRole('button', { name: 'Recordings…' }))))
   found.push(...(await auditDialog(page, `${theme}: close an open connection`, page.getByRole('button', { name: /^Close tab / }).first())))
+  // Opened from the log's overflow panel, which closes first: focus comes back to its button.
+  await page.getByRole('button', { name: 'Log actions' }).click()
+  await page.getByRole('button', { name: 'New scenario from selection…' }).click()
+  await page.locator('dialog[open]').waitFor()
+  found.push(...(await audit(page, `${theme}: new scenario from selection`)))
+  await page.keyboard.press('Escape')
+  await page.locator('dialog[open]').waitFor({ state: 'detached' })
+  expect(await focused(page), `${theme}: focus after the scenario dialog`).toBe('button Log actions')
   await page.getByRole('button', { name: 'Disconnect', exact: true }).click()
   return found
 }
