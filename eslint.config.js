@@ -63,6 +63,18 @@ export default tseslint.config(
       'desktop is the Electron shell; of the browser host it shares only the safe static file resolver.'
     ],
     'src/preload/**': [['node:*', '../main/*', '../renderer/*'], 'the preload is sandboxed: electron and shared only.'],
+    'src/scenario/**': [
+      ['electron', '**/main/service/**', '**/main/ipc/**', '**/main/web/**', '**/main/desktop/**', '**/renderer/**', '**/preload/**', '**/cli/**'],
+      'scenario is the Electron-free format, runner and mock over core and store, shared by the app and the command line.'
+    ],
+    'src/scenario/{fromSelection,volatile}.ts': [
+      ['electron', 'node:*', '**/main/**', '**/renderer/**', '**/preload/**', '../*', '!./volatile'],
+      'the page imports these two: pure, no Node.'
+    ],
+    'src/cli/**': [
+      ['electron', '**/main/service/**', '**/main/ipc/**', '**/main/web/**', '**/main/desktop/**', '**/renderer/**', '**/preload/**'],
+      'cli is the sockscope command, a thin shell over core, store and the scenario runner.'
+    ],
     'src/renderer/**': [
       ['electron', 'node:*', '**/main/**', '**/preload/**'],
       'the renderer talks to main only through the contract (api/).'
