@@ -64,7 +64,16 @@ export default tseslint.config(
     ],
     'src/preload/**': [['node:*', '../main/*', '../renderer/*'], 'the preload is sandboxed: electron and shared only.'],
     'src/scenario/**': [
-      ['electron', '**/main/service/**', '**/main/ipc/**', '**/main/web/**', '**/main/desktop/**', '**/renderer/**', '**/preload/**', '**/cli/**'],
+      [
+        'electron',
+        '**/main/service/**',
+        '**/main/ipc/**',
+        '**/main/web/**',
+        '**/main/desktop/**',
+        '**/renderer/**',
+        '**/preload/**',
+        '**/cli/**'
+      ],
       'scenario is the Electron-free format, runner and mock over core and store, shared by the app and the command line.'
     ],
     'src/scenario/{fromSelection,volatile}.ts': [
