@@ -377,7 +377,7 @@ describe('reading MQTT frames', () => {
     )
     expect(mqtt.mqttVersionOfConnect(build.connectPacket({ version: 5, clientId: 'a' }))).toBe(5)
     expect(mqtt.mqttVersionOfConnect(build.pingreqPacket())).toBeNull()
-    expect(['ws://h/mqtt', 'wss://h:8884/mqtt/', 'ws://h/ws', 'nonsense'].map(mqtt.looksLikeMqtt)).toEqual([true, true, false, false])
+    expect(['ws://h/mqtt', 'wss://h:8884/mqtt/', 'ws://h/ws', 'nonsense'].map(mqttView.looksLikeMqtt)).toEqual([true, true, false, false])
   })
 
   it('names reason codes by the spec’s tables', () => {

@@ -9,7 +9,7 @@
 import type { DescribeContext, FrameView, ProtocolModule } from './types'
 import { socketIoModule } from './socketio'
 import { mqttModule } from './mqttView'
-import { stompModule } from './stomp'
+import { stompModule } from './stompModule'
 import { signalrModule } from './signalr'
 import { graphqlModule } from './graphql'
 

@@ -5,6 +5,7 @@
  * byte integer. 5.0 adds a properties block to most packets (§2.2.2), so a body reads differently per version: the
  * version comes from the context (the CONNECT sent), else it is told from the bytes where they allow it.
  */
+import { concat } from './bytes'
 import { isKnownReason, type MqttVersion, type ReasonPacket } from './mqttReasons'
 
 export type { MqttVersion } from './mqttReasons'
@@ -318,20 +319,4 @@ export function mqttUnfinishedAfter(before: Uint8Array | undefined, frame: strin
     at = end
   }
   return new Uint8Array(0)
-}
-
-/** Does the URL end in `/mqtt`, the path brokers serve MQTT over WebSocket at (Mosquitto, EMQX, HiveMQ, aedes)? */
-export function looksLikeMqtt(url: string): boolean {
-  try {
-    return /\/mqtt\/?$/.test(new URL(url).pathname)
-  } catch {
-    return false
-  }
-}
-
-/** Bytes of several parts, one after another. */
-export function concat(parts: Array<ArrayLike<number>>): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0))
-  parts.reduce((at, p) => (out.set(p, at), at + p.length), 0)
-  return out
 }

@@ -2,7 +2,8 @@
  * MQTT client packets for the composer forms and the session (MQTT 3.1.1 and 5.0): the bytes of one binary frame
  * each, as the spec lays them out. Pure (the page has no Buffer); tests check them against mqtt-packet's writer.
  */
-import { MQTT_PACKET_TYPES, concat, type MqttPacketType } from './mqtt'
+import { concat } from './bytes'
+import { MQTT_PACKET_TYPES, type MqttPacketType } from './mqtt'
 import type { MqttVersion } from './mqttReasons'
 
 const encoder = new TextEncoder()

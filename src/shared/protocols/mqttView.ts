@@ -1,5 +1,6 @@
 /** How MQTT frames read in the log (mqtt.ts reads the packets), and the protocol's module for the registry. */
-import { concat, looksLikeMqtt, mqttUnfinishedAfter, parseMqttFrame, textOf, type MqttFrame, type MqttPacket } from './mqtt'
+import { concat } from './bytes'
+import { mqttUnfinishedAfter, parseMqttFrame, textOf, type MqttFrame, type MqttPacket } from './mqtt'
 import { isFailure, reasonName, type ReasonPacket } from './mqttReasons'
 import type { DescribeContext, FrameView, ProtocolModule } from './types'
 
@@ -81,6 +82,15 @@ export function describeMqttFrame(frame: MqttFrame, continued = false): FrameVie
  * (mqttUnfinishedAfter). A broker may split every packet over several frames (aedes writes each field as one).
  */
 export type MqttDescribeContext = DescribeContext
+
+/** Does the URL end in `/mqtt`, the path brokers serve MQTT over WebSocket at (Mosquitto, EMQX, HiveMQ, aedes)? */
+export function looksLikeMqtt(url: string): boolean {
+  try {
+    return /\/mqtt\/?$/.test(new URL(url).pathname)
+  } catch {
+    return false
+  }
+}
 
 export const mqttModule: ProtocolModule = {
   // §6.0: "mqtt" (3.1.1 and 5.0); "mqttv3.1" is MQTT 3.1's older name.

@@ -1,5 +1,5 @@
 /** STOMP's composer forms: SUBSCRIBE, SEND, ACK/NACK, UNSUBSCRIBE and DISCONNECT, in the negotiated version's dialect. */
-import { stompVersionOf } from '../../../../shared/protocols/stomp'
+import { stompVersionOf } from '../../../../shared/protocols/stompModule'
 import {
   stompAck,
   stompConnect,
