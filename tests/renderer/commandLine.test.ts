@@ -27,8 +27,9 @@ describe('copy as command', () => {
 
   it('names a saved profile instead, and lists what the line cannot say', () => {
     expect(commandLine('send', { url: 'ws://h/' }, "Bob's feed")).toBe("sockscope send --profile 'Bob'\\''s feed'")
-    expect(commandLine('listen', { url: 'ws://h/', protocol: { kind: 'mqtt' }, tls: { ca: ['PEM'] } })).toBe(
-      "sockscope listen ws://h/ --ca ca.pem\n# Not on this line: ca.pem: save the CA certificate from the TLS settings there; the protocol's settings (use --profile with a saved profile)."
+    expect(commandLine('listen', { url: 'ws://h/', protocol: { kind: 'mqtt', mqtt: { username: 'u' } }, tls: { ca: ['PEM'] } })).toBe(
+      "sockscope listen ws://h/ --ca ca.pem --protocol mqtt\n# Not on this line: ca.pem: save the CA certificate from the TLS settings there; the protocol's settings (use --profile with a saved profile)."
     )
+    expect(commandLine('listen', { url: 'ws://h/', protocol: { kind: 'stomp' } })).toBe('sockscope listen ws://h/ --protocol stomp')
   })
 })

@@ -36,11 +36,13 @@ export function commandLine(kind: 'send' | 'listen', options: ConnectionOptions,
   for (const p of options.subprotocols ?? []) words.push(`--subprotocol ${shellQuote(p)}`)
   if (options.tls?.ca?.length) words.push('--ca ca.pem')
   if (options.tls?.allowInvalidCertificates) words.push('--insecure')
+  const { kind: protocolKind, ...protocolSettings } = options.protocol ?? {}
+  if (protocolKind && protocolKind !== 'auto') words.push(`--protocol ${protocolKind}`)
   const unsaid = [
     options.tls?.ca?.length && 'ca.pem: save the CA certificate from the TLS settings there',
     (options.tls?.cert || options.tls?.pfx) && 'the client certificate',
     options.proxy && 'the proxy',
-    options.protocol && "the protocol's settings",
+    Object.keys(protocolSettings).length > 0 && "the protocol's settings",
     options.preamble?.length && 'the preamble'
   ].filter((x): x is string => !!x)
   return unsaid.length
