@@ -3,7 +3,7 @@
 // the sources, as `npm run web` does, but with everything the build prints sent to stderr: stdout belongs to the
 // command (replies, NDJSON, the mock's URL) and must stay clean for pipes. Then it runs the command in this process,
 // so signals (Ctrl+C) and the exit status need no passing on.
-import { existsSync, readdirSync, statSync } from 'node:fs'
+import { existsSync, statSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { spawnSync } from 'node:child_process'
@@ -11,23 +11,16 @@ import { spawnSync } from 'node:child_process'
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const entry = join(root, 'out', 'main', 'cli.js')
 
-function newest(path) {
-  const st = statSync(path)
-  if (!st.isDirectory()) return st.mtimeMs
-  let m = st.mtimeMs
-  for (const name of readdirSync(path)) m = Math.max(m, newest(join(path, name)))
-  return m
-}
-
-function stale() {
+async function stale() {
   if (!existsSync(entry)) return true
-  // A shipped package has out/ and no sources: nothing to rebuild from.
+  // A shipped package has out/ and no sources: nothing to rebuild from (nor scripts/).
   if (!existsSync(join(root, 'src'))) return false
+  const { newest } = await import(pathToFileURL(join(root, 'scripts', 'build-if-stale.mjs')).href)
   const sources = ['src', 'electron.vite.config.ts', 'package.json'].map((p) => join(root, p)).filter(existsSync)
   return Math.max(...sources.map(newest)) > statSync(entry).mtimeMs
 }
 
-if (stale()) {
+if (await stale()) {
   const bin = join(root, 'node_modules', '.bin', process.platform === 'win32' ? 'electron-vite.cmd' : 'electron-vite')
   if (!existsSync(bin)) {
     if (!existsSync(entry)) {

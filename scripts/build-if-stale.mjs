@@ -4,7 +4,8 @@ import { existsSync, readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { spawnSync } from 'node:child_process'
 
-function newest(path) {
+/** The newest modification time under `path` (the bin reuses it). */
+export function newest(path) {
   const st = statSync(path)
   if (!st.isDirectory()) return st.mtimeMs
   let m = st.mtimeMs

@@ -90,8 +90,7 @@ class StepBuilder {
           ...base,
           kind,
           on: this.on(obj.on, here),
-          ...(typeof value === 'number' ? { code: value } : typeof obj.code === 'number' ? { code: obj.code } : {}),
-          ...(typeof obj.reason === 'string' ? { reason: obj.reason } : {}),
+          ...closeFields(value, obj),
           timeoutMs: timeout()
         }
       case 'wait':
@@ -114,8 +113,7 @@ class StepBuilder {
           ...base,
           kind,
           on: this.on(obj.on, here),
-          ...(typeof value === 'number' ? { code: value } : typeof obj.code === 'number' ? { code: obj.code } : {}),
-          ...(typeof obj.reason === 'string' ? { reason: obj.reason } : {}),
+          ...closeFields(value, obj),
           timeoutMs: timeout()
         }
       case 'expect-pong':
@@ -261,5 +259,13 @@ class StepBuilder {
       m.codec = obj.codec
     }
     return m
+  }
+}
+
+/** `close: 4000` or `close: { code, reason }` (and `expect-close` alike): the code and reason given. */
+function closeFields(value: unknown, obj: Raw): { code?: number; reason?: string } {
+  return {
+    ...(typeof value === 'number' ? { code: value } : typeof obj.code === 'number' ? { code: obj.code } : {}),
+    ...(typeof obj.reason === 'string' ? { reason: obj.reason } : {})
   }
 }
