@@ -109,6 +109,28 @@ export interface SockscopeMethods {
   replay(recordingId: string, options: ConnectionOptions, timing: ReplayTiming, id?: string): Promise<{ id: string; total: number }>
   /** Starts (once) the app's own echo server on 127.0.0.1, for a first try with no server at hand; its URL. */
   echoServerStart(): Promise<{ url: string }>
+  /**
+   * Serves the server side of a recording as a WebSocket server ("Serve as mock…", issue 18): on 127.0.0.1 unless
+   * `host` says otherwise; it runs until stopped or the app quits.
+   */
+  mockStart(recordingId: string, options: MockSettings): Promise<{ id: string; url: string; notes: string[] }>
+  mockStop(id: string): Promise<void>
+  /** What clients did on a running mock, from entry `since` on (the log is the mock's latest 10,000 entries). */
+  mockLog(id: string, since: number): Promise<{ entries: MockLogLine[]; next: number; running: boolean }>
+}
+
+export interface MockSettings {
+  host?: string
+  timing: 'original' | 'fast'
+  match: 'order' | 'content'
+}
+
+/** One line of a mock's log: client n connected, a message matched (or not), a reply sent, a client left. */
+export interface MockLogLine {
+  ts: number
+  client: number
+  kind: 'connected' | 'matched' | 'differs' | 'unmatched' | 'sent' | 'disconnected'
+  text: string
 }
 
 export type MethodName = keyof SockscopeMethods
@@ -145,7 +167,10 @@ export const METHOD_NAMES = [
   'recordingDelete',
   'recordingsDeleteAll',
   'replay',
-  'echoServerStart'
+  'echoServerStart',
+  'mockStart',
+  'mockStop',
+  'mockLog'
 ] as const satisfies readonly MethodName[]
 
 // Fails to compile if a method is in the interface but not in the list.

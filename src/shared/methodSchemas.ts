@@ -14,6 +14,8 @@ const controlPayload = v.pipe(
   v.check((s) => new TextEncoder().encode(s).length <= 125, 'must be at most 125 bytes (a control frame limit)')
 )
 
+const mockId = v.pipe(v.string(), v.uuid('must be a mock id'))
+
 /** A payload store reference (a UUID), or one to a payload the page dropped, read back from the recording. */
 const payloadRef = v.union([v.pipe(v.string(), v.uuid()), v.pipe(v.string(), v.regex(RECORDED_REF))], 'must be a payload reference')
 
@@ -79,5 +81,17 @@ export const METHOD_ARGS: { [K in MethodName]: ArgsSchema<K> } = {
     ]),
     v.optional(newId)
   ]),
-  echoServerStart: v.strictTuple([])
+  echoServerStart: v.strictTuple([]),
+  mockStart: v.strictTuple([
+    recordingId,
+    v.strictObject({
+      host: v.optional(
+        v.pipe(v.string(), v.maxLength(255), v.regex(/^[\w.:-]+$/, 'must be a host name or address, e.g. 127.0.0.1'))
+      ),
+      timing: v.picklist(['original', 'fast'], 'must be original or fast'),
+      match: v.picklist(['order', 'content'], 'must be order or content')
+    })
+  ]),
+  mockStop: v.strictTuple([mockId]),
+  mockLog: v.strictTuple([mockId, v.pipe(v.number(), v.integer(), v.minValue(0))])
 }

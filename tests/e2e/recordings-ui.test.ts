@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
-import { connectTo, launchChromium } from './harness'
+import { connectTo, launchChromium, sendText } from './harness'
 import { launchApp, type AppUnderTest } from './paths'
 import { startWsServer, type RunningWs } from '../helpers/servers'
 
@@ -136,6 +136,54 @@ describe('the Recordings dialog', () => {
       expect(seen.at(-1)).toEqual({ path: '/replayed', team: 'blue', auth: 'Bearer tok-again', protocol: 'chat.v2' })
       expect(errors).toEqual([])
       await page.close()
+    } finally {
+      await echo.close()
+    }
+  })
+
+  it('serves a recording as a mock on 127.0.0.1 (issue 18): a tab connected to it gets the recorded reply, and its log says so', async () => {
+    const echo = await startWsServer({ onConnection: (ws) => ws.on('message', (d) => ws.send(`echo: ${String(d)}`)) })
+    try {
+      const { page } = await app.open()
+      await connectTo(page, `${echo.url}/mocked`)
+      await sendText(page, 'hi')
+      await page.locator('[aria-label="Message log"] .row.in').filter({ hasText: 'echo: hi' }).waitFor()
+      await page.getByRole('button', { name: 'Disconnect', exact: true }).click()
+      await page.getByRole('status', { name: 'Connection state' }).filter({ hasText: 'Disconnected' }).waitFor()
+      await page.getByRole('button', { name: 'Recordings…' }).click()
+      const row = rows(page).filter({ hasText: '/mocked' }).first()
+      await row.getByRole('button', { name: / as mock$/ }).click()
+      const form = dialog(page).getByRole('form', { name: 'Serve as mock' })
+      expect(await form.getByLabel('Mock host').inputValue()).toBe('127.0.0.1')
+      await form.getByRole('button', { name: 'Start mock' }).click()
+      const mock = dialog(page).getByRole('group', { name: /^Mock of / })
+      const url = (await mock.locator('.url').textContent())!
+      expect(url).toMatch(/^ws:\/\/127\.0\.0\.1:\d+$/)
+      await mock.getByRole('button', { name: 'Open a tab to it' }).click()
+      await dialog(page).getByRole('button', { name: 'Close' }).click()
+      await connectTo(page, url)
+      await sendText(page, 'hi')
+      await page.locator('[aria-label="Message log"] .row.in').filter({ hasText: 'echo: hi' }).waitFor()
+      await page.getByRole('button', { name: 'Recordings…' }).click()
+      await expect
+        .poll(() =>
+          dialog(page)
+            .getByRole('list', { name: `What clients did on ${url}` })
+            .textContent()
+        )
+        .toMatch(/✓.*→/s)
+      await dialog(page)
+        .getByRole('group', { name: /^Mock of / })
+        .getByRole('button', { name: 'Stop' })
+        .click()
+      await expect
+        .poll(() =>
+          dialog(page)
+            .getByRole('group', { name: /^Mock of / })
+            .count()
+        )
+        .toBe(0)
+      await page.context().close()
     } finally {
       await echo.close()
     }

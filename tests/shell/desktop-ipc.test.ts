@@ -67,7 +67,10 @@ describe('desktop shell IPC contract (built main bundle, mocked electron)', () =
       recordingDelete: ['../profiles.json'],
       recordingsDeleteAll: [true],
       replay: ['a.ndjson', { url: 'ws://x' }, { mode: 'fast' }],
-      echoServerStart: ['extra']
+      echoServerStart: ['extra'],
+      mockStart: ['a.ndjson', { timing: 'slow', match: 'order' }],
+      mockStop: ['not-a-uuid'],
+      mockLog: ['00000000-0000-4000-8000-000000000000', -1]
     }
     // Defect 10 of issue 10: each answer is one result shape that keeps the field (thrown errors reached the
     // renderer wrapped by Electron as "Error invoking remote method …", without field or code).

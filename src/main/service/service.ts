@@ -3,6 +3,7 @@
  * Electron-free: transports hand it a session and raw arguments; it validates and routes events back.
  */
 import { LocalEchoServer } from './echoServer'
+import { RecordingMocks } from './mocks'
 import * as v from 'valibot'
 import { parseRecordedRef, type AppInfo, type HostNotice, type MethodName, type RecordedRef, type SockscopeMethods } from '../../shared/api'
 import { METHOD_ARGS } from '../../shared/methodSchemas'
@@ -35,6 +36,8 @@ export class SockscopeService {
   private readonly sessions = new Map<string, ClientSession>()
   /** The first-run echo server: started on request, stopped at shutdown. */
   private readonly echo = new LocalEchoServer()
+  /** Recordings served as mocks ("Serve as mock…"): stopped at shutdown. */
+  private readonly mocks = new RecordingMocks()
   private readonly owner = new Map<string, ClientSession>()
   /** One-shot observers of a connection's events (replay waits for the open). */
   private readonly watchers = new Map<string, (e: SockEvent) => void>()
@@ -173,6 +176,10 @@ export class SockscopeService {
       recordingDelete: async (recordingId) => this.options.data.recordings.delete(recordingId),
       recordingsDeleteAll: async () => this.options.data.recordings.deleteAll(),
       echoServerStart: async () => ({ url: await this.echo.url() }),
+      mockStart: async (recordingId, settings) =>
+        this.mocks.start((await this.options.data.recordings.read(recordingId)).events, settings),
+      mockStop: (id) => this.mocks.stop(id),
+      mockLog: async (id, since) => this.mocks.log(id, since),
       replay: async (recordingId, options, timing, id) => {
         const plan = replayPlan((await this.options.data.recordings.read(this.notLiveElsewhere(session, recordingId))).events, timing)
         let opened: () => void = () => undefined
@@ -236,7 +243,7 @@ export class SockscopeService {
   async shutdown(boundMs = 3000): Promise<'done' | 'timed-out'> {
     for (const key of [...this.sessions.keys()]) this.closeSession(key)
     this.manager.dispose()
-    const work = Promise.all([this.options.data.recordings.endAll(), this.options.data.profiles.flush(), this.echo.close()]).then(
+    const work = Promise.all([this.options.data.recordings.endAll(), this.options.data.profiles.flush(), this.echo.close(), this.mocks.closeAll()]).then(
       () => 'done' as const
     )
     let timer: NodeJS.Timeout | null = null
