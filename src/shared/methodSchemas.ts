@@ -85,9 +85,7 @@ export const METHOD_ARGS: { [K in MethodName]: ArgsSchema<K> } = {
   mockStart: v.strictTuple([
     recordingId,
     v.strictObject({
-      host: v.optional(
-        v.pipe(v.string(), v.maxLength(255), v.regex(/^[\w.:-]+$/, 'must be a host name or address, e.g. 127.0.0.1'))
-      ),
+      host: v.optional(v.pipe(v.string(), v.maxLength(255), v.regex(/^[\w.:-]+$/, 'must be a host name or address, e.g. 127.0.0.1'))),
       timing: v.picklist(['original', 'fast'], 'must be original or fast'),
       match: v.picklist(['order', 'content'], 'must be order or content')
     })

@@ -176,8 +176,7 @@ export class SockscopeService {
       recordingDelete: async (recordingId) => this.options.data.recordings.delete(recordingId),
       recordingsDeleteAll: async () => this.options.data.recordings.deleteAll(),
       echoServerStart: async () => ({ url: await this.echo.url() }),
-      mockStart: async (recordingId, settings) =>
-        this.mocks.start((await this.options.data.recordings.read(recordingId)).events, settings),
+      mockStart: async (recordingId, settings) => this.mocks.start((await this.options.data.recordings.read(recordingId)).events, settings),
       mockStop: (id) => this.mocks.stop(id),
       mockLog: async (id, since) => this.mocks.log(id, since),
       replay: async (recordingId, options, timing, id) => {
@@ -243,9 +242,12 @@ export class SockscopeService {
   async shutdown(boundMs = 3000): Promise<'done' | 'timed-out'> {
     for (const key of [...this.sessions.keys()]) this.closeSession(key)
     this.manager.dispose()
-    const work = Promise.all([this.options.data.recordings.endAll(), this.options.data.profiles.flush(), this.echo.close(), this.mocks.closeAll()]).then(
-      () => 'done' as const
-    )
+    const work = Promise.all([
+      this.options.data.recordings.endAll(),
+      this.options.data.profiles.flush(),
+      this.echo.close(),
+      this.mocks.closeAll()
+    ]).then(() => 'done' as const)
     let timer: NodeJS.Timeout | null = null
     const bound = new Promise<'timed-out'>((r) => (timer = setTimeout(() => r('timed-out'), boundMs)))
     try {
