@@ -14,6 +14,7 @@ import { parseDuration } from '../scenario/format'
 import { parseEnvFile } from '../scenario/envFile'
 import { findScenarioFiles, loadScenarios, runScenarios } from '../scenario/runner'
 import type { ProfileLookup } from '../scenario/connectionOptions'
+import { profilesLookup } from '../scenario/profileLookup'
 import { ScenarioInputError } from '../scenario/types'
 import { choiceFlag, parseFlags, UsageError, wantsHelp } from './args'
 import { jsonReport, junitXml, plainReport, PrettyReporter, REPORTERS, tapReport, type ReporterName } from './reporters'
@@ -176,21 +177,7 @@ function profileLookup(dataDir: string): ProfileLookup & { state(): ProfilesStat
     store.load()
     return (state = store.state())
   }
-  const byName = <T extends { name: string }>(items: T[], name: string): T | undefined => {
-    const exact = items.find((i) => i.name === name)
-    if (exact) return exact
-    const loose = items.filter((i) => i.name.toLowerCase() === name.trim().toLowerCase())
-    return loose.length === 1 ? loose[0] : undefined
-  }
-  return {
-    where: `the data folder ${dataDir}`,
-    state: load,
-    names: () => load().profiles.map((p) => p.name),
-    find(name) {
-      const p = byName(load().profiles, name)
-      return p ? { options: p.options as unknown as Record<string, unknown>, missingSecrets: load().missingSecrets[p.id] ?? [] } : undefined
-    }
-  }
+  return profilesLookup(`the data folder ${dataDir}`, load)
 }
 
 function environmentVars(profiles: ReturnType<typeof profileLookup>, name: string, io: RunIo): Record<string, string> {

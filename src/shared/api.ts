@@ -117,6 +117,42 @@ export interface SockscopeMethods {
   mockStop(id: string): Promise<void>
   /** What clients did on a running mock, from entry `since` on (the log is the mock's latest 10,000 entries). */
   mockLog(id: string, since: number): Promise<{ entries: MockLogLine[]; next: number; running: boolean }>
+  /** The Scenarios panel (issue 18): the `*.yaml`/`*.yml` files in `<dataDir>/scenarios/`, by name. */
+  scenariosList(): Promise<Array<{ name: string; modified: string; size: number }>>
+  scenarioRead(name: string): Promise<string>
+  /** Writes the file (making the folder on the first save); names are `[\w .-]+\.ya?ml`. */
+  scenarioSave(name: string, text: string): Promise<void>
+  /** Where the text is not a runnable scenario (the first problem found); empty when it is fine. */
+  scenarioCheck(text: string): Promise<{ problems: ScenarioProblem[] }>
+  /** Starts the saved file in the host; a file that does not parse is refused with its line and what is wrong. */
+  scenarioRun(name: string): Promise<{ runId: string }>
+  /** A run's steps from index `since` on (the page polls); the latest 20 runs are kept. */
+  scenarioRunState(runId: string, since: number): Promise<{ steps: ScenarioStep[]; done: boolean; status?: 'passed' | 'failed' }>
+}
+
+/**
+ * One step of a run, as the runner reports it (src/scenario/types.ts StepResult, which satisfies this); repeated
+ * here because the page's project does not build src/scenario.
+ */
+export interface ScenarioStep {
+  path: string
+  name: string
+  kind: string
+  status: 'passed' | 'failed' | 'skipped'
+  durationMs: number
+  line?: number
+  connection?: string
+  expected?: string
+  actual?: string
+  lastMessages?: string[]
+  seqs?: number[]
+  run?: number
+}
+
+export interface ScenarioProblem {
+  line: number
+  column: number
+  message: string
 }
 
 export interface MockSettings {
@@ -170,7 +206,13 @@ export const METHOD_NAMES = [
   'echoServerStart',
   'mockStart',
   'mockStop',
-  'mockLog'
+  'mockLog',
+  'scenariosList',
+  'scenarioRead',
+  'scenarioSave',
+  'scenarioCheck',
+  'scenarioRun',
+  'scenarioRunState'
 ] as const satisfies readonly MethodName[]
 
 // Fails to compile if a method is in the interface but not in the list.

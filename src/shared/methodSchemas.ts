@@ -15,6 +15,14 @@ const controlPayload = v.pipe(
 )
 
 const mockId = v.pipe(v.string(), v.uuid('must be a mock id'))
+/** A scenario file in the data folder's scenarios/ (src/main/service/scenarios.ts checks it again). */
+const scenarioName = v.pipe(
+  v.string(),
+  v.maxLength(200),
+  v.regex(/^[\w .-]+\.ya?ml$/, 'must be a file name ending in .yaml or .yml (letters, digits, spaces, dots, dashes, underscores)')
+)
+/** A scenario's text: generous, but bounded so one call cannot hold the host's memory. */
+const scenarioText = v.pipe(v.string(), v.maxLength(2_000_000, 'must be at most 2 MB'))
 
 /** A payload store reference (a UUID), or one to a payload the page dropped, read back from the recording. */
 const payloadRef = v.union([v.pipe(v.string(), v.uuid()), v.pipe(v.string(), v.regex(RECORDED_REF))], 'must be a payload reference')
@@ -91,5 +99,11 @@ export const METHOD_ARGS: { [K in MethodName]: ArgsSchema<K> } = {
     })
   ]),
   mockStop: v.strictTuple([mockId]),
-  mockLog: v.strictTuple([mockId, v.pipe(v.number(), v.integer(), v.minValue(0))])
+  mockLog: v.strictTuple([mockId, v.pipe(v.number(), v.integer(), v.minValue(0))]),
+  scenariosList: v.strictTuple([]),
+  scenarioRead: v.strictTuple([scenarioName]),
+  scenarioSave: v.strictTuple([scenarioName, scenarioText]),
+  scenarioCheck: v.strictTuple([scenarioText]),
+  scenarioRun: v.strictTuple([scenarioName]),
+  scenarioRunState: v.strictTuple([v.pipe(v.string(), v.uuid('must be a run id')), v.pipe(v.number(), v.integer(), v.minValue(0))])
 }

@@ -70,7 +70,13 @@ describe('desktop shell IPC contract (built main bundle, mocked electron)', () =
       echoServerStart: ['extra'],
       mockStart: ['a.ndjson', { timing: 'slow', match: 'order' }],
       mockStop: ['not-a-uuid'],
-      mockLog: ['00000000-0000-4000-8000-000000000000', -1]
+      mockLog: ['00000000-0000-4000-8000-000000000000', -1],
+      scenariosList: ['extra'],
+      scenarioRead: ['../profiles.json'],
+      scenarioSave: ['a.yaml', 5],
+      scenarioCheck: [null],
+      scenarioRun: ['run.sh'],
+      scenarioRunState: ['not-a-uuid', 0]
     }
     // Defect 10 of issue 10: each answer is one result shape that keeps the field (thrown errors reached the
     // renderer wrapped by Electron as "Error invoking remote method …", without field or code).

@@ -4,6 +4,8 @@
  */
 import { LocalEchoServer } from './echoServer'
 import { RecordingMocks } from './mocks'
+import { ScenarioFiles } from './scenarios'
+import { profilesLookup } from '../../scenario/profileLookup'
 import * as v from 'valibot'
 import { parseRecordedRef, type AppInfo, type HostNotice, type MethodName, type RecordedRef, type SockscopeMethods } from '../../shared/api'
 import { METHOD_ARGS } from '../../shared/methodSchemas'
@@ -38,12 +40,17 @@ export class SockscopeService {
   private readonly echo = new LocalEchoServer()
   /** Recordings served as mocks ("Serve as mock…"): stopped at shutdown. */
   private readonly mocks = new RecordingMocks()
+  /** The Scenarios panel's files and runs (kept in the data folder's scenarios/). */
+  private readonly scenarios: ScenarioFiles
   private readonly owner = new Map<string, ClientSession>()
   /** One-shot observers of a connection's events (replay waits for the open). */
   private readonly watchers = new Map<string, (e: SockEvent) => void>()
 
   constructor(private readonly options: ServiceOptions) {
     this.manager = new ConnectionManager((e) => this.route(e))
+    this.scenarios = new ScenarioFiles(options.appInfo.dataDir, () =>
+      profilesLookup("the app's saved profiles", () => options.data.profiles.state())
+    )
     options.data.recordings.onFailure = (id, f) => this.manager.report(id, recordingFailedError(f))
   }
 
@@ -179,6 +186,12 @@ export class SockscopeService {
       mockStart: async (recordingId, settings) => this.mocks.start((await this.options.data.recordings.read(recordingId)).events, settings),
       mockStop: (id) => this.mocks.stop(id),
       mockLog: async (id, since) => this.mocks.log(id, since),
+      scenariosList: () => this.scenarios.list(),
+      scenarioRead: (name) => this.scenarios.read(name),
+      scenarioSave: (name, text) => this.scenarios.save(name, text),
+      scenarioCheck: async (text) => this.scenarios.check(text),
+      scenarioRun: (name) => this.scenarios.run(name),
+      scenarioRunState: async (runId, since) => this.scenarios.state(runId, since),
       replay: async (recordingId, options, timing, id) => {
         const plan = replayPlan((await this.options.data.recordings.read(this.notLiveElsewhere(session, recordingId))).events, timing)
         let opened: () => void = () => undefined
