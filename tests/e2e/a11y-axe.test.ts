@@ -132,7 +132,7 @@ async function everyState(page: Page, theme: 'light' | 'dark'): Promise<Finding[
   found.push(...(await audit(page, `${theme}: new scenario from selection`)))
   await page.keyboard.press('Escape')
   await page.locator('dialog[open]').waitFor({ state: 'detached' })
-  await expect.poll(() => focused(page), `${theme}: focus after the scenario dialog`).toBe('button Log actions')
+  await expect.poll(() => focused(page), { message: `${theme}: focus after the scenario dialog` }).toBe('button Log actions')
   await page.getByRole('button', { name: 'Disconnect', exact: true }).click()
   return found
 }
