@@ -2,6 +2,7 @@
  * The one contract between renderer and main: every method the renderer may call, and the event stream.
  * Both transports (Electron IPC and the browser-mode bridge) are typed from this file.
  */
+import type { StepResult } from './scenarioSteps'
 import type { ConnectionInfo, SockEvent } from './events'
 import type { ConnectionOptions, OutgoingMessage } from './options'
 import type { Environment, Profile, ProfilesDoc } from './profiles'
@@ -130,24 +131,8 @@ export interface SockscopeMethods {
   scenarioRunState(runId: string, since: number): Promise<{ steps: ScenarioStep[]; done: boolean; status?: 'passed' | 'failed' }>
 }
 
-/**
- * One step of a run, as the runner reports it (src/scenario/types.ts StepResult, which satisfies this); repeated
- * here because the page's project does not build src/scenario.
- */
-export interface ScenarioStep {
-  path: string
-  name: string
-  kind: string
-  status: 'passed' | 'failed' | 'skipped'
-  durationMs: number
-  line?: number
-  connection?: string
-  expected?: string
-  actual?: string
-  lastMessages?: string[]
-  seqs?: number[]
-  run?: number
-}
+/** A scenario step's result, as the runner reports it (the page's project does not build src/scenario). */
+export type ScenarioStep = StepResult
 
 export interface ScenarioProblem {
   line: number
