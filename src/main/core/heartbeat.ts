@@ -44,8 +44,9 @@ export class Heartbeat {
 
   /** Call for every ping we send (timer or manual) so its pong can be timed. */
   pingSent(): void {
-    this.pending.push({ sentAt: nowMs(), timed: !this.suspended })
-    this.arm()
+    const now = nowMs()
+    this.pending.push({ sentAt: now, timed: !this.suspended })
+    this.arm(now)
   }
 
   /** Returns the round-trip time when this pong answers one of our pings and could be timed. */
@@ -74,9 +75,10 @@ export class Heartbeat {
     this.arm()
   }
 
-  private arm(): void {
+  /** `now` is passed when the caller just read the clock: a second reading could shave a GC pause off the wait. */
+  private arm(now = nowMs()): void {
     if (this.suspended || this.timers.has('pong-deadline') || this.pongTimeoutMs <= 0 || this.pending.length === 0) return
-    const wait = Math.max(0, this.pending[0].sentAt + this.pongTimeoutMs - nowMs())
+    const wait = Math.max(0, this.pending[0].sentAt + this.pongTimeoutMs - now)
     this.timers.once('pong-deadline', wait, () => this.hooks.dead(this.pongTimeoutMs))
   }
 
