@@ -103,15 +103,31 @@ export function closeWords(c: CloseEvent): string {
   return `${who} with ${c.code}${meaning ? ` (${meaning})` : ''}${c.reason ? `, reason "${c.reason}"` : ''}`
 }
 
-export const interrupted = (): StepFailure => new StepFailure('the run to go on', 'it was interrupted (Ctrl+C)')
+/**
+ * The failure of the step under way when the run is stopped: the signal's reason says by whom (`stopped from the
+ * Scenarios panel`); without one it was Ctrl+C at the command line.
+ */
+export const interrupted = (signal?: AbortSignal): StepFailure =>
+  new StepFailure('the run to go on', `it was ${typeof signal?.reason === 'string' ? signal.reason : 'interrupted (Ctrl+C)'}`)
+
+/** Sees every event of a run's connections, with the connection's `as:` name (the app keeps them as the run's log). */
+export type RunEventObserver = (connection: string, e: SockEvent) => void
 
 export class ConnectionPool {
   private readonly byId = new Map<string, LiveConnection>()
   private readonly byName = new Map<string, LiveConnection>()
-  private readonly manager = new ConnectionManager((e) => this.byId.get(e.id)?.receive(e))
+  private readonly manager = new ConnectionManager((e) => {
+    const conn = this.byId.get(e.id)
+    if (!conn) return
+    this.observe?.(conn.name, e)
+    conn.receive(e)
+  })
 
-  /** `interrupt`: Ctrl+C; a step waiting then fails at once, saying so. */
-  constructor(private readonly interrupt?: AbortSignal) {}
+  /** `interrupt`: Ctrl+C or the panel's Stop; a step waiting then fails at once, saying so. */
+  constructor(
+    private readonly interrupt?: AbortSignal,
+    private readonly observe?: RunEventObserver
+  ) {}
 
   get(name: string): LiveConnection | undefined {
     return this.byName.get(name)
@@ -150,7 +166,7 @@ export class ConnectionPool {
     const first = check()
     if (first !== undefined) return Promise.resolve(first)
     const interrupt = interruptible ? this.interrupt : undefined
-    if (interrupt?.aborted) return Promise.reject(interrupted())
+    if (interrupt?.aborted) return Promise.reject(interrupted(interrupt))
     return new Promise((resolve, reject) => {
       const done = (v: T | 'timeout' | StepFailure): void => {
         clearTimeout(timer)
@@ -163,7 +179,7 @@ export class ConnectionPool {
         const v = check()
         if (v !== undefined) done(v)
       }
-      const onAbort = (): void => done(interrupted())
+      const onAbort = (): void => done(interrupted(interrupt))
       const timer = setTimeout(() => done('timeout'), ms)
       conn.listeners.add(listener)
       interrupt?.addEventListener('abort', onAbort)

@@ -7,7 +7,7 @@ import { readFile, readdir, stat } from 'node:fs/promises'
 import { join, relative, resolve } from 'node:path'
 import { REPEAT_DETAIL_RUNS, formatDuration, type RepeatStep, type Scenario, type Step } from './format'
 import { parseScenario, type ParseContext } from './parse'
-import { ConnectionPool } from './live'
+import { ConnectionPool, type RunEventObserver } from './live'
 import { runStep, type StepContext } from './steps'
 import { stepTitle } from './titles'
 import { RunVariables, StepFailure } from './variables'
@@ -21,15 +21,20 @@ export interface RunOptions {
   /** Stop after the first scenario that fails. */
   bail?: boolean
   onProgress?: (p: RunProgress) => void
-  /** Ctrl+C: the step under way fails at once, the rest are skipped, and no further scenario starts. */
+  /**
+   * Ctrl+C, or Stop in the app: the step under way fails at once, the rest are skipped, and no further scenario
+   * starts. A string `reason` says who stopped it, in the failed step's words.
+   */
   interrupt?: AbortSignal
+  /** Sees every event of the run's connections (the app keeps them so a step links to its rows). */
+  onEvent?: RunEventObserver
 }
 
 export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Promise<ScenarioResult> {
   const started = performance.now()
   const emit = opts.onProgress ?? (() => undefined)
   emit({ type: 'scenario-start', file: scenario.file, name: scenario.name })
-  const pool = new ConnectionPool(opts.interrupt)
+  const pool = new ConnectionPool(opts.interrupt, opts.onEvent)
   const ctx: StepContext = {
     ...(opts.interrupt ? { interrupt: opts.interrupt } : {}),
     scenario,

@@ -36,6 +36,27 @@ export function schemaProblem(doc: unknown, sourceText?: (path: DocPath) => stri
   return describe(pickError(errors), errors, doc, sourceText)
 }
 
+/**
+ * Every place the document does not fit the schema, one problem per place: per step (the innermost, for a step in a
+ * repeat's block: the repeat's own settings are its own place), per connection, env, and the file itself.
+ */
+export function schemaProblems(doc: unknown, sourceText?: (path: DocPath) => string | undefined): SchemaProblem[] {
+  const errors = validate(doc)
+  const groups = new Map<string, ErrorObject[]>()
+  for (const e of errors) {
+    const area = areaOf(e.instancePath)
+    groups.set(area, [...(groups.get(area) ?? []), e])
+  }
+  return [...groups.values()].map((group) => describe(pickError(group), errors, doc, sourceText))
+}
+
+/** Which problem an error belongs to: its innermost step, its connection, env, or the file (''). */
+function areaOf(pointer: string): string {
+  const step = /^(.*\/steps\/\d+)/.exec(pointer)
+  if (step) return step[1]
+  return /^\/(?:connections\/[^/]+|env)/.exec(pointer)?.[0] ?? ''
+}
+
 const segmentsOf = (pointer: string): string[] =>
   pointer === ''
     ? []

@@ -49,7 +49,7 @@ export async function runStep(step: SimpleStep, ctx: StepContext): Promise<StepO
       return close(step, ctx)
     case 'wait':
       await sleep(step.ms, undefined, ctx.interrupt ? { signal: ctx.interrupt } : {}).catch(() => {
-        throw interrupted()
+        throw interrupted(ctx.interrupt)
       })
       return {}
     case 'send':

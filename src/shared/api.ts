@@ -2,7 +2,17 @@
  * The one contract between renderer and main: every method the renderer may call, and the event stream.
  * Both transports (Electron IPC and the browser-mode bridge) are typed from this file.
  */
-import type { StepResult } from './scenarioSteps'
+import type { ScenarioFolder, ScenarioProblem, ScenarioRef, ScenarioRunLog, ScenarioRunState, StepResult } from './scenarioSteps'
+
+export type {
+  ScenarioFileInfo,
+  ScenarioFolder,
+  ScenarioProblem,
+  ScenarioRef,
+  ScenarioRunConnection,
+  ScenarioRunLog,
+  ScenarioRunState
+} from './scenarioSteps'
 import type { ConnectionInfo, SockEvent } from './events'
 import type { ConnectionOptions, OutgoingMessage } from './options'
 import type { Environment, Profile, ProfilesDoc } from './profiles'
@@ -118,27 +128,32 @@ export interface SockscopeMethods {
   mockStop(id: string): Promise<void>
   /** What clients did on a running mock, from entry `since` on (the log is the mock's latest 10,000 entries). */
   mockLog(id: string, since: number): Promise<{ entries: MockLogLine[]; next: number; running: boolean }>
-  /** The Scenarios panel (issue 18): the `*.yaml`/`*.yml` files in `<dataDir>/scenarios/`, by name. */
-  scenariosList(): Promise<Array<{ name: string; modified: string; size: number }>>
-  scenarioRead(name: string): Promise<string>
-  /** Writes the file (making the folder on the first save); names are `[\w .-]+\.ya?ml`. */
-  scenarioSave(name: string, text: string): Promise<void>
-  /** Where the text is not a runnable scenario (the first problem found); empty when it is fine. */
+  /** The Scenarios panel (issue 18): the data folder's `scenarios/` first, then each folder the user opened. */
+  scenariosList(): Promise<ScenarioFolder[]>
+  /**
+   * Adds a folder to the panel (a repo, say): `path` in browser mode; null in the desktop app asks with the system's
+   * folder dialog (null back when the user cancels). The panel's folders after it.
+   */
+  scenarioFolderOpen(path: string | null): Promise<ScenarioFolder[] | null>
+  /** Takes an opened folder off the panel; its files stay where they are. */
+  scenarioFolderClose(path: string): Promise<ScenarioFolder[]>
+  scenarioRead(file: ScenarioRef): Promise<string>
+  /** Writes the file (making its folder if needed); data-folder names are `[\w .-]+\.ya?ml`. */
+  scenarioSave(file: ScenarioRef, text: string): Promise<void>
+  /** Everything wrong with the text, in document order (see src/scenario/problems.ts); empty when it can run. */
   scenarioCheck(text: string): Promise<{ problems: ScenarioProblem[] }>
   /** Starts the saved file in the host; a file that does not parse is refused with its line and what is wrong. */
-  scenarioRun(name: string): Promise<{ runId: string }>
-  /** A run's steps from index `since` on (the page polls); the latest 20 runs are kept. */
-  scenarioRunState(runId: string, since: number): Promise<{ steps: ScenarioStep[]; done: boolean; status?: 'passed' | 'failed' }>
+  scenarioRun(file: ScenarioRef): Promise<{ runId: string }>
+  /** A run's steps from index `since` on, and its connections (the page polls); the latest 20 runs are kept. */
+  scenarioRunState(runId: string, since: number): Promise<ScenarioRunState>
+  /** Stops a run: the step under way fails saying so, the rest are skipped; resolves once its connections closed. */
+  scenarioRunStop(runId: string): Promise<void>
+  /** The events of one connection of a run, to show read-only (a step's rows); the latest 5 runs keep theirs. */
+  scenarioRunLog(runId: string, connectionId: string): Promise<ScenarioRunLog>
 }
 
 /** A scenario step's result, as the runner reports it (the page's project does not build src/scenario). */
 export type ScenarioStep = StepResult
-
-export interface ScenarioProblem {
-  line: number
-  column: number
-  message: string
-}
 
 export interface MockSettings {
   host?: string
@@ -193,11 +208,15 @@ export const METHOD_NAMES = [
   'mockStop',
   'mockLog',
   'scenariosList',
+  'scenarioFolderOpen',
+  'scenarioFolderClose',
   'scenarioRead',
   'scenarioSave',
   'scenarioCheck',
   'scenarioRun',
-  'scenarioRunState'
+  'scenarioRunState',
+  'scenarioRunStop',
+  'scenarioRunLog'
 ] as const satisfies readonly MethodName[]
 
 // Fails to compile if a method is in the interface but not in the list.

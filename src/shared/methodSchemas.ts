@@ -15,12 +15,14 @@ const controlPayload = v.pipe(
 )
 
 const mockId = v.pipe(v.string(), v.uuid('must be a mock id'))
-/** A scenario file in the data folder's scenarios/ (src/main/service/scenarios.ts checks it again). */
-const scenarioName = v.pipe(
-  v.string(),
-  v.maxLength(200),
-  v.regex(/^[\w .-]+\.ya?ml$/, 'must be a file name ending in .yaml or .yml (letters, digits, spaces, dots, dashes, underscores)')
-)
+/** A folder's full path (the host checks it is one, and for files, that the folder was opened). */
+const folderPath = v.pipe(v.string(), v.minLength(1, 'must be a folder path'), v.maxLength(4096))
+/** A scenario file; src/main/service/scenarios.ts checks the name against its folder. */
+const scenarioRef = v.strictObject({
+  folder: v.nullable(folderPath),
+  name: v.pipe(v.string(), v.minLength(1), v.maxLength(1024), v.regex(/\.ya?ml$/i, 'must be a file name ending in .yaml or .yml'))
+})
+const runId = v.pipe(v.string(), v.uuid('must be a run id'))
 /** A scenario's text: generous, but bounded so one call cannot hold the host's memory. */
 const scenarioText = v.pipe(v.string(), v.maxLength(2_000_000, 'must be at most 2 MB'))
 
@@ -101,9 +103,13 @@ export const METHOD_ARGS: { [K in MethodName]: ArgsSchema<K> } = {
   mockStop: v.strictTuple([mockId]),
   mockLog: v.strictTuple([mockId, v.pipe(v.number(), v.integer(), v.minValue(0))]),
   scenariosList: v.strictTuple([]),
-  scenarioRead: v.strictTuple([scenarioName]),
-  scenarioSave: v.strictTuple([scenarioName, scenarioText]),
+  scenarioFolderOpen: v.strictTuple([v.nullable(folderPath)]),
+  scenarioFolderClose: v.strictTuple([folderPath]),
+  scenarioRead: v.strictTuple([scenarioRef]),
+  scenarioSave: v.strictTuple([scenarioRef, scenarioText]),
   scenarioCheck: v.strictTuple([scenarioText]),
-  scenarioRun: v.strictTuple([scenarioName]),
-  scenarioRunState: v.strictTuple([v.pipe(v.string(), v.uuid('must be a run id')), v.pipe(v.number(), v.integer(), v.minValue(0))])
+  scenarioRun: v.strictTuple([scenarioRef]),
+  scenarioRunState: v.strictTuple([runId, v.pipe(v.number(), v.integer(), v.minValue(0))]),
+  scenarioRunStop: v.strictTuple([runId]),
+  scenarioRunLog: v.strictTuple([runId, v.pipe(v.string(), v.minLength(1), v.maxLength(100))])
 }

@@ -1,4 +1,8 @@
-/** One step of a scenario run as it is reported (issue 18): by the runner, the command line and the app's Scenarios panel. */
+/**
+ * Scenarios in the contract (issue 18): one step of a run as it is reported (by the runner, the command line and the
+ * app's Scenarios panel), and what the panel's methods in api.ts take and give.
+ */
+import type { SockEvent } from './events'
 
 export type StepStatus = 'passed' | 'failed' | 'skipped'
 
@@ -15,6 +19,8 @@ export interface StepResult {
   line?: number
   /** The connection it ran on (`as:` name). */
   connection?: string
+  /** In the app: the id of that connection in the run, for the run's log (`scenarioRunLog`). */
+  connectionId?: string
   /** A failure: what was expected, in words. */
   expected?: string
   /** A failure: what happened instead, in words. */
@@ -25,4 +31,55 @@ export interface StepResult {
   seqs?: number[]
   /** Inside a `repeat`: which run of its block this is (1-based). */
   run?: number
+}
+
+export interface ScenarioProblem {
+  line: number
+  column: number
+  message: string
+}
+
+/** A scenario file: in the data folder's scenarios/ (`folder` null), or a path inside a folder the user opened. */
+export interface ScenarioRef {
+  folder: string | null
+  /** The file's name, or its path inside the opened folder with `/` between folders. */
+  name: string
+}
+
+export interface ScenarioFileInfo {
+  name: string
+  modified: string
+  size: number
+}
+
+export interface ScenarioFolder {
+  /** null: the data folder's scenarios/. */
+  path: string | null
+  label: string
+  files: ScenarioFileInfo[]
+  /** Why the folder shows fewer files than it has, or none (it was moved away). */
+  problem?: string
+}
+
+export interface ScenarioRunConnection {
+  id: string
+  /** The `as:` name in the scenario. */
+  name: string
+  url: string
+}
+
+export interface ScenarioRunState {
+  steps: StepResult[]
+  done: boolean
+  status?: 'passed' | 'failed'
+  /** The run was stopped (from the panel, or by quitting). */
+  stopped?: boolean
+  connections: ScenarioRunConnection[]
+}
+
+export interface ScenarioRunLog {
+  name: string
+  url: string
+  events: SockEvent[]
+  notes: string[]
 }

@@ -10,7 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { newTestService, type TestService } from '../helpers/service'
 import { startWsServer, type RunningWs } from '../helpers/servers'
 import type { ClientSession } from '../../src/main/service/session'
-import type { ScenarioStep } from '../../src/shared/api'
+import type { ScenarioFolder, ScenarioRef, ScenarioRunState, ScenarioStep } from '../../src/shared/api'
 
 let svc: TestService | null = null
 let server: RunningWs | null = null
@@ -30,16 +30,19 @@ steps:
   - close: { code: 1000 }
 `
 
-type State = { steps: ScenarioStep[]; done: boolean; status?: 'passed' | 'failed' }
+type State = ScenarioRunState
+
+/** A file in the data folder's scenarios/. */
+const data = (name: string): ScenarioRef => ({ folder: null, name })
 
 /** Polls a run as the dialog does, gathering the steps, until it is done. */
-async function runToEnd(t: TestService, session: ClientSession, name: string): Promise<State> {
-  const { runId } = (await t.service.call(session, 'scenarioRun', [name])) as { runId: string }
+async function runToEnd(t: TestService, session: ClientSession, name: string): Promise<State & { runId: string }> {
+  const { runId } = (await t.service.call(session, 'scenarioRun', [data(name)])) as { runId: string }
   const steps: ScenarioStep[] = []
   for (let i = 0; i < 200; i++) {
     const s = (await t.service.call(session, 'scenarioRunState', [runId, steps.length])) as State
     steps.push(...s.steps)
-    if (s.done) return { ...s, steps }
+    if (s.done) return { ...s, steps, runId }
     await new Promise((r) => setTimeout(r, 50))
   }
   throw new Error('the run did not end')
@@ -50,14 +53,14 @@ describe('Scenarios through the service', () => {
     svc = newTestService()
     server = await startWsServer()
     const session = svc.service.openSession('w', () => undefined)
-    expect(await svc.service.call(session, 'scenariosList', [])).toEqual([])
+    expect(await svc.service.call(session, 'scenariosList', [])).toEqual([{ path: null, label: 'Data folder', files: [] }])
     const text = scenario(server.url, 'hello')
-    await svc.service.call(session, 'scenarioSave', ['echo.yaml', text])
+    await svc.service.call(session, 'scenarioSave', [data('echo.yaml'), text])
     expect(existsSync(join(svc.dir, 'scenarios', 'echo.yaml'))).toBe(true)
-    const list = (await svc.service.call(session, 'scenariosList', [])) as Array<{ name: string; size: number; modified: string }>
-    expect(list).toMatchObject([{ name: 'echo.yaml', size: Buffer.byteLength(text) }])
-    expect(Date.parse(list[0].modified)).not.toBeNaN()
-    expect(await svc.service.call(session, 'scenarioRead', ['echo.yaml'])).toBe(text)
+    const [folder] = (await svc.service.call(session, 'scenariosList', [])) as ScenarioFolder[]
+    expect(folder.files).toMatchObject([{ name: 'echo.yaml', size: Buffer.byteLength(text) }])
+    expect(Date.parse(folder.files[0].modified)).not.toBeNaN()
+    expect(await svc.service.call(session, 'scenarioRead', [data('echo.yaml')])).toBe(text)
 
     expect(await svc.service.call(session, 'scenarioCheck', [text])).toEqual({ problems: [] })
     const bad = text.replace('  - send: hello', '  - sned: hello')
@@ -66,6 +69,9 @@ describe('Scenarios through the service', () => {
     }
     expect(problems).toHaveLength(1)
     expect(problems[0].line).toBe(6)
+    // Every wrong step is said, not only the first.
+    const twice = (await svc.service.call(session, 'scenarioCheck', [bad.replace('  - expect:', '  - expcet:')])) as { problems: unknown[] }
+    expect(twice.problems).toMatchObject([{ line: 6 }, { line: 7 }])
     expect(problems[0].message).toMatch(/\S/)
     expect(problems[0].message).not.toMatch(/^scenario:/)
 
@@ -83,7 +89,7 @@ describe('Scenarios through the service', () => {
     svc = newTestService()
     server = await startWsServer()
     const session = svc.service.openSession('w', () => undefined)
-    await svc.service.call(session, 'scenarioSave', ['fails.yml', scenario(server.url, '{ within: 300ms, equals: goodbye }')])
+    await svc.service.call(session, 'scenarioSave', [data('fails.yml'), scenario(server.url, '{ within: 300ms, equals: goodbye }')])
     const run = await runToEnd(svc, session, 'fails.yml')
     expect(run.status).toBe('failed')
     const failed = run.steps.find((s) => s.status === 'failed')!
@@ -96,13 +102,17 @@ describe('Scenarios through the service', () => {
   it('refuses names outside the folder, a missing file, and a file that does not parse, in words', async () => {
     svc = newTestService()
     const session = svc.service.openSession('w', () => undefined)
-    await expect(svc.service.call(session, 'scenarioSave', ['../evil.yaml', 'steps: []'])).rejects.toThrow(
-      /^This request was refused: must be a file name ending in .yaml or .yml/
+    await expect(svc.service.call(session, 'scenarioSave', [data('../evil.yaml'), 'steps: []'])).rejects.toThrow(
+      /^"\.\.\/evil\.yaml" is not a scenario file name: use letters, digits/
     )
-    await expect(svc.service.call(session, 'scenarioRead', ['notes.txt'])).rejects.toThrow(/must be a file name ending in \.yaml/)
-    await expect(svc.service.call(session, 'scenarioRead', ['nothing.yaml'])).rejects.toThrow('There is no scenario named nothing.yaml.')
-    await svc.service.call(session, 'scenarioSave', ['broken.yaml', 'steps:\n  - sned: hi\n'])
-    await expect(svc.service.call(session, 'scenarioRun', ['broken.yaml'])).rejects.toThrow(
+    await expect(svc.service.call(session, 'scenarioRead', [data('notes.txt')])).rejects.toThrow(
+      /^This request was refused: .*must be a file name ending in \.yaml/
+    )
+    await expect(svc.service.call(session, 'scenarioRead', [data('nothing.yaml')])).rejects.toThrow(
+      'There is no scenario named nothing.yaml.'
+    )
+    await svc.service.call(session, 'scenarioSave', [data('broken.yaml'), 'steps:\n  - sned: hi\n'])
+    await expect(svc.service.call(session, 'scenarioRun', [data('broken.yaml')])).rejects.toThrow(
       /^broken\.yaml cannot run: line 2, column \d+: /
     )
   })

@@ -72,11 +72,15 @@ describe('desktop shell IPC contract (built main bundle, mocked electron)', () =
       mockStop: ['not-a-uuid'],
       mockLog: ['00000000-0000-4000-8000-000000000000', -1],
       scenariosList: ['extra'],
-      scenarioRead: ['../profiles.json'],
-      scenarioSave: ['a.yaml', 5],
+      scenarioFolderOpen: [5],
+      scenarioFolderClose: [null],
+      scenarioRead: [{ folder: null, name: '../profiles.json' }],
+      scenarioSave: [{ folder: null, name: 'a.yaml' }, 5],
       scenarioCheck: [null],
-      scenarioRun: ['run.sh'],
-      scenarioRunState: ['not-a-uuid', 0]
+      scenarioRun: [{ folder: null, name: 'run.sh' }],
+      scenarioRunState: ['not-a-uuid', 0],
+      scenarioRunStop: ['not-a-uuid'],
+      scenarioRunLog: ['not-a-uuid', 'x']
     }
     // Defect 10 of issue 10: each answer is one result shape that keeps the field (thrown errors reached the
     // renderer wrapped by Electron as "Error invoking remote method …", without field or code).

@@ -45,5 +45,11 @@ export const dialogFiles: FileAccess = {
     const path = r.filePaths[0]
     if (r.canceled || !path) return null
     return { name: basename(path), content: await readFile(path, 'utf8') }
+  },
+  async pickFolder() {
+    const opts = { properties: ['openDirectory' as const], title: 'Open a folder of scenarios' }
+    const win = BrowserWindow.getFocusedWindow()
+    const r = win ? await dialog.showOpenDialog(win, opts) : await dialog.showOpenDialog(opts)
+    return r.canceled ? null : (r.filePaths[0] ?? null)
   }
 }

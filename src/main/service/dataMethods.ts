@@ -19,6 +19,8 @@ export interface FileAccess {
   /** Asks where, then lets `write` produce the file there (exports too large for one string). */
   saveWith?(defaultName: string, write: (path: string) => Promise<void>): Promise<string | null>
   open(): Promise<{ name: string; content: string } | null>
+  /** A folder the user picks (the Scenarios panel's "Open folder…"); null when cancelled. */
+  pickFolder?(): Promise<string | null>
 }
 
 /** Browser mode: a file written on the host, offered once at a URL the page downloads. */

@@ -5,7 +5,9 @@
 import { LocalEchoServer } from './echoServer'
 import { RecordingMocks } from './mocks'
 import { ScenarioFiles } from './scenarios'
+import { ScenarioRuns } from './scenarioRuns'
 import { profilesLookup } from '../../scenario/profileLookup'
+import { scenarioProblems } from '../../scenario/problems'
 import * as v from 'valibot'
 import { parseRecordedRef, type AppInfo, type HostNotice, type MethodName, type RecordedRef, type SockscopeMethods } from '../../shared/api'
 import { METHOD_ARGS } from '../../shared/methodSchemas'
@@ -40,17 +42,19 @@ export class SockscopeService {
   private readonly echo = new LocalEchoServer()
   /** Recordings served as mocks ("Serve as mock…"): stopped at shutdown. */
   private readonly mocks = new RecordingMocks()
-  /** The Scenarios panel's files and runs (kept in the data folder's scenarios/). */
+  /** The Scenarios panel's files (the data folder's scenarios/ and opened folders) and its runs, stopped at shutdown. */
   private readonly scenarios: ScenarioFiles
+  private readonly scenarioRuns: ScenarioRuns
   private readonly owner = new Map<string, ClientSession>()
   /** One-shot observers of a connection's events (replay waits for the open). */
   private readonly watchers = new Map<string, (e: SockEvent) => void>()
 
   constructor(private readonly options: ServiceOptions) {
     this.manager = new ConnectionManager((e) => this.route(e))
-    this.scenarios = new ScenarioFiles(options.appInfo.dataDir, () =>
-      profilesLookup("the app's saved profiles", () => options.data.profiles.state())
-    )
+    this.scenarios = new ScenarioFiles(options.appInfo.dataDir)
+    this.scenarioRuns = new ScenarioRuns(() => ({
+      profiles: profilesLookup("the app's saved profiles", () => options.data.profiles.state())
+    }))
     options.data.recordings.onFailure = (id, f) => this.manager.report(id, recordingFailedError(f))
   }
 
@@ -133,6 +137,13 @@ export class SockscopeService {
     return (impl[name] as (...a: unknown[]) => Promise<unknown>)(...(parsed.output as unknown[]))
   }
 
+  /** The desktop app's folder dialog; browser mode has none, so its page sends a typed path. */
+  private async pickFolder(): Promise<string | null> {
+    const files = this.options.data.files
+    if (!files?.pickFolder) throw new Error("This window cannot show a folder dialog: type the folder's full path instead.")
+    return files.pickFolder()
+  }
+
   private owned(session: ClientSession, id: string): string {
     if (!session.connections.has(id)) throw new ForbiddenError(`Connection ${id} does not belong to this window.`)
     return id
@@ -187,11 +198,18 @@ export class SockscopeService {
       mockStop: (id) => this.mocks.stop(id),
       mockLog: async (id, since) => this.mocks.log(id, since),
       scenariosList: () => this.scenarios.list(),
-      scenarioRead: (name) => this.scenarios.read(name),
-      scenarioSave: (name, text) => this.scenarios.save(name, text),
-      scenarioCheck: async (text) => this.scenarios.check(text),
-      scenarioRun: (name) => this.scenarios.run(name),
-      scenarioRunState: async (runId, since) => this.scenarios.state(runId, since),
+      scenarioFolderOpen: async (path) => {
+        const folder = path ?? (await this.pickFolder())
+        return folder === null ? null : this.scenarios.open(folder)
+      },
+      scenarioFolderClose: (path) => this.scenarios.close(path),
+      scenarioRead: (file) => this.scenarios.read(file),
+      scenarioSave: (file, text) => this.scenarios.save(file, text),
+      scenarioCheck: async (text) => ({ problems: scenarioProblems(text, 'scenario', this.scenarioRuns.parseContext()) }),
+      scenarioRun: async (file) => this.scenarioRuns.start(await this.scenarios.read(file), file.name),
+      scenarioRunState: async (runId, since) => this.scenarioRuns.state(runId, since),
+      scenarioRunStop: (runId) => this.scenarioRuns.stop(runId),
+      scenarioRunLog: async (runId, connectionId) => this.scenarioRuns.log(runId, connectionId),
       replay: async (recordingId, options, timing, id) => {
         const plan = replayPlan((await this.options.data.recordings.read(this.notLiveElsewhere(session, recordingId))).events, timing)
         let opened: () => void = () => undefined
@@ -259,7 +277,8 @@ export class SockscopeService {
       this.options.data.recordings.endAll(),
       this.options.data.profiles.flush(),
       this.echo.close(),
-      this.mocks.closeAll()
+      this.mocks.closeAll(),
+      this.scenarioRuns.stopAll()
     ]).then(() => 'done' as const)
     let timer: NodeJS.Timeout | null = null
     const bound = new Promise<'timed-out'>((r) => (timer = setTimeout(() => r('timed-out'), boundMs)))

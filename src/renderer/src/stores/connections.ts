@@ -209,12 +209,19 @@ export const useConnections = defineStore('connections', () => {
   }
 
   /** Shows recorded or imported events read-only in a new tab; an event that cannot be shown is counted, not fatal. */
-  function openReadOnly(title: string, url: string, events: SockEvent[], notes: string[] = [], recordingId: string | null = null): void {
+  function openReadOnly(
+    title: string,
+    url: string,
+    events: SockEvent[],
+    notes: string[] = [],
+    recordingId: string | null = null
+  ): ConnectionTab {
     const tab = addTab(url)
     tab.readOnly = true
     tab.title = title
     tab.recordingId = recordingId
     fillReadOnly(tab, events, notes)
+    return tab
   }
 
   function fillReadOnly(tab: ConnectionTab, events: SockEvent[], notes: string[]): void {

@@ -157,6 +157,13 @@ export class MessageLog {
   }
 
   /** The engine time of a row, without building it. */
+  /** The row of the event with this `seq`, if held (a scenario step's rows are found by their events). */
+  absOfSeq(seq: number): number | undefined {
+    const r = this.rows
+    for (let a = r.first; a < r.end; a++) if (r.seq[r.slot(a)] === seq) return a
+    return undefined
+  }
+
   tsAt(abs: number): number | undefined {
     return abs >= this.rows.first && abs < this.rows.end ? this.rows.ts[this.rows.slot(abs)] : undefined
   }
