@@ -124,6 +124,8 @@ async function everyState(page: Page, theme: 'light' | 'dark'): Promise<Finding[
   found.push(...(await auditDialog(page, `${theme}: save profile`, page.getByRole('button', { name: 'Save profile' }))))
   found.push(...(await auditDialog(page, `${theme}: environments`, page.getByRole('button', { name: 'Environments…' }))))
   found.push(...(await auditDialog(page, `${theme}: recordings`, page.getByRole('button', { name: 'Recordings…' }))))
+  found.push(...(await auditDialog(page, `${theme}: scenarios`, page.getByRole('button', { name: 'Scenarios…' }))))
+  found.push(...(await scenarioEditorState(page, theme)))
   found.push(...(await auditDialog(page, `${theme}: close an open connection`, page.getByRole('button', { name: /^Close tab / }).first())))
   // Opened from the log's overflow panel, which closes first: focus comes back to its button.
   await page.getByRole('button', { name: 'Log actions' }).click()
@@ -134,6 +136,24 @@ async function everyState(page: Page, theme: 'light' | 'dark'): Promise<Finding[
   await page.locator('dialog[open]').waitFor({ state: 'detached' })
   await expect.poll(() => focused(page), { message: `${theme}: focus after the scenario dialog` }).toBe('button Log actions')
   await page.getByRole('button', { name: 'Disconnect', exact: true }).click()
+  return found
+}
+
+/** The Scenarios dialog with a file open in its editor, a problem marked in it and listed under it. */
+async function scenarioEditorState(page: Page, theme: string): Promise<Finding[]> {
+  await page.getByRole('button', { name: 'Scenarios…' }).click()
+  const scenarios = page.getByRole('dialog', { name: 'Scenarios' })
+  await scenarios.getByRole('button', { name: 'New scenario in Data folder' }).click()
+  await scenarios.getByRole('textbox', { name: 'New scenario name in Data folder' }).fill(`a11y-${theme}`)
+  await scenarios.getByRole('button', { name: 'Create' }).click()
+  const editor = scenarios.getByRole('textbox', { name: 'Scenario' })
+  // The new file's template loads first; filled before that, the template would replace the text.
+  await expect.poll(() => editor.innerText()).toContain('{{url}}')
+  await editor.fill(`steps:\n  - connect: "${echo.url}"\n  - sned: hi\n`)
+  await scenarios.getByRole('list', { name: 'Problems' }).waitFor()
+  const found = await audit(page, `${theme}: scenario editor with a problem`)
+  await scenarios.getByRole('button', { name: 'Close', exact: true }).click()
+  await scenarios.waitFor({ state: 'detached' })
   return found
 }
 
@@ -237,8 +257,10 @@ async function protocolStates(page: Page, theme: 'light' | 'dark', url: string):
   await page.getByRole('tab', { name: 'Socket.IO', exact: true }).click()
   await page.getByRole('group', { name: 'Protocol message' }).waitFor()
   found.push(...(await audit(page, `${theme}: Socket.IO form`)))
+  // A keep-alive row on screen (the server pings each second): muted rows must still be readable.
+  await page.locator('[role=option].keepalive').first().waitFor()
   await page.getByRole('button', { name: /^Show:/ }).click()
-  found.push(...(await audit(page, `${theme}: rows to show with the protocol's toggles`)))
+  found.push(...(await audit(page, `${theme}: rows to show with the protocol's toggles, a keep-alive row shown`)))
   await page.getByRole('button', { name: /^Running:/ }).click()
   found.push(...(await audit(page, `${theme}: running operations`)))
   await page.getByRole('button', { name: 'Disconnect', exact: true }).click()
