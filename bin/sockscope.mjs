@@ -3,6 +3,9 @@
 // the sources, as `npm run web` does, but with everything the build prints sent to stderr: stdout belongs to the
 // command (replies, NDJSON, the mock's URL) and must stay clean for pipes. Then it runs the command in this process,
 // so signals (Ctrl+C) and the exit status need no passing on.
+// Node reads `--env-file F` itself even after the script name (nodejs/node#54232, still in Node 20.20 and 24.21): a
+// missing F ends it with "node: F: not found" (exit 9), and NODE_OPTIONS in F apply to this process, all before this
+// file runs, so nothing here can catch it. `node -- bin/sockscope.mjs …` and the installed app's `sockscope` are immune.
 import { existsSync, statSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
