@@ -46,6 +46,45 @@
  * failing step ends the scenario (the rest are reported as skipped), and every connection is closed at the end.
  * Every `{{name}}` must be defined by env, --env/--env-file/--var or an earlier extract, or be a dynamic one
  * (`{{$uuid}}`, `{{$counter}}` inside a repeat), or the file is refused before anything runs.
+ *
+ * Protocol forms: on a connection that speaks a protocol (pinned with `protocol: { kind: … }` on the connect, or
+ * known from the URL or the subprotocol), a send may give one of the app's composer forms instead of a payload.
+ * It waits for the server to accept the protocol's handshake first; ids come from one counter per connection (1, 2…).
+ *
+ * ```yaml
+ *   - send: { socketio: { event: chat, args: [{ text: hi }], ack: true } }   # namespace: the connect's when absent
+ *   - send: { socketio: { connect: /chat, auth: { token: t } } }              # or { disconnect: /chat }
+ *   - send: { graphql: { query: "subscription Tick { ticks }", variables: {}, operationName: Tick } }   # id: optional
+ *   - send: { graphql: { complete: Tick } }          # the latest operation of that name (or that id) this run started
+ *   - send: { stomp: { command: SUBSCRIBE, destination: /queue/a, ack: client } }   # id: sub-1, sub-2… when absent
+ *   - send: { stomp: { command: SEND, destination: /queue/a, body: { n: 1 }, headers: { priority: 9 } } }
+ *   - send: { stomp: { command: ACK } }              # id: the MESSAGE the last expect matched when absent
+ *   - send: { mqtt: { publish: { topic: sensors/1, payload: { t: 21 }, qos: 1, retain: false } }, codec: msgpack }
+ *   - send: { mqtt: { subscribe: { topic: "sensors/#", qos: 1 } } }   # or subscribe: "sensors/#"; unsubscribe: …
+ *   - send: { signalr: { invoke: SendMessage, args: [alice, hi] } }   # nonBlocking: true asks for no Completion
+ *   - send: { signalr: { stream: Counter, args: [3] } }               # cancel: Counter stops it
+ * ```
+ *
+ * On a protocol connection, `json`, `match` and extract's `path` read the protocol message a frame carries, not
+ * the frame (a frame holding several matches when one does; a packet split over frames is one message, read when
+ * its last part arrives). `contains`, `equals`, `regex` and extract's `regex` still read the frame's text. A payload
+ * (MQTT payload, STOMP body, Socket.IO attachment) is decoded through `codec:`, else read as JSON when it is JSON
+ * text, else as text. An answer to something this run sent names it in `operation` (the event emitted, the
+ * operation or invocation started, the topic subscribed). The messages, per protocol:
+ * - Socket.IO: `{type: event, event, args, namespace}` (with `id` when the server wants an ack),
+ *   `{type: ack, id, operation: <the event emitted>, args, namespace}`, `{type: connect | connect_error |
+ *   disconnect, namespace}`, `{type: attachment, payload}`.
+ * - GraphQL: the message as sent with `operation`: `{type: next, id, operation: Tick, payload: {data: …}}`,
+ *   `{type: error, id, operation, payload, messages}`, `{type: complete, id, operation}`.
+ * - STOMP: `{command: MESSAGE, headers: {destination, subscription, message-id, …}, body}` (RECEIPT, ERROR alike).
+ * - MQTT: `{type: PUBLISH, topic, qos, retain, dup, id, payload}`, `{type: SUBACK, id, operation: <topic>, codes}`,
+ *   `{type: PUBACK, id, operation}` (PUBREC, PUBREL, PUBCOMP, UNSUBACK alike).
+ * - SignalR: `{type: Invocation, target, arguments}`, `{type: StreamItem, invocationId, operation, item}`,
+ *   `{type: Completion, invocationId, operation, result | error}`, `{type: Close, error}`.
+ * A frame that is not the protocol's is `{invalid: why}`. The handshake's own answers (Socket.IO's open and its
+ * namespace's CONNECT, connection_ack, CONNECTED, an accepting CONNACK, SignalR's handshake response) are, like
+ * keep-alives, no message a step sees; a refusal is one. So the ack of an emit is
+ * `expect: { json: { type: ack, operation: chat } }`, an event `expect: '$.event == "chat" && $.args[0].text == "hi"'`.
  */
 
 export const STEP_KINDS = [
@@ -128,13 +167,25 @@ export interface WaitStep extends StepBase {
   ms: number
 }
 
-export type SendPayload = { text: string } | { json: unknown } | { hex: string } | { base64: string }
+/** A protocol form of a send step (`send: { socketio: { event: chat } }`), built into a frame when the step runs. */
+export interface ProtocolSend {
+  protocol: 'socketio' | 'graphql' | 'stomp' | 'mqtt' | 'signalr'
+  /** emit, connect, disconnect; subscribe, complete; a STOMP command; publish, subscribe, unsubscribe; invoke, stream, cancel. */
+  action: string
+  /** The form as written; {{variables}} are filled in when the step runs. */
+  fields: Record<string, unknown>
+}
+
+export type SendPayload = { text: string } | { json: unknown } | { hex: string } | { base64: string } | { protocol: ProtocolSend }
 
 export interface SendStep extends StepBase {
   kind: 'send'
   on: string
   payload: SendPayload
+  /** Encodes text or json; with a protocol form, the MQTT payload or STOMP body. */
   codec?: string
+  /** How long a protocol form waits for the server to accept the protocol's handshake. */
+  timeoutMs: number
 }
 
 export interface ExpectStep extends StepBase {

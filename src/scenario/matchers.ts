@@ -5,6 +5,7 @@
 import { compileFieldExpr } from '../shared/fieldExpr'
 import { decodeChain, parseChain, sniffCodec, toJsonValue } from '../shared/codecs'
 import type { MessageMatch } from './format'
+import { messageValue, withArticle, type ProtocolMessage } from './protocolViews'
 
 /** A received (or sent) message as the runner keeps it. */
 export interface Payload {
@@ -100,60 +101,75 @@ function brief(v: unknown): string {
 }
 
 export interface CompiledMatch {
-  /** Null when the message matches; else why not, in words. */
-  mismatch(p: Payload): string | null
+  /**
+   * Null when the message matches; else why not, in words. `messages`: on a protocol connection, the protocol
+   * messages the frame carries, which `json` and `match` read instead of the frame (one that holds is enough).
+   */
+  mismatch(p: Payload, messages?: ProtocolMessage[]): string | null
   /** What is expected, in words: `a message containing "hi" and where $.type == "ack"`. */
   describe: string
 }
 
-/** Compiles a match whose variables are already filled in. `decodeIn` is the connection's own chain for `in`. */
-export function compileMatch(m: MessageMatch, decodeIn?: string): CompiledMatch {
+type Value = ReturnType<typeof payloadValue>
+
+/**
+ * Compiles a match whose variables are already filled in. `decodeIn` is the connection's own chain for `in`;
+ * `protocol` names the protocol of a connection that speaks one (`Socket.IO`), for the description.
+ */
+export function compileMatch(m: MessageMatch, decodeIn?: string, protocol?: string): CompiledMatch {
   const expr = m.match ? compileFieldExpr(m.match) : null
   const codec = m.codec ?? decodeIn
-  const checks: Array<(p: Payload, text: () => string, value: () => ReturnType<typeof payloadValue>) => string | null> = []
+  const textChecks: Array<(text: string) => string | null> = []
+  const valueChecks: Array<(value: unknown) => string | null> = []
   if (m.contains !== undefined) {
     const needle = m.contains
-    checks.push((_p, text) => (text().includes(needle) ? null : `it does not contain ${JSON.stringify(needle)}`))
+    textChecks.push((text) => (text.includes(needle) ? null : `it does not contain ${JSON.stringify(needle)}`))
   }
   if (m.equals !== undefined) {
     const whole = m.equals
-    checks.push((_p, text) => (text() === whole ? null : `it is not exactly ${JSON.stringify(whole)}`))
+    textChecks.push((text) => (text === whole ? null : `it is not exactly ${JSON.stringify(whole)}`))
   }
   if (m.regex) {
     const re = m.regex
-    checks.push((_p, text) => (re.test(text()) ? null : `it does not match ${String(re)}`))
+    textChecks.push((text) => (re.test(text) ? null : `it does not match ${String(re)}`))
   }
   if (m.json !== undefined) {
     const expected = m.json
-    checks.push((_p, _t, value) => {
-      const v = value()
-      return v.ok ? jsonSubsetMismatch(expected, v.value) : v.why
-    })
+    valueChecks.push((value) => jsonSubsetMismatch(expected, value))
   }
-  if (expr) {
-    checks.push((_p, _t, value) => {
-      const v = value()
-      if (!v.ok) return v.why
-      return expr.test(v.value) ? null : `${m.match} is not true of it`
-    })
+  if (expr) valueChecks.push((value) => (expr.test(value) ? null : `${m.match} is not true of it`))
+  const valueMismatch = (v: Value): string | null => {
+    if (!v.ok) return v.why
+    for (const check of valueChecks) {
+      const why = check(v.value)
+      if (why) return why
+    }
+    return null
   }
   return {
-    describe: describeMatch(m),
-    mismatch(p) {
-      let text: string | undefined
-      let value: ReturnType<typeof payloadValue> | undefined
-      const getText = (): string => (text ??= payloadText(p))
-      const getValue = (): ReturnType<typeof payloadValue> => (value ??= payloadValue(p, codec))
-      for (const check of checks) {
-        const why = check(p, getText, getValue)
-        if (why) return why
+    describe: describeMatch(m, protocol),
+    mismatch(p, messages) {
+      if (textChecks.length) {
+        const text = payloadText(p)
+        for (const check of textChecks) {
+          const why = check(text)
+          if (why) return why
+        }
       }
-      return null
+      if (!valueChecks.length) return null
+      if (!messages?.length) return valueMismatch(payloadValue(p, codec))
+      let first: string | null = null
+      for (const x of messages) {
+        const why = valueMismatch(messageValue(x, codec))
+        if (why === null) return null
+        first ??= why
+      }
+      return first
     }
   }
 }
 
-export function describeMatch(m: MessageMatch): string {
+export function describeMatch(m: MessageMatch, protocol?: string): string {
   const parts = [
     m.contains !== undefined ? `containing ${JSON.stringify(m.contains)}` : '',
     m.equals !== undefined ? `equal to ${JSON.stringify(m.equals)}` : '',
@@ -162,7 +178,8 @@ export function describeMatch(m: MessageMatch): string {
     m.match ? `where ${m.match}` : ''
   ].filter(Boolean)
   const through = m.codec ? ` (decoded as ${m.codec})` : ''
-  return parts.length ? `a message ${parts.join(' and ')}${through}` : 'any message'
+  const message = protocol ? `${protocol} message` : 'message'
+  return parts.length ? `${withArticle(message)} ${parts.join(' and ')}${through}` : `any ${message}`
 }
 
 /** One line for a message in a failure report: `↓ {"type":"hello"}`, `↑ [binary 12 B] 0a0b…`. */

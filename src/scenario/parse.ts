@@ -13,6 +13,9 @@ import { placeName, schemaProblem, type DocPath } from './schemaCheck'
 import { checkConnectOptions, composeConnect, normalizeOptions, type ProfileLookup } from './connectionOptions'
 import { ScenarioInputError } from './types'
 import { checkFieldExpr, checkProfile, checkVariables, extractedNames, groupCount, readChain, readRegex } from './checks'
+import { protocolMismatch, readProtocolSend, staticProtocol } from './protocolForms'
+import { protocolWord, withArticle } from './protocolViews'
+import type { ProtocolKind } from '../shared/protocols'
 
 export interface ParseContext {
   /** Variables from --env or --env-file: they override the file's `env`. */
@@ -61,6 +64,8 @@ class StepBuilder {
   /** Connections opened by the connect steps read so far, and the latest one (the default `on`). */
   private readonly opened = new Set<string>()
   private current: string | undefined
+  /** What each connection's latest connect step says of its protocol, where the file alone decides it. */
+  private readonly spoken = new Map<string, { kind: ProtocolKind; pinned: boolean } | undefined>()
 
   constructor(
     private readonly yaml: ScenarioDocument,
@@ -208,6 +213,7 @@ class StepBuilder {
     }
     this.opened.add(as)
     this.current = as
+    this.spoken.set(as, staticProtocol(composed))
     return { ...base, kind: 'connect', as, source, timeoutMs }
   }
 
@@ -217,8 +223,20 @@ class StepBuilder {
 
   private send(value: unknown, base: Omit<Step, 'kind'> & { path: string }, here: DocPath): Step {
     const obj = (typeof value === 'string' ? { text: value } : value) as Raw
+    const on = this.on(obj.on, here)
+    const form = readProtocolSend(obj, here, this.fail)
     let payload: SendPayload
-    if ('json' in obj) payload = { json: obj.json }
+    if (form) {
+      const spoken = this.spoken.get(on)
+      const mismatch = spoken && protocolMismatch(form.protocol, spoken, on, 'will speak')
+      if (mismatch)
+        this.fail(`${placeName(here)} sends ${withArticle(protocolWord(form.protocol))} message, but ${mismatch}`, [
+          ...here,
+          form.protocol,
+          '#key'
+        ])
+      payload = { protocol: form }
+    } else if ('json' in obj) payload = { json: obj.json }
     else if (typeof obj.binary === 'string') {
       const hex = obj.binary.replace(/\s+/g, '')
       const problem = hex.includes('{{') ? null : hexProblem(hex)
@@ -231,7 +249,7 @@ class StepBuilder {
     } else payload = { text: String(obj.text) }
     const codec = typeof obj.codec === 'string' ? obj.codec : undefined
     if (codec) {
-      if (!('json' in payload || 'text' in payload))
+      if (!('json' in payload || 'text' in payload || 'protocol' in payload))
         this.fail(`${placeName(here)} encodes through a codec, which takes text or json, not binary or base64.`, [...here, 'codec'])
       const chain = readChain(this.fail, codec, [...here, 'codec'])
       const last = chain[chain.length - 1]
@@ -241,7 +259,7 @@ class StepBuilder {
           [...here, 'codec']
         )
     }
-    return { ...base, kind: 'send', on: this.on(obj.on, here), payload, ...(codec ? { codec } : {}) }
+    return { ...base, kind: 'send', on, payload, ...(codec ? { codec } : {}), timeoutMs: this.timeoutMs }
   }
 
   private match(obj: Raw, here: DocPath): MessageMatch {

@@ -190,7 +190,8 @@ function describe(e: ErrorObject, all: ErrorObject[], doc: unknown, sourceText?:
         const keys = (e.schema as Schema[]).map((b) => String((b.required as string[])[0]))
         const data = e.data && typeof e.data === 'object' ? (e.data as Record<string, unknown>) : {}
         const present = keys.filter((k) => k in data)
-        const isStep = keys.includes('connect')
+        // A step's own place is an item of a steps list (a protocol form has a `connect` action too).
+        const isStep = path.length >= 2 && path[path.length - 2] === 'steps'
         if (!present.length)
           return {
             docPath: path,

@@ -23,8 +23,11 @@ import {
   type Step
 } from './format'
 import { composeConnect, optionProblem, validateOptions, type ProfileLookup } from './connectionOptions'
-import { compileMatch, messageLine, payloadText, payloadValue, readPath, type CompiledMatch } from './matchers'
+import { compileMatch, messageLine, payloadText, readPath, type CompiledMatch } from './matchers'
 import { closeWords, interrupted, type ConnectionPool, type LiveConnection } from './live'
+import { isNoMessage, protocolMessages, receivedLine, trackProtocol, valuesOf } from './protocolTracker'
+import { protocolOutgoing } from './protocolSend'
+import { protocolWord } from './protocolViews'
 import { StepFailure, type RunVariables } from './variables'
 
 export interface StepContext {
@@ -89,6 +92,7 @@ async function connect(step: ConnectStep, ctx: StepContext): Promise<StepOutcome
   let conn: LiveConnection
   try {
     conn = ctx.pool.open(step.as, validateOptions(resolved, step.timeoutMs))
+    trackProtocol(conn)
   } catch (e) {
     if (e instanceof ValidationError) throw new StepFailure(`valid options for ${what}`, optionProblem(e).message)
     throw e
@@ -123,6 +127,7 @@ async function close(step: CloseStep, ctx: StepContext): Promise<StepOutcome> {
 
 function outgoing(step: SendStep, ctx: StepContext): OutgoingMessage {
   const p = step.payload
+  if ('protocol' in p) throw new Error('a protocol form is built by protocolOutgoing')
   if ('hex' in p) return { kind: 'binary', encoding: 'hex', data: ctx.vars.fill(p.hex, 'the message') }
   if ('base64' in p) return { kind: 'binary', encoding: 'base64', data: ctx.vars.fill(p.base64, 'the message') }
   const value = 'json' in p ? ctx.vars.fillJson(p.json, 'the message') : ctx.vars.fill(p.text, 'the message')
@@ -140,7 +145,8 @@ function outgoing(step: SendStep, ctx: StepContext): OutgoingMessage {
 
 async function send(step: SendStep, ctx: StepContext): Promise<StepOutcome> {
   const conn = connection(ctx, step.on, 'send', true)
-  const message = outgoing(step, ctx)
+  const p = step.payload
+  const message = 'protocol' in p ? await protocolOutgoing(p.protocol, step.codec, step.timeoutMs, conn, ctx) : outgoing(step, ctx)
   try {
     await ctx.pool.send(conn, message)
   } catch (e) {
@@ -158,7 +164,7 @@ function compiled(m: MessageMatch, conn: LiveConnection, ctx: StepContext): Comp
   if (m.json !== undefined) filled.json = ctx.vars.fillJson(m.json, 'the expected JSON')
   if (m.regex?.source.includes('{{')) filled.regex = new RegExp(ctx.vars.fill(m.regex.source, 'the regular expression'), m.regex.flags)
   try {
-    return compileMatch(filled, conn.options.decode?.in)
+    return compileMatch(filled, conn.options.decode?.in, conn.protocol === 'raw' ? undefined : protocolWord(conn.protocol))
   } catch (e) {
     throw new StepFailure('a valid match once variables are filled in', (e as Error).message)
   }
@@ -173,7 +179,9 @@ async function expect(step: ExpectStep, ctx: StepContext): Promise<StepOutcome> 
   const r = await ctx.pool.until<Found>(conn, windowMs, () => {
     while (conn.inbox.length) {
       const m = conn.inbox.shift()!
-      const why = match.mismatch(m)
+      // Part of a packet split over frames, or the protocol's handshake: not a message of its own.
+      if (isNoMessage(conn, m)) continue
+      const why = match.mismatch(m, protocolMessages(conn, m) ?? undefined)
       if (!why) return { hit: m }
       if (step.withinMs === undefined) return { miss: m, why }
       passedOver.push({ m, why })
@@ -188,9 +196,10 @@ async function expect(step: ExpectStep, ctx: StepContext): Promise<StepOutcome> 
     conn.lastMatched = r.hit
     return { seqs: [r.hit.seq] }
   }
-  if (r !== 'timeout' && 'miss' in r) throw new StepFailure(expected, `${messageLine('in', r.miss)}, but ${r.why}`)
+  const line = (m: MessageEvent): string => receivedLine(conn, m, step.match.codec ?? conn.options.decode?.in)
+  if (r !== 'timeout' && 'miss' in r) throw new StepFailure(expected, `${line(r.miss)}, but ${r.why}`)
   const skipped = passedOver.length
-    ? `${passedOver.length} message${passedOver.length > 1 ? 's' : ''} arrived, none matching (the last: ${messageLine('in', passedOver[passedOver.length - 1].m)}, but ${passedOver[passedOver.length - 1].why}); `
+    ? `${passedOver.length} message${passedOver.length > 1 ? 's' : ''} arrived, none matching (the last: ${line(passedOver[passedOver.length - 1].m)}, but ${passedOver[passedOver.length - 1].why}); `
     : ''
   if (r !== 'timeout')
     throw new StepFailure(expected, `${skipped}the connection closed first: ${conn.closed ? closeWords(conn.closed) : conn.whyNotOpen()}`)
@@ -208,16 +217,16 @@ async function expectNone(step: ExpectNoneStep, ctx: StepContext): Promise<StepO
   const r = await ctx.pool.until(conn, step.forMs, () => {
     for (; scanned < conn.inbox.length; scanned++) {
       const m = conn.inbox[scanned]
-      if (!match.mismatch(m)) return m
+      if (!isNoMessage(conn, m) && !match.mismatch(m, protocolMessages(conn, m) ?? undefined)) return m
     }
     // Closed: nothing more can arrive, so the window is quiet.
     return conn.state === 'closed' ? null : undefined
   })
   if (r === 'timeout' || r === null) return {}
-  const what = match.describe === 'any message' ? 'no message' : `no ${match.describe.replace(/^a message/, 'message')}`
+  const what = `no ${match.describe.replace(/^(any|an?) /, '')}`
   throw new StepFailure(
     `${what} on ${step.on} for ${formatDuration(step.forMs)}`,
-    `${messageLine('in', r)} arrived after ${formatDuration(performance.now() - started)}`
+    `${receivedLine(conn, r, step.match.codec ?? conn.options.decode?.in)} arrived after ${formatDuration(performance.now() - started)}`
   )
 }
 
@@ -258,11 +267,15 @@ async function extract(step: ExtractStep, ctx: StepContext): Promise<StepOutcome
   const expected = `${what} in the last message on ${step.on}, kept as {{${step.into}}}`
   if (!source) throw new StepFailure(expected, `nothing has arrived on ${step.on} yet`)
   if (step.valuePath) {
-    const v = payloadValue(source, conn.options.decode?.in)
-    if (!v.ok) throw new StepFailure(expected, `${messageLine('in', source)}, but ${v.why}`)
-    const found = readPath(v.value, step.valuePath)
-    if (!found.found) throw new StepFailure(expected, `${messageLine('in', source)} has no ${step.valuePath}`)
-    ctx.vars.set(step.into, found.value)
+    // On a protocol connection, the first of the frame's messages that has the path.
+    const values = valuesOf(conn, source, conn.options.decode?.in)
+    const found = values.flatMap((v) => (v.ok ? [readPath(v.value, step.valuePath!)] : [])).find((f) => f.found)
+    if (found?.found) ctx.vars.set(step.into, found.value)
+    else {
+      const unread = values.find((v) => !v.ok)
+      const why = unread && !unread.ok ? `, but ${unread.why}` : ` has no ${step.valuePath}`
+      throw new StepFailure(expected, `${receivedLine(conn, source)}${why}`)
+    }
   } else {
     const m = step.regex!.exec(payloadText(source))
     if (!m) throw new StepFailure(expected, `${messageLine('in', source)} does not match ${String(step.regex)}`)

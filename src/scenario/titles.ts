@@ -1,5 +1,6 @@
 /** The names steps go by in reports when the file gives them none, made from what they do. */
 import { formatDuration, type MessageMatch, type Step } from './format'
+import { protocolSendWords } from './protocolForms'
 
 /** The name a step goes by when it has none: `expect on alice: $.type == "ack"`. */
 export function stepTitle(step: Step): string {
@@ -21,6 +22,7 @@ export function stepTitle(step: Step): string {
       return `wait ${formatDuration(step.ms)}`
     case 'send': {
       const p = step.payload
+      if ('protocol' in p) return `send on ${step.on}: ${short(protocolSendWords(p.protocol))}`
       const body = 'text' in p ? p.text : 'json' in p ? JSON.stringify(p.json) : 'hex' in p ? `0x${p.hex}` : `base64 ${p.base64}`
       return `send on ${step.on}: ${short(body)}`
     }

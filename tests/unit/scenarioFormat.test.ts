@@ -147,7 +147,7 @@ describe('bad input', () => {
       'steps:\n  - connect: "{{url}}"\n  - send: { text: a, json: 1 }\n',
       3,
       11,
-      /takes only one of text, json, binary, base64, not text and json/
+      /takes only one of text, json, binary, base64, socketio, graphql, stomp, mqtt, signalr, not text and json/
     ],
     [
       'a number YAML read from hex',
