@@ -42,9 +42,10 @@ export class PrettyReporter {
     if (p.type === 'scenario-start') {
       this.running = p.name
       this.write(`${this.paint('yellow', '…')} ${p.name}`)
-    } else if (p.type === 'step') {
-      this.write(`\r\x1b[2K${this.paint('yellow', '…')} ${this.running} ${this.paint('dim', `› ${p.result.path} ${p.result.name}`)}`)
-    } else {
+    } else if (p.type === 'step-start') {
+      // The live line names the step under way, so a long wait shows what it waits on.
+      this.write(`\r\x1b[2K${this.paint('yellow', '…')} ${this.running} ${this.paint('dim', `› ${p.path} ${p.name}`)}`)
+    } else if (p.type === 'scenario-end') {
       this.write(`\r\x1b[2K${scenarioBlock(p.result, (c, s) => this.paint(c, s), true)}`)
     }
   }

@@ -49,7 +49,8 @@ export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Pr
       emit({ type: 'step', file: scenario.file, result: r })
     },
     reserve: (r) => results.push(r),
-    done: (r) => emit({ type: 'step', file: scenario.file, result: r })
+    done: (r) => emit({ type: 'step', file: scenario.file, result: r }),
+    starting: (path, name) => emit({ type: 'step-start', file: scenario.file, path, name })
   }
   // Whatever happens, the connections are closed before the result is told.
   const ok = await runBlock(scenario.steps, ctx, sink, undefined).finally(() => pool.shutdown())
@@ -72,6 +73,8 @@ interface ResultSink {
   add(r: StepResult): void
   reserve(r: StepResult): void
   done(r: StepResult): void
+  /** A step is under way (the app shows it as running). */
+  starting(path: string, name: string): void
 }
 
 /** Runs steps in order; after a failure the rest are reported as skipped. True when all passed. */
@@ -91,6 +94,7 @@ async function runBlock(steps: Step[], ctx: StepContext, sink: ResultSink, run: 
       continue
     }
     const started = performance.now()
+    sink.starting(step.path, base.name)
     try {
       const outcome = await runStep(step, ctx)
       report({ ...base, ...on, status: 'passed', durationMs: performance.now() - started, ...(outcome.seqs ? { seqs: outcome.seqs } : {}) })
@@ -134,7 +138,7 @@ async function runRepeat(
     runs++
     ctx.vars.setCounter(runs)
     const held: StepResult[] = []
-    const holding: ResultSink = { add: (r) => held.push(r), reserve: (r) => held.push(r), done: () => undefined }
+    const holding: ResultSink = { add: (r) => held.push(r), reserve: (r) => held.push(r), done: () => undefined, starting: sink.starting }
     ok = await runBlock(step.steps, ctx, runs <= REPEAT_DETAIL_RUNS ? sink : holding, runs)
     if (!ok) held.forEach((r) => sink.add(r))
     // A block of steps that never wait (extract only) must still let the sockets' events in.

@@ -35,5 +35,6 @@ export class ScenarioInputError extends Error {
 
 export type RunProgress =
   | { type: 'scenario-start'; file: string; name: string }
+  | { type: 'step-start'; file: string; path: string; name: string }
   | { type: 'step'; file: string; result: StepResult }
   | { type: 'scenario-end'; result: ScenarioResult }

@@ -74,6 +74,8 @@ export interface ScenarioRunState {
   status?: 'passed' | 'failed'
   /** The run was stopped (from the panel, or by quitting). */
   stopped?: boolean
+  /** The step under way, while the run goes on. */
+  running?: { path: string; name: string }
   connections: ScenarioRunConnection[]
 }
 

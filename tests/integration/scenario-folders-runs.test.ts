@@ -117,12 +117,15 @@ describe('Scenarios panel: folders, step links, stop', () => {
     const { svc, session, server, closes } = await setUp()
     await svc.service.call(session, 'scenarioSave', [{ folder: null, name: 'wait.yaml' }, waiting(server.url)])
     const { runId } = (await svc.service.call(session, 'scenarioRun', [{ folder: null, name: 'wait.yaml' }])) as { runId: string }
-    await poll(svc, session, runId, 2)
+    const midway = await poll(svc, session, runId, 2)
+    // The step under way is told while it waits, so the panel can show it running.
+    expect(midway.running).toMatchObject({ path: '3', name: expect.stringContaining('expect') })
     const started = performance.now()
     await svc.service.call(session, 'scenarioRunStop', [runId])
     expect(performance.now() - started).toBeLessThan(5000)
     const end = await poll(svc, session, runId)
     expect(end).toMatchObject({ done: true, status: 'failed', stopped: true })
+    expect(end.running).toBeUndefined()
     expect(end.steps.map((s) => [s.path, s.status])).toEqual([
       ['1', 'passed'],
       ['2', 'passed'],

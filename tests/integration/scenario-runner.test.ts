@@ -261,9 +261,12 @@ describe('reporting', () => {
     const result = await runScenarios([pass, fail, pass], { ...opts(), bail: true, onProgress: (p) => events.push(p) })
     expect(result).toMatchObject({ passed: 1, failed: 1 })
     expect(result.scenarios.map((s) => s.file)).toEqual(['p.yaml', 'f.yaml'])
-    expect(events.map((e) => (e.type === 'step' ? `${e.result.path}:${e.result.status}` : e.type))).toEqual([
-      'scenario-start', '1:passed', 'scenario-end',
-      'scenario-start', '1:passed', '2:passed', '3:passed', '4:failed', '5:skipped', '6:skipped', 'scenario-end'
+    const told = (e: RunProgress): string =>
+      e.type === 'step' ? `${e.result.path}:${e.result.status}` : e.type === 'step-start' ? `${e.path}…` : e.type
+    // Each step is told when it starts and when it ends; skipped steps never start.
+    expect(events.map(told)).toEqual([
+      'scenario-start', '1…', '1:passed', 'scenario-end',
+      'scenario-start', '1…', '1:passed', '2…', '2:passed', '3…', '3:passed', '4…', '4:failed', '5:skipped', '6:skipped', 'scenario-end'
     ]) // prettier-ignore
   })
 })

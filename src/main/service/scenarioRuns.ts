@@ -29,6 +29,8 @@ interface Run {
   done: boolean
   status?: 'passed' | 'failed'
   stopped?: boolean
+  /** The step under way. */
+  running?: { path: string; name: string }
   stop: AbortController
   finished: Promise<void>
   /** By connection id; `current` maps an `as:` name to its latest connection (a name may be connected again). */
@@ -75,7 +77,9 @@ export class ScenarioRuns {
       interrupt: stop.signal,
       onEvent: (name, e) => this.keep(run, name, e),
       onProgress: (p) => {
+        if (p.type === 'step-start') run.running = { path: p.path, name: p.name }
         if (p.type !== 'step') return
+        run.running = undefined
         // The step's rows are on the connection its name stands for now (steps run one at a time).
         const id = p.result.connection ? run.current.get(p.result.connection) : undefined
         run.steps.push({ ...p.result, ...(id ? { connectionId: id } : {}) })
@@ -136,6 +140,7 @@ export class ScenarioRuns {
       done: run.done,
       connections,
       ...(run.status ? { status: run.status } : {}),
+      ...(run.running && !run.done ? { running: run.running } : {}),
       ...(run.stopped ? { stopped: true } : {})
     }
   }

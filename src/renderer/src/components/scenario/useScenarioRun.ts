@@ -14,6 +14,8 @@ export function useScenarioRun(onProblem: (message: string) => void) {
   const steps = ref<ScenarioStep[]>([])
   const phase = ref<RunPhase>('idle')
   const runId = ref<string | null>(null)
+  /** The step under way, shown after the finished ones. */
+  const running = ref<{ path: string; name: string } | null>(null)
   let timer: ReturnType<typeof setTimeout> | null = null
 
   async function start(file: ScenarioRef): Promise<void> {
@@ -21,6 +23,7 @@ export function useScenarioRun(onProblem: (message: string) => void) {
     cancelPoll()
     runId.value = id
     steps.value = []
+    running.value = null
     phase.value = 'running'
     poll(id)
   }
@@ -32,6 +35,7 @@ export function useScenarioRun(onProblem: (message: string) => void) {
         const s = await getApi().scenarioRunState(id, steps.value.length)
         if (runId.value !== id) return
         steps.value.push(...s.steps)
+        running.value = s.running ?? null
         if (s.done) phase.value = s.stopped ? 'stopped' : (s.status ?? 'failed')
         else poll(id)
       } catch (e) {
@@ -57,6 +61,7 @@ export function useScenarioRun(onProblem: (message: string) => void) {
     cancelPoll()
     runId.value = null
     steps.value = []
+    running.value = null
     phase.value = 'idle'
   }
 
@@ -66,5 +71,5 @@ export function useScenarioRun(onProblem: (message: string) => void) {
   }
   onBeforeUnmount(cancelPoll)
 
-  return { steps, phase, runId, start, stop, reset }
+  return { steps, running, phase, runId, start, stop, reset }
 }
