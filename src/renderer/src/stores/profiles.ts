@@ -27,6 +27,10 @@ export const useProfiles = defineStore('profiles', () => {
   const environments = computed(() => state.value?.environments ?? [])
   const activeEnvironment = computed(() => environments.value.find((e) => e.id === activeEnvironmentId.value) ?? null)
   const variables = computed(() => variableMap(activeEnvironment.value?.variables))
+  /** The active environment's secret names: hints and titles show their values as a mask. */
+  const secretVariables = computed<ReadonlySet<string>>(
+    () => new Set((activeEnvironment.value?.variables ?? []).filter((v) => v.secret).map((v) => v.name))
+  )
 
   async function refresh(): Promise<void> {
     try {
@@ -142,6 +146,7 @@ export const useProfiles = defineStore('profiles', () => {
     activeEnvironmentId,
     activeEnvironment,
     variables,
+    secretVariables,
     notice,
     noticeIsError,
     undo,

@@ -6,26 +6,17 @@ import { autocompletion, completionStatus, type CompletionContext, type Completi
 import { StateEffect, type Extension } from '@codemirror/state'
 import { Decoration, EditorView, MatchDecorator, ViewPlugin, type DecorationSet, type ViewUpdate } from '@codemirror/view'
 import { COUNTER, DYNAMIC_VARIABLES } from '../../../../shared/variables'
+import { describeVariable as describe, SECRET_MASK, shownValue as shown } from '../../lib/variableWords'
 
 /** The environment changed: marks are made again. */
 export const variablesChanged = StateEffect.define<null>()
 
-/** Values are long sometimes (a token): the hover shows the start. */
-const shown = (v: string): string => (v.length > 80 ? `${v.slice(0, 79)}…` : v)
-
-function describe(name: string, vars: Map<string, string>): { known: boolean; title: string } {
-  const v = vars.get(name)
-  if (v !== undefined) return { known: true, title: `${name} = ${shown(v)}` }
-  if (DYNAMIC_VARIABLES[name]) return { known: true, title: `${name}: ${DYNAMIC_VARIABLES[name].describe}, made at each send` }
-  if (name === COUNTER) return { known: true, title: `${name}: the count of a Repeat run (1, 2, 3…)` }
-  return { known: false, title: `${name} is not defined in the active environment: it would not be sent` }
-}
-
-export function variableHints(vars: () => Map<string, string>): Extension {
+/** `secrets`: names whose values show as a mask in hovers and completion details. */
+export function variableHints(vars: () => Map<string, string>, secrets: () => ReadonlySet<string> = () => new Set()): Extension {
   const matcher = new MatchDecorator({
     regexp: /\{\{\s*(\$?[\w.-]+)\s*\}\}/g,
     decoration: (m) => {
-      const d = describe(m[1], vars())
+      const d = describe(m[1], vars(), { secrets: secrets() })
       return Decoration.mark({ class: d.known ? 'cm-var' : 'cm-var-missing', attributes: { title: d.title } })
     }
   })
@@ -46,7 +37,12 @@ export function variableHints(vars: () => Map<string, string>): Extension {
     const before = ctx.matchBefore(/\{\{\s*\$?[\w.-]*$/)
     if (!before) return null
     const from = before.from + before.text.search(/[$\w.-]*$/)
-    const names = [...vars().keys()].map((n) => ({ label: n, detail: shown(vars().get(n) ?? ''), type: 'variable' }))
+    const hidden = secrets()
+    const names = [...vars().keys()].map((n) => ({
+      label: n,
+      detail: hidden.has(n) ? SECRET_MASK : shown(vars().get(n) ?? ''),
+      type: 'variable'
+    }))
     const dynamic = Object.entries(DYNAMIC_VARIABLES).map(([n, d]) => ({ label: n, detail: d.describe, type: 'constant' }))
     return {
       from,
