@@ -6,6 +6,7 @@ import type { Browser } from 'playwright-core'
 import { connectTo, launchChromium, openLogActions, sendText } from './harness'
 import { APP_PATH, launchApp, type AppUnderTest } from './paths'
 import { startWsServer, type RunningWs } from '../helpers/servers'
+import { addLocalEnvironment } from './environments'
 
 let browser: Browser
 let echo: RunningWs
@@ -60,18 +61,7 @@ describe(`profiles, environments and recordings in Chromium (${APP_PATH} path)`,
     await page.getByRole('status', { name: 'URL variables' }).filter({ hasText: 'The URL uses {{host}}' }).waitFor()
     await page.getByRole('button', { name: 'Connect', exact: true }).click()
     await page.getByRole('alert').filter({ hasText: 'This connection uses {{host}}' }).waitFor()
-    await page.getByRole('button', { name: 'Environments…' }).click()
-    const envs = page.getByRole('dialog', { name: 'Environments' })
-    await envs.getByRole('button', { name: 'Add environment' }).click()
-    await envs.getByLabel('Environment name').fill('Local')
-    await envs.getByLabel('Variable 1 value').fill(new URL(echo.url).host)
-    await envs.getByRole('button', { name: 'Add variable' }).click()
-    await envs.getByLabel('Variable 2 name').fill('greeting')
-    await envs.getByLabel('Variable 2 value').fill('hello from env')
-    await envs.getByRole('button', { name: 'Save environment' }).click()
-    await envs.getByRole('button', { name: 'Close' }).click()
-    // The new environment becomes active once its save has come back, which may be after the dialog closed.
-    await expect.poll(() => page.getByRole('combobox', { name: 'Environment' }).inputValue()).not.toBe('')
+    await addLocalEnvironment(page, new URL(echo.url).host, { name: 'greeting', value: 'hello from env' })
     expect(await page.getByRole('status', { name: 'URL variables' }).count()).toBe(0)
     expect(await page.getByRole('textbox', { name: 'URL' }).getAttribute('title')).toBe(`Sends to ws://${new URL(echo.url).host}/vars`)
     // In the composer: `{{` offers the environment's names and the dynamic ones; a defined one is marked with its value,

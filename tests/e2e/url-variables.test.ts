@@ -10,6 +10,7 @@ import type { Browser, Page } from 'playwright-core'
 import { launchChromium } from './harness'
 import { launchApp, type AppUnderTest } from './paths'
 import { startWsServer, type RunningWs } from '../helpers/servers'
+import { addLocalEnvironment } from './environments'
 
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
 
@@ -26,22 +27,6 @@ afterAll(async () => {
   await browser?.close()
   await echo?.close()
 })
-
-/** An environment "Local": host = the echo server's host, token = a secret. It becomes the active one. */
-async function defineEnvironment(page: Page): Promise<void> {
-  await page.getByRole('button', { name: 'Environments…' }).click()
-  const envs = page.getByRole('dialog', { name: 'Environments' })
-  await envs.getByRole('button', { name: 'Add environment' }).click()
-  await envs.getByLabel('Environment name').fill('Local')
-  await envs.getByLabel('Variable 1 value').fill(new URL(echo.url).host)
-  await envs.getByRole('button', { name: 'Add variable' }).click()
-  await envs.getByLabel('Variable 2 name').fill('token')
-  await envs.getByLabel('Variable 2 value').fill('hunter2')
-  await envs.getByLabel('Variable 2 is secret').check()
-  await envs.getByRole('button', { name: 'Save environment' }).click()
-  await envs.getByRole('button', { name: 'Close' }).click()
-  await expect.poll(() => page.getByRole('combobox', { name: 'Environment' }).inputValue()).not.toBe('')
-}
 
 /** Moves the pointer over the middle of the mark showing `text`; returns the tooltip's text once shown. */
 async function hover(page: Page, text: string): Promise<string> {
@@ -67,7 +52,7 @@ async function audit(page: Page): Promise<string[]> {
 describe('{{variables}} in the URL field (issue 18)', () => {
   it('marks defined and undefined names as typed, shows values on hover (secrets masked), completes, and connects', async () => {
     const { page, errors } = await app.open()
-    await defineEnvironment(page)
+    await addLocalEnvironment(page, new URL(echo.url).host, { name: 'token', value: 'hunter2', secret: true })
     const url = page.getByRole('textbox', { name: 'URL' })
     await url.fill('ws://{{host}}/a/{{nope}}/{{token}}')
     expect(await page.locator('.url-field .var-defined').allInnerTexts()).toEqual(['{{host}}', '{{token}}'])
@@ -114,7 +99,7 @@ describe('{{variables}} in the URL field (issue 18)', () => {
 
   it('keeps a long URL’s marks under their text as the field scrolls, and passes axe with the tooltip in both themes', async () => {
     const { page } = await app.open()
-    await defineEnvironment(page)
+    await addLocalEnvironment(page, new URL(echo.url).host, { name: 'token', value: 'hunter2', secret: true })
     const url = page.getByRole('textbox', { name: 'URL' })
     await url.fill(`ws://{{host}}/${'segment/'.repeat(40)}{{nope}}`)
     await url.press('End')

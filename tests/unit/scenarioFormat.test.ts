@@ -13,23 +13,15 @@ import { parseScenario, type ParseContext } from '../../src/scenario/parse'
 import { parseDuration, type Step } from '../../src/scenario/format'
 import { ANY_VALUE, compileMatch, jsonSubsetMismatch, payloadValue, readPath } from '../../src/scenario/matchers'
 import { parseEnvFile } from '../../src/scenario/envFile'
-import { ScenarioInputError } from '../../src/scenario/types'
+import type { ScenarioInputError } from '../../src/scenario/types'
+import { refusal as refuse } from '../helpers/scenarioRefusal'
 
 const FIXTURES = join(__dirname, '..', 'fixtures', 'scenarios')
 const fixture = (name: string): string => readFileSync(join(FIXTURES, name), 'utf8')
 
 const CTX: ParseContext = { vars: { url: 'ws://127.0.0.1:9' } }
 
-/** The error a text is refused with. */
-function refusal(text: string, ctx: ParseContext = CTX): ScenarioInputError {
-  try {
-    parseScenario(text, 'bad.yaml', ctx)
-  } catch (e) {
-    if (e instanceof ScenarioInputError) return e
-    throw e
-  }
-  throw new Error('the scenario was accepted')
-}
+const refusal = (text: string, ctx: ParseContext = CTX): ScenarioInputError => refuse(text, ctx)
 
 const kinds = (steps: Step[]): string[] => steps.flatMap((s) => (s.kind === 'repeat' ? [s.kind, ...kinds(s.steps)] : [s.kind]))
 

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import { parseScenario, type ParseContext } from '../../src/scenario/parse'
-import { ScenarioInputError } from '../../src/scenario/types'
+import { refusal } from '../helpers/scenarioRefusal'
 import { stepTitle } from '../../src/scenario/titles'
 import type { SendStep } from '../../src/scenario/format'
 import { frameReader, messageValue, type ReaderSettings } from '../../src/scenario/protocolViews'
@@ -18,16 +18,6 @@ const connect = (protocol: string): string => `steps:\n  - connect: { url: "ws:/
 
 function sends(text: string, ctx: ParseContext = {}): SendStep[] {
   return parseScenario(text, 'forms.yaml', ctx).steps.filter((s): s is SendStep => s.kind === 'send')
-}
-
-function refusal(text: string, ctx: ParseContext = {}): ScenarioInputError {
-  try {
-    parseScenario(text, 'bad.yaml', ctx)
-  } catch (e) {
-    if (e instanceof ScenarioInputError) return e
-    throw e
-  }
-  throw new Error('the scenario was accepted')
 }
 
 describe('protocol forms', () => {
