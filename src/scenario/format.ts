@@ -17,6 +17,7 @@
  *   - connect: { profile: Chat staging, as: bob }    # a saved profile (--data-dir), any option overridden
  *   - connect: { url: "ws://{{host}}/chat", subprotocols: [chat.v1], as: carol }   # `as` defaults to "main"
  *   - connect: { url: "ws://{{host}}/sio/?EIO=4&transport=websocket", protocol: { kind: socketio }, as: io }
+ *                                          # on a protocol, connect ends once the server answered its handshake
  *   - send: hello                        # text, on the connection the latest `connect` opened
  *   - send: { on: bob, json: { type: join, room: "{{room}}" } }
  *   - send: { binary: "0a0b0c" }         # hex; or base64: …; json/text with codec: "gzip → json" is encoded first

@@ -46,6 +46,22 @@ const ACCEPTANCE: Record<ProtocolSend['protocol'], string> = {
   signalr: 'the handshake response'
 }
 
+/**
+ * On a protocol connection, `connect` ends once the server answered the protocol's handshake (core sends it at open):
+ * a send right after it would otherwise overtake the answer (Socket.IO drops a client whose event reaches a namespace
+ * before its CONNECT is accepted). A refusal also ends it: it is a message the next step may expect.
+ */
+export async function handshakeAnswered(conn: LiveConnection, timeoutMs: number, what: string, pool: ConnectionPool): Promise<void> {
+  if (conn.protocol === 'raw') return
+  const tracker = trackProtocol(conn)
+  const r = await pool.until(conn, timeoutMs, () => (tracker.accepted || tracker.refused || conn.state !== 'open' ? true : undefined))
+  if (r === 'timeout')
+    throw new StepFailure(
+      `${conn.name} to open (${what}) and the server to answer its ${protocolWord(conn.protocol)} handshake`,
+      `no answer within ${formatDuration(timeoutMs)}`
+    )
+}
+
 /** The frame a protocol form sends on `conn`, once the server accepted the protocol's handshake. */
 export async function protocolOutgoing(
   form: ProtocolSend,

@@ -26,7 +26,7 @@ import { composeConnect, optionProblem, validateOptions, type ProfileLookup } fr
 import { compileMatch, messageLine, payloadText, readPath, type CompiledMatch } from './matchers'
 import { closeWords, interrupted, type ConnectionPool, type LiveConnection } from './live'
 import { isNoMessage, protocolMessages, receivedLine, trackProtocol, valuesOf } from './protocolTracker'
-import { protocolOutgoing } from './protocolSend'
+import { handshakeAnswered, protocolOutgoing } from './protocolSend'
 import { protocolWord } from './protocolViews'
 import { StepFailure, type RunVariables } from './variables'
 
@@ -101,7 +101,10 @@ async function connect(step: ConnectStep, ctx: StepContext): Promise<StepOutcome
   const r = await ctx.pool.until(conn, step.timeoutMs + 1000, () =>
     conn.state === 'open' ? 'open' : conn.state === 'closed' ? 'closed' : undefined
   )
-  if (r === 'open') return {}
+  if (r === 'open') {
+    await handshakeAnswered(conn, step.timeoutMs, what, ctx.pool)
+    return {}
+  }
   const expected = `${step.as} to open (${what})`
   const secretsNote = missingSecrets.length
     ? ` The profile's secret values (${missingSecrets.join(', ')}) are kept by the desktop app's keychain, which is not available here; give them in the scenario with {{variables}}.`

@@ -168,6 +168,28 @@ describe('a protocol connection', () => {
   })
 })
 
+describe('connect on a protocol', () => {
+  it('ends once the server answered the protocol handshake, so a raw send right after it is not dropped', async () => {
+    const sio = await startSocketIoServer({ pingInterval: 1000, pingTimeout: 1000 })
+    try {
+      // The namespace's auth check answers later than the socket opens: a send before its CONNECT is answered would
+      // reach a namespace that does not know the client yet.
+      const r = await run(
+        [
+          'steps:',
+          '  - connect: { url: "{{sio}}", protocol: { kind: socketio, namespace: /admin, auth: { token: s3cret } } }',
+          '  - send: \'42/admin,7["chat","hi"]\'',
+          '  - expect: { within: 2s, regex: \'^43/admin,7\\[\\{"ok":true\' }'
+        ].join('\n'),
+        { vars: { sio: sio.url } }
+      )
+      expect(r.steps.filter((s) => s.status !== 'passed')).toEqual([])
+    } finally {
+      await sio.close()
+    }
+  })
+})
+
 describe('each kind of failure', () => {
   it('a wrong message: which step, at which line, what was expected, what came, the last messages; the rest skipped', async () => {
     const r = await runFixture('wrong-reply.yaml')
