@@ -4,13 +4,12 @@
  * connected with messages, the detail pane open, each settings section and each dialog, in the light and dark themes.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { readFileSync } from 'node:fs'
-import { createRequire } from 'node:module'
 import type { Browser, Locator, Page } from 'playwright-core'
 import { connectTo, launchChromium, sendText } from './harness'
 import { launchApp, type AppUnderTest } from './paths'
 import { startWsServer, type RunningWs } from '../helpers/servers'
 import { startSocketIoServer } from '../helpers/socketio'
+import { axeViolations } from './axe'
 
 /** The settings sections, as the panel lists them (checked against the page below, so this cannot go stale). */
 const SETTINGS_SECTIONS = [
@@ -25,7 +24,6 @@ const SETTINGS_SECTIONS = [
   'Decoding',
   'Advanced'
 ]
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
 
 let browser: Browser
 let app: AppUnderTest
@@ -52,21 +50,9 @@ interface Finding {
   targets: string[]
 }
 
-/**
- * Runs axe on the page as it stands. The app's CSP forbids injected script tags, so the library is evaluated through
- * the debugging protocol, which CSP does not govern; it is loaded once per page.
- */
+/** axe's serious and critical findings on the page as it stands, named by the state they were found in. */
 async function audit(page: Page, state: string): Promise<Finding[]> {
-  if (!(await page.evaluate('typeof window.axe === "object"'))) await page.evaluate(AXE_SOURCE)
-  const violations = (await page.evaluate(`window.axe.run(document, {
-      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] },
-      resultTypes: ['violations']
-    }).then((r) => r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help,
-      targets: v.nodes.slice(0, 4).map((n) => n.target.join(' ') + ' :: ' + (n.failureSummary || '').split('\\n').slice(1, 2).join(''))
-    })))`)) as Array<{ id: string; impact: string; help: string; targets: string[] }>
-  return violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => ({ state, rule: v.id, impact: v.impact, help: v.help, targets: v.targets }))
+  return (await axeViolations(page)).map((v) => ({ state, rule: v.id, impact: v.impact, help: v.help, targets: v.targets }))
 }
 
 /** What has the focus, as a name a failure message can show. */

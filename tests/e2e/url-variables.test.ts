@@ -4,15 +4,12 @@
  * axe finds nothing serious with the marks, the list and the tooltip showing, in both themes.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { readFileSync } from 'node:fs'
-import { createRequire } from 'node:module'
 import type { Browser, Page } from 'playwright-core'
 import { launchChromium } from './harness'
 import { launchApp, type AppUnderTest } from './paths'
 import { startWsServer, type RunningWs } from '../helpers/servers'
 import { addLocalEnvironment } from './environments'
-
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
+import { axeViolations } from './axe'
 
 let browser: Browser
 let app: AppUnderTest
@@ -41,12 +38,7 @@ async function hover(page: Page, text: string): Promise<string> {
 
 /** axe's serious and critical findings in the connection bar (colour contrast of the marks included). */
 async function audit(page: Page): Promise<string[]> {
-  if (!(await page.evaluate('typeof window.axe === "object"'))) await page.evaluate(AXE_SOURCE)
-  return (await page.evaluate(`window.axe.run(document.querySelector('form.bar'), {
-      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] },
-      resultTypes: ['violations']
-    }).then((r) => r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => v.id + ': ' + v.nodes.map((n) => n.target.join(' ')).join(', ')))`)) as string[]
+  return (await axeViolations(page, 'form.bar')).map((v) => `${v.id}: ${v.targets.join(', ')}`)
 }
 
 describe('{{variables}} in the URL field (issue 18)', () => {
