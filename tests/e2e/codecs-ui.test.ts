@@ -86,6 +86,9 @@ describe('codecs in the log and the detail pane', () => {
     await filter.fill('$.#1 == 150')
     await expect.poll(() => page.locator('[aria-label="Message log"] .row.in .codec').allTextContents()).toEqual(['protobuf'])
     await filter.fill('')
+    // The cleared filter is drawn on a later frame (its scan runs in slices): until then the first incoming row shown is
+    // still the Protobuf one, and a click there selected the wrong row (4 failures in 5 runs, at this session's start too).
+    await expect.poll(() => page.locator('[aria-label="Message log"] .row.in').count()).toBe(4)
     // A chain picked by hand: the MessagePack payload read as CBOR fails, in words, and the hex is still there.
     await page.locator('[aria-label="Message log"] .row.in').first().click()
     await detail(page)
