@@ -7,6 +7,7 @@ import { connectTo, launchChromium, openLogActions, sendText } from './harness'
 import { APP_PATH, launchApp, type AppUnderTest } from './paths'
 import { startWsServer, type RunningWs } from '../helpers/servers'
 import { addLocalEnvironment } from './environments'
+import { pickCompletion } from './completion'
 
 let browser: Browser
 let echo: RunningWs
@@ -69,8 +70,7 @@ describe(`profiles, environments and recordings in Chromium (${APP_PATH} path)`,
     const box = page.getByRole('textbox', { name: 'Message' })
     await box.click()
     await page.keyboard.type('{{gre')
-    await page.getByRole('option', { name: /greeting/ }).waitFor()
-    await page.keyboard.press('Enter')
+    await pickCompletion(page, page.getByRole('option', { name: /greeting/ }))
     await page.keyboard.type('}} {{nope}} {{$uuid}}')
     await expect.poll(() => page.locator('.cm-var').first().getAttribute('title')).toBe('greeting = hello from env')
     expect(await page.locator('.cm-var-missing').textContent()).toBe('{{nope}}')

@@ -12,6 +12,7 @@ import type { Browser, Page } from 'playwright-core'
 import { launchChromium } from './harness'
 import { launchApp, type AppUnderTest } from './paths'
 import { startWsServer, type RunningWs } from '../helpers/servers'
+import { pickCompletion } from './completion'
 
 let browser: Browser
 let app: AppUnderTest
@@ -90,9 +91,7 @@ describe('the Scenarios dialog', () => {
     await editor.fill(`steps:\n  - connect: "${echo.url}"\n`)
     await editor.press('ControlOrMeta+End')
     await page.keyboard.type('  - expect-n')
-    const option = page.getByRole('listbox').getByRole('option', { name: /expect-none/ })
-    await option.waitFor()
-    await page.keyboard.press('Enter')
+    await pickCompletion(page, page.getByRole('listbox').getByRole('option', { name: /expect-none/ }))
     await expect.poll(() => editor.innerText()).toContain('- expect-none: ')
     await page.keyboard.type('{ for: 30s }')
     await dialog(page).getByRole('button', { name: 'Run', exact: true }).click()
