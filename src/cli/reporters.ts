@@ -4,6 +4,7 @@
  */
 import { hostname } from 'node:os'
 import type { RunProgress, RunResult, ScenarioResult, StepResult } from '../scenario/types'
+import type { StepDiffSide } from '../shared/scenarioSteps'
 import { formatDuration } from '../scenario/format'
 
 export const REPORTERS = ['pretty', 'junit', 'json', 'tap'] as const
@@ -72,6 +73,10 @@ export function failureLines(r: ScenarioResult, s: StepResult): string[] {
     `  expected: ${s.expected ?? '(not said)'}`,
     `  actual:   ${s.actual ?? '(not said)'}`
   ]
+  if (s.diff) {
+    const at = (d: StepDiffSide): string => (d.exact ? d.lines[d.mark].trim() : '(missing)')
+    lines.push(`  where they part, ${s.diff.at}:`, `    expected: ${at(s.diff.expected)}`, `    received: ${at(s.diff.received)}`)
+  }
   if (s.lastMessages?.length)
     lines.push(`  last messages on ${s.connection ?? 'the connection'}:`, ...s.lastMessages.map((m) => `    ${m}`))
   return lines

@@ -6,6 +6,8 @@ import { compileFieldExpr } from '../shared/fieldExpr'
 import { decodeChain, parseChain, sniffCodec, toJsonValue } from '../shared/codecs'
 import type { MessageMatch } from './format'
 import { messageValue, withArticle, type ProtocolMessage } from './protocolViews'
+import { childPath, jsonDiff } from './jsonDiff'
+import type { StepDiff } from '../shared/scenarioSteps'
 
 /** A received (or sent) message as the runner keeps it. */
 export interface Payload {
@@ -64,29 +66,35 @@ export function payloadValue(p: Payload, codec?: string): { ok: true; value: unk
  * (more are fine), arrays the same length with each item a subset, other values equal. `"{{*}}"` accepts any value.
  */
 export function jsonSubsetMismatch(expected: unknown, actual: unknown, at = '$'): string | null {
+  return jsonSubsetMiss(expected, actual, at)?.why ?? null
+}
+
+/** jsonSubsetMismatch with the path where it parts (`at`) kept apart from the sentence (`why`, which names it too). */
+export function jsonSubsetMiss(expected: unknown, actual: unknown, at = '$'): { at: string; why: string } | null {
+  const miss = (why: string): { at: string; why: string } => ({ at, why: `${at} ${why}` })
   if (expected === ANY_VALUE) return null
   if (Array.isArray(expected)) {
-    if (!Array.isArray(actual)) return `${at} should be a list, but is ${brief(actual)}`
-    if (actual.length !== expected.length) return `${at} should have ${expected.length} items, but has ${actual.length}`
+    if (!Array.isArray(actual)) return miss(`should be a list, but is ${brief(actual)}`)
+    if (actual.length !== expected.length) return miss(`should have ${expected.length} items, but has ${actual.length}`)
     for (let i = 0; i < expected.length; i++) {
-      const miss = jsonSubsetMismatch(expected[i], actual[i], `${at}[${i}]`)
-      if (miss) return miss
+      const r = jsonSubsetMiss(expected[i], actual[i], `${at}[${i}]`)
+      if (r) return r
     }
     return null
   }
   if (expected !== null && typeof expected === 'object') {
     const obj = asObject(actual)
-    if (!obj) return `${at} should be an object, but is ${brief(actual)}`
+    if (!obj) return miss(`should be an object, but is ${brief(actual)}`)
     for (const [k, v] of Object.entries(expected)) {
-      const child = /^[A-Za-z_$][\w$]*$/.test(k) ? `${at}.${k}` : `${at}[${JSON.stringify(k)}]`
-      if (!Object.hasOwn(obj, k)) return `${child} is missing`
-      const miss = jsonSubsetMismatch(v, obj[k], child)
-      if (miss) return miss
+      const child = childPath(at, k)
+      if (!Object.hasOwn(obj, k)) return { at: child, why: `${child} is missing` }
+      const r = jsonSubsetMiss(v, obj[k], child)
+      if (r) return r
     }
     return null
   }
   const a = typeof actual === 'bigint' ? Number(actual) : actual
-  return Object.is(a, expected) || a === expected ? null : `${at} should be ${brief(expected)}, but is ${brief(actual)}`
+  return Object.is(a, expected) || a === expected ? null : miss(`should be ${brief(expected)}, but is ${brief(actual)}`)
 }
 
 function asObject(v: unknown): Record<string, unknown> | null {
@@ -106,6 +114,8 @@ export interface CompiledMatch {
    * messages the frame carries, which `json` and `match` read instead of the frame (one that holds is enough).
    */
   mismatch(p: Payload, messages?: ProtocolMessage[]): string | null
+  /** For a match with `json:` that a message misses: the expected subset and the message's value side by side. */
+  jsonDiff(p: Payload, messages?: ProtocolMessage[]): StepDiff | null
   /** What is expected, in words: `a message containing "hi" and where $.type == "ack"`. */
   describe: string
 }
@@ -165,6 +175,15 @@ export function compileMatch(m: MessageMatch, decodeIn?: string, protocol?: stri
         first ??= why
       }
       return first
+    },
+    jsonDiff(p, messages) {
+      if (m.json === undefined) return null
+      const values = messages?.length ? messages.map((x) => messageValue(x, codec)) : [payloadValue(p, codec)]
+      for (const v of values) {
+        const miss = v.ok ? jsonSubsetMiss(m.json, v.value) : null
+        if (v.ok && miss) return jsonDiff(m.json, toJsonValue(v.value), miss.at)
+      }
+      return null
     }
   }
 }

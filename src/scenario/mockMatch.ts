@@ -20,6 +20,7 @@
  */
 
 import { isVolatileName, isVolatileValue } from './volatile'
+import { childPath } from './jsonDiff'
 
 export { isVolatileName, isVolatileValue } from './volatile'
 
@@ -94,8 +95,7 @@ function compareTrees(r: unknown, l: unknown, path: string, name: string | numbe
     for (const k of Object.keys(ro)) if (!(k in lo)) step(`at ${path}: the client's message has no "${k}"`)
     for (const k of Object.keys(lo)) if (!(k in ro)) step(`at ${path}: the client's message has "${k}", which the recording does not`)
     for (const k of Object.keys(ro)) {
-      if (k in lo)
-        step(compareTrees(ro[k], lo[k], /^[A-Za-z_$][\w$]*$/.test(k) ? `${path}.${k}` : `${path}[${JSON.stringify(k)}]`, k, carry))
+      if (k in lo) step(compareTrees(ro[k], lo[k], childPath(path, k), k, carry))
     }
     return first
   }

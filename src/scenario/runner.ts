@@ -112,6 +112,7 @@ async function runBlock(steps: Step[], ctx: StepContext, sink: ResultSink, run: 
         durationMs: performance.now() - started,
         expected: f.expected,
         actual: f.actual,
+        ...(f.diff ? { diff: f.diff } : {}),
         ...(conn ? { lastMessages: [...conn.recent] } : {})
       })
     }

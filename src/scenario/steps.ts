@@ -8,6 +8,7 @@ import { encodeChain, parseChain } from '../shared/codecs'
 import { base64 } from '../shared/wire'
 import type { OutgoingMessage } from '../shared/options'
 import type { MessageEvent } from '../shared/events'
+import type { StepDiff } from '../shared/scenarioSteps'
 import {
   formatDuration,
   type CloseStep,
@@ -200,15 +201,23 @@ async function expect(step: ExpectStep, ctx: StepContext): Promise<StepOutcome> 
     return { seqs: [r.hit.seq] }
   }
   const line = (m: MessageEvent): string => receivedLine(conn, m, step.match.codec ?? conn.options.decode?.in)
-  if (r !== 'timeout' && 'miss' in r) throw new StepFailure(expected, `${line(r.miss)}, but ${r.why}`)
-  const skipped = passedOver.length
-    ? `${passedOver.length} message${passedOver.length > 1 ? 's' : ''} arrived, none matching (the last: ${line(passedOver[passedOver.length - 1].m)}, but ${passedOver[passedOver.length - 1].why}); `
+  const diffWith = (m: MessageEvent): StepDiff | undefined => match.jsonDiff(m, protocolMessages(conn, m) ?? undefined) ?? undefined
+  if (r !== 'timeout' && 'miss' in r) throw new StepFailure(expected, `${line(r.miss)}, but ${r.why}`, diffWith(r.miss))
+  const last = passedOver.at(-1)
+  const skipped = last
+    ? `${passedOver.length} message${passedOver.length > 1 ? 's' : ''} arrived, none matching (the last: ${line(last.m)}, but ${last.why}); `
     : ''
+  const diff = last && diffWith(last.m)
   if (r !== 'timeout')
-    throw new StepFailure(expected, `${skipped}the connection closed first: ${conn.closed ? closeWords(conn.closed) : conn.whyNotOpen()}`)
+    throw new StepFailure(
+      expected,
+      `${skipped}the connection closed first: ${conn.closed ? closeWords(conn.closed) : conn.whyNotOpen()}`,
+      diff
+    )
   throw new StepFailure(
     expected,
-    skipped ? `${skipped}nothing else within ${formatDuration(windowMs)}` : `nothing arrived within ${formatDuration(windowMs)}`
+    skipped ? `${skipped}nothing else within ${formatDuration(windowMs)}` : `nothing arrived within ${formatDuration(windowMs)}`,
+    diff
   )
 }
 

@@ -4,12 +4,15 @@
  */
 import { COUNTER, resolveText } from '../shared/variables'
 import { ANY_VALUE } from './matchers'
+import type { StepDiff } from '../shared/scenarioSteps'
 
 /** A step cannot go on; the runner reports it as the step's failure. */
 export class StepFailure extends Error {
   constructor(
     readonly expected: string,
-    readonly actual: string
+    readonly actual: string,
+    /** A failed `json:` match, side by side. */
+    readonly diff?: StepDiff
   ) {
     super(`${expected}: ${actual}`)
   }

@@ -25,12 +25,32 @@ export interface StepResult {
   expected?: string
   /** A failure: what happened instead, in words. */
   actual?: string
+  /** A failed `json:` match: the expected subset and the message received, side by side, marked where they part. */
+  diff?: StepDiff
   /** A failure: the last messages seen on that connection, newest last, one line each (`↓ {"type":"hello"}`). */
   lastMessages?: string[]
   /** The `seq` of the events the step sent or matched, so the app can link a step to its rows. */
   seqs?: number[]
   /** Inside a `repeat`: which run of its block this is (1-based). */
   run?: number
+}
+
+/** One side of a StepDiff: pretty-printed JSON lines; `mark` is the index in `lines` where it parts (-1: none). */
+export interface StepDiffSide {
+  lines: string[]
+  mark: number
+  /** False when this side has nothing at the path: `mark` is then the line of its nearest ancestor. */
+  exact: boolean
+  /** The index of `lines[0]` in the whole printout, and that printout's length (a long one is cut to a window). */
+  from: number
+  total: number
+}
+
+export interface StepDiff {
+  /** Where the received value departs from the expected subset: `$.args[0].ok`. */
+  at: string
+  expected: StepDiffSide
+  received: StepDiffSide
 }
 
 export interface ScenarioProblem {

@@ -125,7 +125,7 @@ async function everyState(page: Page, theme: 'light' | 'dark'): Promise<Finding[
   return found
 }
 
-/** The Scenarios dialog with a file open in its editor, a problem marked in it and listed under it. */
+/** The Scenarios dialog with a file open in its editor, a problem marked in it and listed under it; then a failed run. */
 async function scenarioEditorState(page: Page, theme: string): Promise<Finding[]> {
   await page.getByRole('button', { name: 'Scenarios…' }).click()
   const scenarios = page.getByRole('dialog', { name: 'Scenarios' })
@@ -138,6 +138,12 @@ async function scenarioEditorState(page: Page, theme: string): Promise<Finding[]
   await editor.fill(`steps:\n  - connect: "${echo.url}"\n  - sned: hi\n`)
   await scenarios.getByRole('list', { name: 'Problems' }).waitFor()
   const found = await audit(page, `${theme}: scenario editor with a problem`)
+  // A run whose JSON expectation fails: its two sides shown with the line where they part marked.
+  await editor.fill(`steps:\n  - connect: "${echo.url}"\n  - send: { json: { type: hi, n: 1 } }\n  - expect: { json: { type: bye } }\n`)
+  await scenarios.getByRole('list', { name: 'Problems' }).waitFor({ state: 'detached' })
+  await scenarios.getByRole('button', { name: 'Run', exact: true }).click()
+  await scenarios.getByRole('group', { name: 'Expected and received JSON, parting at $.type' }).waitFor()
+  found.push(...(await audit(page, `${theme}: a failed step's JSON side by side`)))
   await scenarios.getByRole('button', { name: 'Close', exact: true }).click()
   await scenarios.waitFor({ state: 'detached' })
   return found

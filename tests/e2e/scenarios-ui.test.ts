@@ -80,6 +80,30 @@ describe('the Scenarios dialog', () => {
     expect(errors).toEqual([])
   })
 
+  it('shows a failed JSON expectation side by side, the line where they part marked on both sides', async () => {
+    const { page, errors } = await app.open()
+    await page.getByRole('button', { name: 'Scenarios…' }).click()
+    await dialog(page).getByRole('button', { name: 'New scenario in Data folder' }).click()
+    await dialog(page).getByRole('textbox', { name: 'New scenario name in Data folder' }).fill('diff')
+    await dialog(page).getByRole('button', { name: 'Create' }).click()
+    const editor = dialog(page).getByRole('textbox', { name: 'Scenario' })
+    await expect.poll(() => editor.innerText()).toContain('{{url}}')
+    await editor.fill(
+      `steps:\n  - connect: "${echo.url}"\n  - send: { json: { type: said, who: { name: ann } } }\n  - expect: { json: { who: { name: bob } } }\n`
+    )
+    await dialog(page).getByRole('button', { name: 'Run', exact: true }).click()
+    const diff = dialog(page).getByRole('group', { name: 'Expected and received JSON, parting at $.who.name' })
+    await diff.waitFor()
+    const [expected, received] = await diff.locator('mark').allInnerTexts()
+    expect(expected).toMatch(/^differs here:\s+"name": "bob"$/)
+    expect(received).toMatch(/^differs here:\s+"name": "ann"$/)
+    expect(await diff.getByRole('heading').allInnerTexts()).toEqual(['Expected (a subset)', 'Received'])
+    expect(await dialog(page).getByRole('list', { name: 'Steps' }).getByRole('listitem').nth(2).innerText()).toContain(
+      'actual: ↓ {"type":"said","who":{"name":"ann"}}, but $.who.name should be "bob", but is "ann"'
+    )
+    expect(errors).toEqual([])
+  })
+
   it('completes step names from the schema, and Stop ends a run waiting on a quiet server', async () => {
     const { page, errors } = await app.open()
     await page.getByRole('button', { name: 'Scenarios…' }).click()

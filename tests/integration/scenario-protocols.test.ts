@@ -83,6 +83,10 @@ describe('Socket.IO', () => {
     expect(f.actual).toBe(
       '2 messages arrived, none matching (the last: ↓ Socket.IO {"type":"ack","id":1,"operation":"chat","args":[{"ok":true,"echo":"yo"}],"namespace":"/admin"}, but $.args[0].ok should be false, but is true); nothing else within 1 s'
     )
+    // Side by side: the ack as the protocol view reads it, marked where it parts from the expected subset.
+    expect(f.diff?.at).toBe('$.args[0].ok')
+    expect(f.diff?.expected.lines[f.diff.expected.mark]).toBe('      "ok": false')
+    expect(f.diff?.received.lines[f.diff.received.mark]).toBe('      "ok": true,')
   })
   it('a send waits for the namespace to take the client, and fails with the refusal when it does not', async () => {
     const r = await run(
