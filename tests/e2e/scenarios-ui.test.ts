@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser, Page } from 'playwright-core'
+import type { Browser, Locator, Page } from 'playwright-core'
 import { launchChromium } from './harness'
 import { launchApp, type AppUnderTest } from './paths'
 import { startWsServer, type RunningWs } from '../helpers/servers'
@@ -39,6 +39,18 @@ steps:
   - expect: hello
   - close: { code: 1000 }
 `
+
+/** Opens the dialog and makes a new file in the data folder; returns its editor once the template is in. */
+async function newScenario(page: Page, name: string): Promise<Locator> {
+  await page.getByRole('button', { name: 'Scenarios…' }).click()
+  await dialog(page).getByRole('button', { name: 'New scenario in Data folder' }).click()
+  await dialog(page).getByRole('textbox', { name: 'New scenario name in Data folder' }).fill(name)
+  await dialog(page).getByRole('button', { name: 'Create' }).click()
+  const editor = dialog(page).getByRole('textbox', { name: 'Scenario' })
+  // The template loads first; text filled before it would be replaced.
+  await expect.poll(() => editor.innerText()).toContain('{{url}}')
+  return editor
+}
 
 describe('the Scenarios dialog', () => {
   it('makes a new file, shows a typo with its line, and runs the fixed scenario to every step passed', async () => {
@@ -82,12 +94,7 @@ describe('the Scenarios dialog', () => {
 
   it('shows a failed JSON expectation side by side, the line where they part marked on both sides', async () => {
     const { page, errors } = await app.open()
-    await page.getByRole('button', { name: 'Scenarios…' }).click()
-    await dialog(page).getByRole('button', { name: 'New scenario in Data folder' }).click()
-    await dialog(page).getByRole('textbox', { name: 'New scenario name in Data folder' }).fill('diff')
-    await dialog(page).getByRole('button', { name: 'Create' }).click()
-    const editor = dialog(page).getByRole('textbox', { name: 'Scenario' })
-    await expect.poll(() => editor.innerText()).toContain('{{url}}')
+    const editor = await newScenario(page, 'diff')
     await editor.fill(
       `steps:\n  - connect: "${echo.url}"\n  - send: { json: { type: said, who: { name: ann } } }\n  - expect: { json: { who: { name: bob } } }\n`
     )
@@ -106,12 +113,7 @@ describe('the Scenarios dialog', () => {
 
   it('completes step names from the schema, and Stop ends a run waiting on a quiet server', async () => {
     const { page, errors } = await app.open()
-    await page.getByRole('button', { name: 'Scenarios…' }).click()
-    await dialog(page).getByRole('button', { name: 'New scenario in Data folder' }).click()
-    await dialog(page).getByRole('textbox', { name: 'New scenario name in Data folder' }).fill('quiet')
-    await dialog(page).getByRole('button', { name: 'Create' }).click()
-    const editor = dialog(page).getByRole('textbox', { name: 'Scenario' })
-    await expect.poll(() => editor.innerText()).toContain('{{url}}')
+    const editor = await newScenario(page, 'quiet')
     await editor.fill(`steps:\n  - connect: "${echo.url}"\n`)
     await editor.press('ControlOrMeta+End')
     await page.keyboard.type('  - expect-n')
