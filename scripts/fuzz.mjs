@@ -1,5 +1,5 @@
-// `npm run fuzz`: the model-based tests (lifecycle, sessions, scenario runs) with 2,000 sequences each, where `npm test` runs
-// 25-120 (a fresh seed each time). Flags: --runs N (default 2000), --model lifecycle|sessions|scenarioRuns (default all), and --seed S --path P to replay a
+// `npm run fuzz`: the model-based tests (lifecycle, sessions, scenario runs, the mock server) with 2,000 sequences each, where `npm test` runs
+// 25-120 (a fresh seed each time). Flags: --runs N (default 2000), --model lifecycle|sessions|scenarioRuns|mock (default all), and --seed S --path P to replay a
 // failure exactly as it was printed (with --model naming the model that printed it).
 import { spawn } from 'node:child_process'
 import { parseArgs } from 'node:util'
