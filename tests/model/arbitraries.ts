@@ -1,6 +1,7 @@
 /** What the model-based lifecycle tests draw: server behaviours, connection options and sequences of operations. */
 import fc from 'fast-check'
 import type { Behaviour } from './scriptedServer'
+import type { ProtocolKind } from '../../src/shared/protocols'
 
 export interface OptionsDraw {
   intervalSec: 0 | 1 | 2
@@ -9,6 +10,8 @@ export interface OptionsDraw {
   closeTimeoutMs: number
   handshakeTimeoutMs: number
   preamble: number
+  /** The protocol the connection is pinned to, its keep-alive on or off, at short intervals so they tick in a run. */
+  protocol: { kind: Exclude<ProtocolKind, 'raw'>; keepAlive: boolean; mqttVersion: 4 | 5 } | null
 }
 
 export type Op =
@@ -52,7 +55,16 @@ const behaviour: fc.Arbitrary<Behaviour> = fc.record({
   ),
   dropAfterMs: fc.option(fc.integer({ min: 0, max: 3000 }), { freq: 3 }),
   closeThenSendMs: fc.option(fc.integer({ min: 0, max: 2000 }), { freq: 5 }),
-  pingBurst: fc.oneof({ weight: 4, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.integer({ min: 1, max: 200 }) })
+  pingBurst: fc.oneof({ weight: 4, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.integer({ min: 1, max: 200 }) }),
+  protocol: fc.record({
+    handshake: fc.oneof(
+      { weight: 4, arbitrary: fc.constant('accept' as const) },
+      { weight: 1, arbitrary: fc.constantFrom('refuse' as const, 'never' as const) },
+      { weight: 1, arbitrary: fc.integer({ min: 50, max: 1500 }) }
+    ),
+    serverPingMs: fc.option(fc.constantFrom(200, 700), { freq: 3 }),
+    answersPings: fc.oneof({ weight: 3, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) })
+  })
 })
 
 const options: fc.Arbitrary<OptionsDraw> = fc.record({
@@ -64,7 +76,15 @@ const options: fc.Arbitrary<OptionsDraw> = fc.record({
   ),
   closeTimeoutMs: fc.constantFrom(300, 1000, 3000),
   handshakeTimeoutMs: fc.constantFrom(400, 2000),
-  preamble: fc.integer({ min: 0, max: 2 })
+  preamble: fc.integer({ min: 0, max: 2 }),
+  protocol: fc.option(
+    fc.record({
+      kind: fc.constantFrom('socketio' as const, 'graphql' as const, 'stomp' as const, 'mqtt' as const, 'signalr' as const),
+      keepAlive: fc.oneof({ weight: 3, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }),
+      mqttVersion: fc.constantFrom(4 as const, 5 as const)
+    }),
+    { freq: 2 }
+  )
 })
 
 const conn = fc.nat({ max: 3 })
@@ -110,5 +130,15 @@ export function behaviourKey(b: Behaviour): string {
     b.dropAfterMs !== null ? 'drops' : 'stays',
     b.closeThenSendMs !== null ? 'close-then-send' : 'polite',
     b.pingBurst ? 'ping-burst' : 'no-pings'
+  ].join('/')
+}
+
+/** The protocol side of a behaviour, for the fuzz report. */
+export function protocolKey(b: Behaviour): string {
+  const p = b.protocol
+  return [
+    typeof p.handshake === 'number' ? 'late' : p.handshake,
+    p.serverPingMs === null ? 'quiet' : 'pings',
+    p.answersPings ? 'answers' : 'deaf'
   ].join('/')
 }

@@ -27,10 +27,12 @@ describe('connection lifecycle, model-based', () => {
       console.info(
         `lifecycle model covered: ${coverage.sequences} sequences (shrinking included), ${coverage.steps} steps, ` +
           `${coverage.behaviours.size} distinct server behaviours, ${coverage.events} events recorded, ` +
-          `transitions ${[...coverage.transitions].sort().join(', ')}`
+          `transitions ${[...coverage.transitions].sort().join(', ')}; protocols ${[...coverage.protocols].sort().join(', ')} ` +
+          `against ${coverage.protocolBehaviours.size} protocol behaviours`
       )
       // The graph is not only obeyed but walked: every legal transition happened in these runs.
       if (runs >= 100) expect([...coverage.transitions].sort()).toEqual(edges.sort())
+      if (runs >= 100) expect([...coverage.protocols].sort()).toEqual(['graphql', 'mqtt', 'signalr', 'socketio', 'stomp'])
     },
     Math.max(600_000, runs * 2000)
   )

@@ -6,6 +6,7 @@
 import { vi } from 'vitest'
 import { join } from 'node:path'
 import type { ConnectionOptions } from '../../src/shared/options'
+import type { ProtocolOptions } from '../../src/shared/protocols'
 import type { SyncState } from '../../src/shared/api'
 import type { SockEvent } from '../../src/shared/events'
 import { parseNdjson } from '../../src/main/store/recordings'
@@ -23,9 +24,23 @@ import { noteRecording, noteScenario } from './stats'
 const FAKED = ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date', 'performance'] as const
 const LARGE = 'L'.repeat(300 * 1024)
 
-function toOptions(url: string, d: OptionsDraw): ConnectionOptions {
+/** Each protocol's keep-alive at a short interval, so it ticks within a run's waits. */
+function protocolOptions(p: NonNullable<OptionsDraw['protocol']>): ProtocolOptions {
+  return {
+    kind: p.kind,
+    keepAlive: p.keepAlive,
+    ...(p.kind === 'stomp' ? { stomp: { heartBeatMs: 300 } } : {}),
+    ...(p.kind === 'mqtt' ? { mqtt: { version: p.mqttVersion, keepAliveS: 1 } } : {}),
+    ...(p.kind === 'signalr' ? { signalr: { keepAliveMs: 400 } } : {})
+  }
+}
+
+function toOptions(base: string, d: OptionsDraw): ConnectionOptions {
+  // Engine.IO is known by its path (and speaks first there); the others by their first frame.
+  const url = d.protocol?.kind === 'socketio' ? `${base}socket.io/?EIO=4&transport=websocket` : base
   return {
     url,
+    ...(d.protocol ? { protocol: protocolOptions(d.protocol) } : {}),
     heartbeat: { intervalSec: d.intervalSec, pongTimeoutMs: d.pongTimeoutMs },
     ...(d.reconnect ? { reconnect: { enabled: true, ...d.reconnect } } : {}),
     closeTimeoutMs: d.closeTimeoutMs,

@@ -5,6 +5,7 @@
  */
 import net, { type AddressInfo } from 'node:net'
 import { acceptKey, frame } from '../helpers/rawWs'
+import { protocolResponder, type ProtocolBehaviour, type Responder } from './protocolResponder'
 
 export interface Behaviour {
   /** How the upgrade is answered: at once, one byte per 50 ms, with an HTTP error, or never. */
@@ -25,6 +26,8 @@ export interface Behaviour {
   closeThenSendMs: number | null
   /** The server pings us this many times right after the handshake. */
   pingBurst: number
+  /** When the connection speaks a protocol (Socket.IO, MQTT…): how the server's side of it behaves. */
+  protocol: ProtocolBehaviour
 }
 
 /** What the server saw on one TCP connection. */
@@ -36,6 +39,9 @@ export interface ServerConn {
   /** Data frames (text, binary, ping, pong) that arrived after our close frame: must stay 0. */
   afterClose: number
   closeReceived: boolean
+  /** The request path of the upgrade. */
+  path: string
+  responder: Responder
 }
 
 export interface ScriptedServer {
@@ -96,7 +102,13 @@ export async function startScriptedServer(behaviours: Behaviour[]): Promise<Scri
 
   const onSocket = (socket: net.Socket): void => {
     const behaviour = behaviours[conns.length % behaviours.length]
-    const conn: ServerConn = { behaviour, socket, received: [], afterClose: 0, closeReceived: false }
+    const conn: ServerConn = { behaviour, socket, received: [], afterClose: 0, closeReceived: false, path: '/', responder: null! }
+    conn.responder = protocolResponder(
+      behaviour.protocol,
+      (op, payload) => write(socket, frame(op, payload)),
+      later,
+      () => !socket.destroyed && !conn.closeReceived
+    )
     conns.push(conn)
     sockets.add(socket)
     socket.on('close', () => sockets.delete(socket))
@@ -110,17 +122,21 @@ export async function startScriptedServer(behaviours: Behaviour[]): Promise<Scri
         const end = head.indexOf('\r\n\r\n')
         if (end < 0) return
         upgraded = true
+        conn.path = /^GET (\S+)/.exec(head)?.[1] ?? '/'
         const key = /sec-websocket-key:\s*(\S+)/i.exec(head)?.[1] ?? ''
-        answerUpgrade(conn, key)
+        // RFC 6455 §4.2.2: the server picks one of the subprotocols offered (a protocol's client offers its own).
+        const offered = /sec-websocket-protocol:\s*([^\r\n]+)/i.exec(head)?.[1].split(',')[0].trim()
+        answerUpgrade(conn, key, offered)
         return
       }
       rest = parseFrames(Buffer.concat([rest, chunk]), (op, payload) => onFrame(conn, op, payload))
     })
   }
 
-  const answerUpgrade = (conn: ServerConn, key: string): void => {
+  const answerUpgrade = (conn: ServerConn, key: string, subprotocol: string | undefined): void => {
     const { socket, behaviour: b } = conn
-    const ok = `HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${acceptKey(key)}\r\n\r\n`
+    const picked = subprotocol ? `Sec-WebSocket-Protocol: ${subprotocol}\r\n` : ''
+    const ok = `HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${acceptKey(key)}\r\n${picked}\r\n`
     switch (b.handshake) {
       case 'silent':
         return
@@ -147,6 +163,7 @@ export async function startScriptedServer(behaviours: Behaviour[]): Promise<Scri
   const opened = (conn: ServerConn): void => {
     const { socket, behaviour: b } = conn
     if (!b.reads) socket.pause()
+    conn.responder.opened(conn.path)
     for (let i = 0; i < b.pingBurst; i++) write(socket, frame(0x9, `sp${i}`))
     if (b.flood) {
       const body = 'f'.repeat(Math.max(0, b.flood.size - 8))
@@ -176,6 +193,8 @@ export async function startScriptedServer(behaviours: Behaviour[]): Promise<Scri
     } else if (op === 0x9) {
       if (b.pings === 'answer') write(socket, frame(0xa, payload))
       else if (typeof b.pings === 'number') later(b.pings, () => write(socket, frame(0xa, payload)))
+    } else if ((op === 0x1 || op === 0x2) && !conn.closeReceived && conn.responder.frame(op, payload)) {
+      // the protocol's handshake or keep-alive, answered (or not) as drawn
     } else if ((op === 0x1 || op === 0x2) && b.messages === 'echo') {
       write(socket, frame(op, payload))
     }
