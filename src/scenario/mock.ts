@@ -118,9 +118,9 @@ class MockClient {
   private play(turn: MockTurn, carry: Carry): void {
     for (const action of turn.actions) {
       this.queue = this.queue.then(async () => {
-        if (this.ended) return
+        if (this.over()) return
         if (this.opts.timing === 'original' && action.gapMs > 0) await this.sleep(action.gapMs)
-        if (this.ended) return
+        if (this.over()) return
         if (action.type === 'send') {
           const data = carryOver(action.data, carry)
           this.ws.send(data, { binary: typeof data !== 'string' })
@@ -135,6 +135,15 @@ class MockClient {
         }
       })
     }
+  }
+
+  /**
+   * The conversation cannot go on: the client left, or the socket is closing (a recorded close or drop played, or the
+   * client's close frame came) before its close event. `ws` drops a send on a socket that is not open without a word
+   * (RFC 6455 §5.5.1: no data after a Close), so the log must not say it sent one.
+   */
+  private over(): boolean {
+    return this.ended || this.ws.readyState !== this.ws.OPEN
   }
 
   private sleep(ms: number): Promise<void> {
