@@ -1,8 +1,11 @@
-// Makes the recordings in examples/recordings/ (`node examples/make-recordings.mjs`): three toy servers on 127.0.0.1
-// port 0, each talked to once, turn by turn, and what was said written as a Sockscope NDJSON recording. The servers
-// live only here; `sockscope mock` serves what they said, and examples/scenarios/ test against that.
+// Makes the recordings in examples/recordings/ (`node examples/make-recordings.mjs`): three toy servers and a Socket.IO
+// one (the `socket.io` package) on 127.0.0.1 port 0, each talked to once, turn by turn, and what was said written as a
+// Sockscope NDJSON recording. The servers live only here; `sockscope mock` serves what they said, and
+// examples/scenarios/ test against that.
 import { randomUUID } from 'node:crypto'
 import { writeFileSync } from 'node:fs'
+import { createServer } from 'node:http'
+import { Server } from 'socket.io'
 import { WebSocket, WebSocketServer } from 'ws'
 
 /** A server on 127.0.0.1 port 0 whose connections are handled by `onMessage(ws, text)`. */
@@ -17,7 +20,7 @@ async function server(onMessage) {
  * Talks to a server turn by turn (each message waits for its `replies` answers, as a person at the composer would)
  * and writes what happened as a Sockscope NDJSON recording: the events as the app records them.
  */
-async function record(name, url, turns) {
+async function record(name, url, turns, greeting = 0) {
   const id = randomUUID()
   let seq = 0
   const lines = []
@@ -32,8 +35,10 @@ async function record(name, url, turns) {
     wake()
   })
   event({ type: 'state', state: 'connecting', attempt: 1 })
-  await new Promise((r) => ws.once('open', r))
-  event({ type: 'state', state: 'open', attempt: 1 })
+  // Said in the open handler itself: a server that speaks first may have its message read in the same turn.
+  await new Promise((r) => ws.once('open', () => r(event({ type: 'state', state: 'open', attempt: 1 }))))
+  // A server that speaks first (Engine.IO's open packet): what it says belongs before the client's first message.
+  while (inbox.length < greeting) await new Promise((r) => (wake = r))
   for (const [message, replies] of turns) {
     inbox.length = 0
     ws.send(message)
@@ -82,3 +87,30 @@ await record('ticker', `${ticker.url}/ticker`, [
   ['{"op":"unsubscribe","symbol":"ETH-USD"}', 1]
 ])
 await ticker.close()
+
+// A Socket.IO chat (socket.io 4, WebSocket transport): namespace /chat takes a client with an auth token, says
+// `welcome`; `say` is acked with a fresh message id and told to the room, the sender included. Talked to in its own
+// frames (Engine.IO open, namespace CONNECT, an emit with ack id 1), as Sockscope's Socket.IO view sends them.
+const http = createServer()
+const io = new Server(http, { transports: ['websocket'] })
+const chat = io.of('/chat')
+chat.use((socket, next) => (socket.handshake.auth.token ? next() : next(new Error('no token'))))
+chat.on('connection', (socket) => {
+  socket.join('lobby')
+  socket.emit('welcome', { room: 'lobby', at: new Date().toISOString() })
+  socket.on('say', (m, ack) => {
+    ack({ ok: true, messageId: randomUUID() })
+    chat.to('lobby').emit('said', { from: socket.handshake.auth.token, text: m.text })
+  })
+})
+await new Promise((r) => http.listen(0, '127.0.0.1', r))
+await record(
+  'chat',
+  `ws://127.0.0.1:${http.address().port}/socket.io/?EIO=4&transport=websocket`,
+  [
+    ['40/chat,{"token":"demo"}', 2],
+    ['42/chat,1["say",{"text":"hi"}]', 2]
+  ],
+  1
+)
+await new Promise((r) => io.close(r))

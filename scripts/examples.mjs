@@ -1,4 +1,4 @@
-// `npm run examples`: the three example scenarios against mocks of their recordings. Builds if needed, starts
+// `npm run examples`: the four example scenarios against mocks of their recordings. Builds if needed, starts
 // `sockscope mock` for each recording (127.0.0.1, a free port), runs `sockscope run examples/scenarios` with the
 // JUnit reporter into examples/results/junit.xml, stops the mocks, and exits with the run's code.
 import { spawn } from 'node:child_process'
@@ -8,7 +8,7 @@ import { buildIfStale } from './build-if-stale.mjs'
 
 buildIfStale()
 const CLI = 'out/main/cli.js'
-const MOCKS = { echoUrl: 'echo', ordersUrl: 'orders', tickerUrl: 'ticker' }
+const MOCKS = { echoUrl: 'echo', ordersUrl: 'orders', tickerUrl: 'ticker', chatUrl: 'chat' }
 
 /** Starts a mock and resolves with the URL it prints on its first line. */
 function startMock(recording) {
