@@ -121,12 +121,13 @@ describe('issue 11 item 10: large recordings stream', () => {
     }
   }, 300_000)
 
-  it('item 10: opening an 85 MB recording, in a process with a 128 MB heap, loads what the view can hold and says how much more there is', () => {
-    // Read as one string (the defect) the file and its lines cannot fit in 128 MB; read line by line with the view's cap
-    // (64 MiB of events) it does.
+  it('item 10: opening an 85 MB recording, in a process with a 160 MB heap, loads what the view can hold and says how much more there is', () => {
+    // Read line by line with the view's cap (64 MiB of events), about 93 MB stays live (23 of them the service's own);
+    // read as one string (the defect), the file and its lines need more than 176 MB. 160 leaves the first room to
+    // collect garbage on a busy machine (128 ran out once in CI, with 35 MB to spare) and still stops the second.
     const r = spawnSync(
       process.execPath,
-      ['--max-old-space-size=128', '--import', 'tsx', 'tests/fixtures/recordingChild.ts', dir, BIG, 'read'],
+      ['--max-old-space-size=160', '--import', 'tsx', 'tests/fixtures/recordingChild.ts', dir, BIG, 'read'],
       { cwd: ROOT, encoding: 'utf8', timeout: 120_000 }
     )
     expect(r.status, r.stderr.slice(-400)).toBe(0)
