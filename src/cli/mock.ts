@@ -8,6 +8,7 @@ import { ScenarioInputError } from '../scenario/types'
 import { startMock, type MockLogEntry } from '../scenario/mock'
 import { UsageError, choiceFlag, intFlag, parseFlags, type FlagSpecs } from './args'
 import type { CliIo } from './session'
+import { MOCK_LOG_MARK } from '../shared/api'
 
 const MOCK_FLAGS = {
   port: { type: 'string', value: 'N' },
@@ -41,15 +42,6 @@ recording, ✗ unmatched (nothing sent), → sent, - disconnected.
 Example:
   sockscope mock session.ndjson --port 8080 --timing fast`
 
-const MARK: Record<MockLogEntry['kind'], string> = {
-  connected: '+',
-  matched: '✓',
-  differs: '~',
-  unmatched: '✗',
-  sent: '→',
-  disconnected: '-'
-}
-
 export async function mockCommand(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseFlags('mock', args, MOCK_FLAGS)
   if (values.help) {
@@ -72,7 +64,7 @@ export async function mockCommand(args: string[], io: CliIo): Promise<number> {
   const counts = { matched: 0, differs: 0, unmatched: 0 }
   const onLog = (e: MockLogEntry): void => {
     if (e.kind in counts) counts[e.kind as keyof typeof counts]++
-    io.stdout(`#${e.client} ${MARK[e.kind]} ${e.text}\n`)
+    io.stdout(`#${e.client} ${MOCK_LOG_MARK[e.kind]} ${e.text}\n`)
   }
   let mock
   try {

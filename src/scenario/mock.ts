@@ -14,6 +14,7 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
 import { WebSocketServer, type RawData, type WebSocket } from 'ws'
 import type { SockEvent } from '../shared/events'
+import type { MockLogKind } from '../shared/api'
 import { carryOver, compareMessages, preview, type Carry, type Payload } from './mockMatch'
 import { readRecordingEvents, scriptOf, type MockScript, type MockTurn } from './mockRecording'
 
@@ -31,7 +32,7 @@ export interface MockOptions {
   onLog?: (entry: MockLogEntry) => void
 }
 
-export type MockLogKind = 'connected' | 'matched' | 'differs' | 'unmatched' | 'sent' | 'disconnected'
+export type { MockLogKind } from '../shared/api'
 
 export interface MockLogEntry {
   ts: number

@@ -161,12 +161,24 @@ export interface MockSettings {
   match: 'order' | 'content'
 }
 
+export type MockLogKind = 'connected' | 'matched' | 'differs' | 'unmatched' | 'sent' | 'disconnected'
+
 /** One line of a mock's log: client n connected, a message matched (or not), a reply sent, a client left. */
 export interface MockLogLine {
   ts: number
   client: number
-  kind: 'connected' | 'matched' | 'differs' | 'unmatched' | 'sent' | 'disconnected'
+  kind: MockLogKind
   text: string
+}
+
+/** The mark each kind of mock log line starts with, in the app's Mocks panel and in `sockscope mock`'s output. */
+export const MOCK_LOG_MARK: Record<MockLogKind, string> = {
+  connected: '+',
+  matched: '✓',
+  differs: '~',
+  unmatched: '✗',
+  sent: '→',
+  disconnected: '-'
 }
 
 export type MethodName = keyof SockscopeMethods
