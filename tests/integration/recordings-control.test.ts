@@ -3,9 +3,12 @@
  * recordings can be deleted, one or all; a live one is refused, and nothing outside the recordings folder can be named.
  */
 import { afterEach, describe, expect, it } from 'vitest'
-import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { SockEvent } from '../../src/shared/events'
+import { recordingLines } from '../helpers/recordingFile'
+import { RecordingStore } from '../../src/main/store/recordings'
 import { newTestService, type TestService } from '../helpers/service'
 import { startWsServer, type RunningWs } from '../helpers/servers'
 
@@ -27,6 +30,39 @@ async function connected(t: TestService, options: Record<string, unknown>, about
 const files = (t: TestService): string[] => readdirSync(join(t.dir, 'recordings')).filter((f) => f.endsWith('.sockrec'))
 
 describe('recordings a user controls', () => {
+  it('ending all recordings waits for those already ending, so nothing is cut off by the exit that follows', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sockscope-ending-'))
+    try {
+      const store = new RecordingStore(dir)
+      const id = store.start('conn-1', 'ws://127.0.0.1:1/')
+      store.recordOne({ id: 'conn-1', seq: 1, ts: 1, type: 'message', dir: 'out', kind: 'text', size: 5, data: 'first' })
+      void store.end('conn-1') // as removing a connection does, without waiting
+      await store.endAll()
+      // Before the fix endAll found no live recording and returned at once: the file was not even open yet.
+      expect(recordingLines(join(dir, id)).lines.some((l) => l.includes('"data":"first"'))).toBe(true)
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
+  it('quitting (service shutdown) resolves only once the last events of every recording are in its file', async () => {
+    svc = newTestService()
+    server = await startWsServer()
+    const { session, id } = await connected(svc, { url: server.url })
+    for (let i = 0; i < 50; i++) await svc.service.call(session, 'send', [id, { kind: 'text', data: `last words ${i}` }])
+    expect(await svc.service.shutdown()).toBe('done')
+    // Read at once, as the process would exit at once. Before the fix, closing the window's session ended its
+    // recordings without waiting, so the shutdown found none left to wait for and the file held only its header.
+    const { lines, whole } = recordingLines(join(svc.dir, 'recordings', files(svc)[0]))
+    expect(whole).toBe(true)
+    expect(lines.filter((l) => l.includes('"dir":"out"') && l.includes('last words')).length).toBe(50)
+    // And the file says how the connection ended: the window closed it.
+    expect(lines.slice(-2).map((l) => JSON.parse(l) as SockEvent)).toMatchObject([
+      { type: 'close', initiator: 'local' },
+      { type: 'state', state: 'closed' }
+    ])
+  })
+
   it('records by default, and writes nothing for a connection whose settings turn recording off', async () => {
     svc = newTestService()
     server = await startWsServer()

@@ -73,7 +73,7 @@ export class SockscopeService {
     this.owner.delete(id)
     this.watchers.delete(id)
     this.payloads.drop(id)
-    void this.options.data.recordings.end(id)
+    void this.options.data.recordings.endWhenClosed(id)
   }
 
   /** Bytes held on the main side for renderers: re-sync rings, pending batches and large payloads. */

@@ -81,6 +81,18 @@ const payloadOf = (e: SockEvent | undefined, seq: number): Payload =>
 /** Payload lookups in version-2 recordings; keeps the indexes of the few recordings read last. */
 export class RecordLookup {
   private readonly indexes = new Map<string, SparseIndex>()
+  /** The payload last read back, while its pieces are being fetched. */
+  private lastRead: { key: string; data: Promise<Payload>; timer: NodeJS.Timeout } | null = null
+
+  /** A big payload is fetched in pieces, two at a time: they share one read of `key`, kept for a little while. */
+  shared(key: string, read: () => Promise<Payload>): Promise<Payload> {
+    if (this.lastRead?.key === key) return this.lastRead.data
+    if (this.lastRead) clearTimeout(this.lastRead.timer)
+    const data = read()
+    this.lastRead = { key, data, timer: setTimeout(() => (this.lastRead = null), 30_000).unref() }
+    data.catch(() => this.lastRead?.key === key && (this.lastRead = null))
+    return data
+  }
 
   async payloadAt(path: string, seq: number): Promise<Payload> {
     if (!path.endsWith('.sockrec')) {

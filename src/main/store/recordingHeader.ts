@@ -3,6 +3,8 @@
  * Recordings list shows of it.
  */
 import { open } from 'node:fs/promises'
+import type { ConnectionOptions } from '../../shared/options'
+import { optionsWithoutSecrets } from '../../shared/secrets'
 import type { RecordingInfo } from '../../shared/storeTypes'
 import type { RecordingHeader } from './ndjson'
 import { readRecordHeader } from './recordFile'
@@ -27,3 +29,31 @@ export const settingsOf = (h: Partial<RecordingHeader>): Pick<RecordingInfo, 'op
   ...(h.options ? { options: h.options, secrets: h.secrets ?? [] } : {}),
   ...(typeof h.profile === 'string' ? { profile: h.profile } : {})
 })
+
+/** A new recording's header: its connection's settings kept with their secret values emptied. */
+export function newHeader(
+  url: string,
+  startedAt: Date,
+  connectionId: string,
+  options?: ConnectionOptions,
+  profile?: string
+): RecordingHeader {
+  return {
+    type: 'sockscope-recording',
+    version: 2,
+    url,
+    startedAt: startedAt.toISOString(),
+    connectionId,
+    ...(options ? optionsWithoutSecrets(headerOptions(options)) : {}),
+    ...(profile ? { profile } : {})
+  }
+}
+
+/** A header is read whole and refused past 1 MiB (recordFile.ts): a Protobuf schema bigger than this stays out of it. */
+const HEADER_SCHEMA_MAX = 256 * 1024
+
+function headerOptions(options: ConnectionOptions): ConnectionOptions {
+  if (!options.protobuf || JSON.stringify(options.protobuf).length <= HEADER_SCHEMA_MAX) return options
+  const { protobuf: _left, ...rest } = options
+  return rest
+}

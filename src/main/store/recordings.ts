@@ -12,9 +12,9 @@ import type { SockEvent } from '../../shared/events'
 import { readNdjsonFile, type ParsedRecording, type RecordingHeader } from './ndjson'
 import { eventParts } from './recordFormat'
 import { readRecordFile } from './recordFile'
-import { header, settingsOf } from './recordingHeader'
+import { header, newHeader, settingsOf } from './recordingHeader'
 import { RecordLookup } from './recordLookup'
-import { SECRET_MASK, optionsWithoutSecrets } from '../../shared/secrets'
+import { SECRET_MASK } from '../../shared/secrets'
 import type { ConnectionOptions } from '../../shared/options'
 import type { RecordingInfo } from '../../shared/storeTypes'
 import { RecordingWriter, type RecordingFailure } from './recordingWriter'
@@ -34,12 +34,21 @@ export const recordingFileName = (startedAt: Date, connectionId: string): string
 /** A recording's file name: new ones end in .sockrec, older (NDJSON) ones in .ndjson. */
 export const RECORDING_NAME = /^[\w.-]+\.(sockrec|ndjson)$/
 
+/** `closed`: the connection's last state; `onClosed` is set while a removed connection's close is awaited. */
+type LiveRecording = {
+  id: string
+  writer: RecordingWriter
+  messages: number
+  firstTs?: number
+  lastTs?: number
+  closed?: boolean
+  onClosed?: () => void
+}
+
 export class RecordingStore {
-  private readonly writers = new Map<string, { id: string; writer: RecordingWriter; messages: number; firstTs?: number; lastTs?: number }>()
+  private readonly writers = new Map<string, LiveRecording>()
   /** Which recording each connection of this run wrote, kept after it ended (payloads are read back from it). */
   private readonly byConnection = new Map<string, string>()
-  /** The payload last read back, while its pieces are being fetched. */
-  private lastRead: { key: string; data: Promise<string | Uint8Array | null>; timer: NodeJS.Timeout } | null = null
   /** Writers being closed: a read right after a connection is removed must wait for their last lines. */
   private readonly ending = new Set<Promise<void>>()
   /** Every recording on disk by id, once built. */
@@ -78,15 +87,7 @@ export class RecordingStore {
   start(connectionId: string, url: string, options?: ConnectionOptions, profile?: string): string {
     const startedAt = new Date()
     const id = recordingFileName(startedAt, connectionId)
-    const head: RecordingHeader = {
-      type: 'sockscope-recording',
-      version: 2,
-      url,
-      startedAt: startedAt.toISOString(),
-      connectionId,
-      ...(options ? optionsWithoutSecrets(headerOptions(options)) : {}),
-      ...(profile ? { profile } : {})
-    }
+    const head = newHeader(url, startedAt, connectionId, options, profile)
     const writer = new RecordingWriter(join(this.dir, id), JSON.stringify(head), (f) => this.onFailure(connectionId, f))
     this.writers.set(connectionId, { id, writer, messages: 0 })
     this.byConnection.set(connectionId, id)
@@ -113,6 +114,10 @@ export class RecordingStore {
       const masked = { ...e, requestHeaders: e.requestHeaders.map((h) => (h.secret ? { ...h, value: SECRET_MASK } : h)) }
       w.writer.push({ head: Buffer.from(JSON.stringify(masked), 'utf8'), payload: null }, e.seq)
     } else w.writer.push(eventParts(e), e.seq)
+    if (e.type === 'state') {
+      w.closed = e.state === 'closed'
+      if (w.closed) w.onClosed?.()
+    }
   }
 
   /** The connection still writing a recording, if it is live. */
@@ -133,11 +138,32 @@ export class RecordingStore {
     this.ending.add(done)
     await done
     this.ending.delete(done)
-    await this.refresh(w.id)
+    await this.refresh(w.id).catch(() => undefined) // the list's figure only: the recording is whole
   }
 
+  /**
+   * Ends the recording of a connection that was just terminated once its close is in it (the socket reports it a
+   * moment later), so the file says how the connection ended; at most `boundMs` later.
+   */
+  endWhenClosed(connectionId: string, boundMs = 1000): Promise<void> {
+    const w = this.writers.get(connectionId)
+    if (!w || w.closed) return this.end(connectionId)
+    const done = new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, boundMs).unref()
+      w.onClosed = () => {
+        clearTimeout(timer)
+        resolve()
+      }
+    }).then(() => this.end(connectionId))
+    this.ending.add(done)
+    void done.finally(() => this.ending.delete(done))
+    return done
+  }
+
+  /** Ends every recording, and waits for those already ending: on quit, the process exits right after. */
   async endAll(): Promise<void> {
-    await Promise.all([...this.writers.keys()].map((id) => this.end(id)))
+    const now = [...this.writers].filter(([, w]) => !w.onClosed).map(([id]) => this.end(id))
+    await Promise.all([...now, ...this.ending])
   }
 
   /** Resolves once buffered lines of every active recording have reached their files (before a read or export). */
@@ -210,14 +236,7 @@ export class RecordingStore {
 
   /** The payload of event `seq` of a recording (message, ping or pong), or null when the file does not have it. */
   payloadAt(recordingId: string, seq: number): Promise<string | Uint8Array | null> {
-    const key = `${recordingId}:${seq}`
-    // A big payload is fetched in pieces, two at a time: they share one read, kept for a little while.
-    if (this.lastRead?.key === key) return this.lastRead.data
-    if (this.lastRead) clearTimeout(this.lastRead.timer)
-    const data = this.readPayload(recordingId, seq)
-    this.lastRead = { key, data, timer: setTimeout(() => (this.lastRead = null), 30_000).unref() }
-    data.catch(() => this.lastRead?.key === key && (this.lastRead = null))
-    return data
+    return this.lookup.shared(`${recordingId}:${seq}`, () => this.readPayload(recordingId, seq))
   }
 
   private async readPayload(recordingId: string, seq: number): Promise<string | Uint8Array | null> {
@@ -278,13 +297,4 @@ export class RecordingStore {
     }
     return removed
   }
-}
-
-/** A header is read whole and refused past 1 MiB (recordFile.ts): a Protobuf schema bigger than this stays out of it. */
-const HEADER_SCHEMA_MAX = 256 * 1024
-
-function headerOptions(options: ConnectionOptions): ConnectionOptions {
-  if (!options.protobuf || JSON.stringify(options.protobuf).length <= HEADER_SCHEMA_MAX) return options
-  const { protobuf: _left, ...rest } = options
-  return rest
 }
