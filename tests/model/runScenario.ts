@@ -190,15 +190,15 @@ export async function runScenario(sc: Scenario): Promise<void> {
     // delivering (the clock is stopped, so no timer adds more): catch up until the recordings hold nothing newer.
     if (!page.current) await reattach(true)
     let recorded = new Map<string, SockEvent[]>()
+    const names = new Map<string, string | undefined>()
     for (let round = 0; round < 20; round++) {
       await sleepReal(round ? 10 : 0)
       page.startSync()
       page.resync(await call<SyncState>('sync', page.since()))
       await t.recordings.settled()
       const listed = await t.recordings.list()
-      recorded = new Map(
-        ids.map((id) => [id, readRecording(t.recordings.dir, t.recordings.recordingOf(id) ?? findRecording(t.recordings.dir, listed, id))])
-      )
+      for (const id of ids) names.set(id, t.recordings.recordingOf(id) ?? findRecording(t.recordings.dir, listed, id))
+      recorded = new Map(ids.map((id) => [id, readRecording(t.recordings.dir, names.get(id))]))
       const behind = ids.some((id) => !removed.has(id) && (recorded.get(id)!.at(-1)?.seq ?? 0) > (page.views.get(id)?.lastSeq ?? 0))
       if (!behind) break
     }
@@ -215,6 +215,24 @@ export async function runScenario(sc: Scenario): Promise<void> {
     if (t.service.retainedBytes() !== 0) violations.push(`after removing everything ${t.service.retainedBytes()} bytes are still held`)
     for (let i = 0; i < 50 && inFlight.size; i++) await settle()
     if (inFlight.size) violations.push(`${inFlight.size} call(s) never settled after their connections were removed`)
+    // Nothing lost at the end either: once ended (as on quit), each recording closes with how its connection ended.
+    let ended = false
+    void t.recordings.endAll().then(() => (ended = true))
+    for (let i = 0; i < 100 && !ended; i++) await settle()
+    if (!ended) violations.push('the recordings had not ended 2 s (of the clock) after their connections were removed')
+    for (const id of ids) {
+      // Its last state is closed. After it only notes may come (a give-up, a reconnect scheduled), and a scheduled
+      // reconnect must have been cancelled by the removal.
+      const events = readRecording(t.recordings.dir, names.get(id))
+      const at = events.findLastIndex((e) => e.type === 'state')
+      const last = events[at]
+      const end = events.at(-1)
+      const notes = events.slice(at + 1).every((e) => e.type === 'reconnect' || e.type === 'error')
+      if (last?.type !== 'state' || last.state !== 'closed' || !notes || (end?.type === 'reconnect' && !end.cancelled)) {
+        const tail = events.slice(Math.max(0, at)).map((e) => e.type)
+        violations.push(`${id.slice(0, 8)}: its recording does not end with its close: ${tail.join(', ') || 'it is empty'}`)
+      }
+    }
     t.service.closeSession('model')
     await server.close()
     await settle()
