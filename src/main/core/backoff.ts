@@ -2,6 +2,8 @@
  * Full-jitter exponential backoff: a uniformly random delay in [0, min(cap, base * 2^(attempt-1))].
  * Spreads reconnects of many clients so a restarting server is not hit by a synchronised storm.
  */
+import { DEFAULTS } from '../../shared/options'
+
 export function fullJitterDelay(attempt: number, baseMs: number, capMs: number, random: () => number = Math.random): number {
   const ceiling = Math.min(capMs, baseMs * 2 ** Math.max(0, attempt - 1))
   return Math.floor(random() * ceiling)
@@ -26,11 +28,11 @@ export interface ReconnectSettings {
 export function reconnectPlan(
   r: ReconnectSettings | undefined,
   failures: number,
-  defaults: { baseMs: number; capMs: number; maxAttempts: number },
   random: () => number
 ): { action: 'none' } | { action: 'give-up'; max: number } | { action: 'retry'; delayMs: number } {
   if (!r?.enabled) return { action: 'none' }
-  const max = r.maxAttempts ?? defaults.maxAttempts
+  const max = r.maxAttempts ?? DEFAULTS.reconnectMaxAttempts
   if (max > 0 && failures >= max) return { action: 'give-up', max }
-  return { action: 'retry', delayMs: fullJitterDelay(failures + 1, r.baseMs ?? defaults.baseMs, r.capMs ?? defaults.capMs, random) }
+  const delayMs = fullJitterDelay(failures + 1, r.baseMs ?? DEFAULTS.reconnectBaseMs, r.capMs ?? DEFAULTS.reconnectCapMs, random)
+  return { action: 'retry', delayMs }
 }

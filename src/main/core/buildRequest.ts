@@ -6,7 +6,7 @@ import type { ClientOptions } from 'ws'
 import { HttpsProxyAgent } from 'https-proxy-agent'
 import { SocksProxyAgent } from 'socks-proxy-agent'
 import { DEFAULTS, type ConnectionOptions, type KeyValue } from '../../shared/options'
-import type { HeaderEntry } from '../../shared/events'
+import type { HeaderEntry, RedirectInfo } from '../../shared/events'
 import { SECRET_MASK } from '../../shared/secrets'
 
 /** `ws` options that @types/ws does not describe yet. */
@@ -130,4 +130,9 @@ export function redactUrl(raw: string, secretQuery: Set<string>): string {
     u.search = new URLSearchParams(params).toString()
   }
   return u.toString().replaceAll(ENCODED_MASK, MASK)
+}
+
+/** A redirect as the log shows it: secrets in either URL masked (a non-WebSocket target is kept as given). */
+export function redactRedirect(r: RedirectInfo, secretQuery: Set<string>): RedirectInfo {
+  return { ...r, from: redactUrl(r.from, secretQuery), to: /^wss?:/.test(r.to) ? redactUrl(r.to, secretQuery) : r.to }
 }

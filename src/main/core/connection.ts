@@ -7,9 +7,9 @@
 import WebSocket from 'ws'
 import { closeCodeMeaning } from '../../shared/closeCodes'
 import { DEFAULTS, type ConnectionOptions, type OutgoingMessage } from '../../shared/options'
-import type { ConnectionInfo, ConnectionState, RedirectInfo, SockEvent } from '../../shared/events'
+import type { ConnectionInfo, ConnectionState, SockEvent } from '../../shared/events'
 import { INITIAL_STATE, isLegalTransition } from '../../shared/lifecycle'
-import { buildRequest, redactUrl, type BuiltRequest } from './buildRequest'
+import { buildRequest, redactRedirect, redactUrl, type BuiltRequest } from './buildRequest'
 import { classifyError, isTlsVerificationFailure, type Classified } from './classify'
 import { reconnectPlan } from './backoff'
 import { Heartbeat } from './heartbeat'
@@ -68,7 +68,7 @@ export class Connection {
       emit: (e) => this.emit(e),
       report: (c) => this.report(c),
       noRetry: () => (this.noRetry = true),
-      redactRedirect: (r) => this.redactRedirect(r),
+      redactRedirect: (r) => redactRedirect(r, this.built.secretQuery),
       internalError: (err, where) => this.internalError(err, where),
       pongReceived: () => this.heartbeat?.pongReceived(),
       // RFC 6455 §5.5.1: once our close frame is out, no more data frames; a ping that arrives while closing goes unanswered.
@@ -158,11 +158,6 @@ export class Connection {
     this.current = a
   }
 
-  private redactRedirect(r: RedirectInfo): RedirectInfo {
-    const q = this.built.secretQuery
-    return { ...r, from: redactUrl(r.from, q), to: /^wss?:/.test(r.to) ? redactUrl(r.to, q) : r.to }
-  }
-
   /** Flow control: the renderer is behind (true) or caught up (false). */
   setFlowPaused(on: boolean): void {
     this.flowPaused = on
@@ -197,7 +192,7 @@ export class Connection {
       a.capture.toEvent(
         a.ws,
         (u) => redactUrl(u, this.built.secretQuery),
-        (r) => this.redactRedirect(r)
+        (r) => redactRedirect(r, this.built.secretQuery)
       )
     )
     this.startHeartbeat(a)
@@ -239,8 +234,7 @@ export class Connection {
 
   private maybeReconnect(): void {
     if (this.userClosed || this.noRetry) return
-    const defaults = { baseMs: DEFAULTS.reconnectBaseMs, capMs: DEFAULTS.reconnectCapMs, maxAttempts: DEFAULTS.reconnectMaxAttempts }
-    const plan = reconnectPlan(this.options.reconnect, this.failures, defaults, this.random)
+    const plan = reconnectPlan(this.options.reconnect, this.failures, this.random)
     if (plan.action === 'give-up') this.report(errors.reconnectGaveUp(plan.max))
     if (plan.action !== 'retry') return
     this.failures++
