@@ -1,11 +1,10 @@
 /**
  * The mock server (src/scenario/mock.ts) against a recording made here: a real session with the engine against a
  * scripted server on 127.0.0.1, written by the store's recording writer (.sockrec), then also as HAR and as NDJSON
- * lines. Clients are real `ws` clients. Both match modes, both timings, closes, carried-over ids, bad files, and
- * properties of the matching rule.
+ * lines. Clients are real `ws` clients. Both match modes, both timings, closes, carried-over ids and bad files. The
+ * matching rule's properties are in tests/unit/mockMatch.test.ts.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import fc from 'fast-check'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -17,7 +16,6 @@ import { eventsToHar } from '../../src/main/store/har'
 import { eventToWire } from '../../src/shared/wire'
 import type { SockEvent } from '../../src/shared/events'
 import { startMock, type MockServer } from '../../src/scenario/mock'
-import { carryOver, compareMessages } from '../../src/scenario/mockMatch'
 import { ScenarioInputError } from '../../src/scenario/types'
 import { startWsServer } from '../helpers/servers'
 
@@ -286,57 +284,5 @@ describe('mock server from other recording formats', () => {
     await expect(startMock(path)).rejects.toThrow(ScenarioInputError)
     await expect(startMock(path)).rejects.toThrow(`${path}: is not a recording: neither Sockscope NDJSON, a .sockrec file nor HAR`)
     await expect(startMock(join(dir, 'missing.ndjson'))).rejects.toThrow(/missing\.ndjson: cannot read the recording \(ENOENT\)/)
-  })
-})
-
-describe('the matching rule', () => {
-  const volatileLeaf = fc.oneof(
-    fc.uuid().map((u) => ['uuid', u] as const),
-    fc.date({ min: new Date('2001-01-01'), max: new Date('2200-01-01'), noInvalidDate: true }).map((d) => ['at', d.toISOString()] as const),
-    fc.integer({ min: 1_000_000_000_000, max: 9_999_999_999_999 }).map((n) => ['ts', n] as const),
-    fc.integer({ min: 0, max: 1_000_000 }).map((n) => ['requestId', n] as const)
-  )
-  const stable = fc.dictionary(fc.constantFrom('op', 'topic', 'count', 'name', 'flags'), fc.oneof(fc.string(), fc.integer(), fc.boolean()))
-
-  it('a JSON message equals the recorded one when only volatile values differ, and the replies get the new values', () => {
-    fc.assert(
-      fc.property(stable, volatileLeaf, fc.integer({ min: 0, max: 1_000_000 }), (body, [key, recordedValue], seed) => {
-        const liveValue =
-          typeof recordedValue === 'number'
-            ? key === 'ts'
-              ? 1_000_000_000_000 + seed
-              : seed
-            : key === 'uuid'
-              ? randomUUID()
-              : new Date(seed * 1000).toISOString()
-        const recorded = JSON.stringify({ ...body, [key]: recordedValue })
-        const live = JSON.stringify({ ...body, [key]: liveValue })
-        const c = compareMessages(recorded, live)
-        expect(c.equal).toBe(true)
-        const reply = carryOver(JSON.stringify({ [key]: recordedValue, echo: body }), c.carry)
-        expect(JSON.parse(reply as string)).toEqual({ [key]: liveValue, echo: body })
-      })
-    )
-  })
-
-  it('a change to a value that is not volatile makes them differ', () => {
-    fc.assert(
-      fc.property(stable, fc.constantFrom('op', 'topic', 'name'), fc.string(), fc.string(), (body, key, a, b) => {
-        fc.pre(a !== b && !/^[0-9a-f-]{16,}$|^\d{10}/i.test(a + b))
-        expect(compareMessages(JSON.stringify({ ...body, [key]: a }), JSON.stringify({ ...body, [key]: b })).equal).toBe(false)
-      })
-    )
-  })
-
-  it('text that is not JSON matches once UUIDs, times and long numbers are masked; bytes must be equal', () => {
-    expect(
-      compareMessages('SUB 1716200000123 a1b2c3d4-0000-4000-8000-000000000001', 'SUB 1716200099999 ffffffff-0000-4000-8000-00000000abcd')
-        .equal
-    ).toBe(true)
-    expect(compareMessages('SUB prices', 'SUB weather').equal).toBe(false)
-    expect(compareMessages(new Uint8Array([1, 2]), new Uint8Array([1, 2])).equal).toBe(true)
-    expect(compareMessages(new Uint8Array([1, 2]), new Uint8Array([1, 3])).equal).toBe(false)
-    expect(compareMessages('ab', new Uint8Array([0x61, 0x62])).equal).toBe(false)
-    expect(compareMessages('42["join",{"room":"a","ts":1716200000}]', '42["join",{"room":"a","ts":1716209999}]').equal).toBe(true)
   })
 })

@@ -103,10 +103,7 @@ export class Connection {
     this.timers.clear('stable')
   }
 
-  /**
-   * A bug of ours surfaced in a callback: say so on this connection and end the attempt, so the rest of the
-   * app keeps running. Never throws.
-   */
+  /** A bug of ours surfaced in a callback: say so on this connection and end the attempt, so the app keeps running. Never throws. */
   internalError(err: unknown, where: string): void {
     try {
       this.report(errors.internalError(where, err))
