@@ -74,7 +74,9 @@ export function failureLines(r: ScenarioResult, s: StepResult): string[] {
     `  actual:   ${s.actual ?? '(not said)'}`
   ]
   if (s.diff) {
-    const at = (d: StepDiffSide): string => (d.exact ? d.lines[d.mark].trim() : '(missing)')
+    // Text is quoted, so a difference in spaces or at the end shows.
+    const line = (d: StepDiffSide): string => (s.diff!.kind === 'text' ? JSON.stringify(d.lines[d.mark]) : d.lines[d.mark].trim())
+    const at = (d: StepDiffSide): string => (d.exact ? line(d) : '(missing)')
     lines.push(`  where they part, ${s.diff.at}:`, `    expected: ${at(s.diff.expected)}`, `    received: ${at(s.diff.received)}`)
   }
   if (s.lastMessages?.length)

@@ -7,7 +7,7 @@ import type { StepDiff, StepDiffSide } from '../shared/scenarioSteps'
 
 /** At most this many lines of a side are kept, around its marked line: a huge message stays a readable report. */
 export const DIFF_MAX_LINES = 200
-const MAX_LINE_CHARS = 200
+export const MAX_LINE_CHARS = 200
 
 /** The path of member `k` under `at`, in the field expressions' grammar: `$.a`, `$["x y"]`. */
 export function childPath(at: string, k: string): string {
@@ -55,14 +55,18 @@ function side(value: unknown, at: string): StepDiffSide {
   print(value, '$', 0, '', '', out)
   let mark = -1
   for (let p: string | null = at; p !== null && mark < 0; p = parentPath(p)) mark = out.lineOf.get(p) ?? -1
-  const exact = out.lineOf.has(at)
-  const total = out.lines.length
-  if (total <= DIFF_MAX_LINES) return { lines: out.lines, mark, exact, from: 0, total }
+  return windowed(out.lines, mark, out.lineOf.has(at))
+}
+
+/** A side's lines, cut to a window of DIFF_MAX_LINES around `mark` when there are more. */
+export function windowed(lines: string[], mark: number, exact: boolean): StepDiffSide {
+  const total = lines.length
+  if (total <= DIFF_MAX_LINES) return { lines, mark, exact, from: 0, total }
   const from = Math.min(Math.max(0, mark - Math.floor(DIFF_MAX_LINES / 2)), total - DIFF_MAX_LINES)
-  return { lines: out.lines.slice(from, from + DIFF_MAX_LINES), mark: mark < 0 ? -1 : mark - from, exact, from, total }
+  return { lines: lines.slice(from, from + DIFF_MAX_LINES), mark: mark < 0 ? -1 : mark - from, exact, from, total }
 }
 
 /** `expected` (the subset as written) against `received` (already plain JSON values), parting at the path `at`. */
 export function jsonDiff(expected: unknown, received: unknown, at: string): StepDiff {
-  return { at, expected: side(expected, at), received: side(received, at) }
+  return { kind: 'json', at, expected: side(expected, at), received: side(received, at) }
 }

@@ -7,6 +7,7 @@ import { decodeChain, parseChain, sniffCodec, toJsonValue } from '../shared/code
 import type { MessageMatch } from './format'
 import { messageValue, withArticle, type ProtocolMessage } from './protocolViews'
 import { childPath, jsonDiff } from './jsonDiff'
+import { textDiff } from './textDiff'
 import type { StepDiff } from '../shared/scenarioSteps'
 
 /** A received (or sent) message as the runner keeps it. */
@@ -114,8 +115,11 @@ export interface CompiledMatch {
    * messages the frame carries, which `json` and `match` read instead of the frame (one that holds is enough).
    */
   mismatch(p: Payload, messages?: ProtocolMessage[]): string | null
-  /** For a match with `json:` that a message misses: the expected subset and the message's value side by side. */
-  jsonDiff(p: Payload, messages?: ProtocolMessage[]): StepDiff | null
+  /**
+   * For a match with `equals:` or `json:` that a message misses (checked in that order, as `mismatch` does): the
+   * expected text or subset and the message's, side by side.
+   */
+  diff(p: Payload, messages?: ProtocolMessage[]): StepDiff | null
   /** What is expected, in words: `a message containing "hi" and where $.type == "ack"`. */
   describe: string
 }
@@ -176,7 +180,8 @@ export function compileMatch(m: MessageMatch, decodeIn?: string, protocol?: stri
       }
       return first
     },
-    jsonDiff(p, messages) {
+    diff(p, messages) {
+      if (m.equals !== undefined && payloadText(p) !== m.equals) return textDiff(m.equals, payloadText(p))
       if (m.json === undefined) return null
       const values = messages?.length ? messages.map((x) => messageValue(x, codec)) : [payloadValue(p, codec)]
       for (const v of values) {

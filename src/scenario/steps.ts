@@ -201,7 +201,7 @@ async function expect(step: ExpectStep, ctx: StepContext): Promise<StepOutcome> 
     return { seqs: [r.hit.seq] }
   }
   const line = (m: MessageEvent): string => receivedLine(conn, m, step.match.codec ?? conn.options.decode?.in)
-  const diffWith = (m: MessageEvent): StepDiff | undefined => match.jsonDiff(m, protocolMessages(conn, m) ?? undefined) ?? undefined
+  const diffWith = (m: MessageEvent): StepDiff | undefined => match.diff(m, protocolMessages(conn, m) ?? undefined) ?? undefined
   if (r !== 'timeout' && 'miss' in r) throw new StepFailure(expected, `${line(r.miss)}, but ${r.why}`, diffWith(r.miss))
   const last = passedOver.at(-1)
   const skipped = last

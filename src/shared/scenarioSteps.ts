@@ -25,7 +25,7 @@ export interface StepResult {
   expected?: string
   /** A failure: what happened instead, in words. */
   actual?: string
-  /** A failed `json:` match: the expected subset and the message received, side by side, marked where they part. */
+  /** A failed `json:` or `equals:` match: what was expected and the message received, side by side, marked where they part. */
   diff?: StepDiff
   /** A failure: the last messages seen on that connection, newest last, one line each (`↓ {"type":"hello"}`). */
   lastMessages?: string[]
@@ -35,19 +35,23 @@ export interface StepResult {
   run?: number
 }
 
-/** One side of a StepDiff: pretty-printed JSON lines; `mark` is the index in `lines` where it parts (-1: none). */
+/** One side of a StepDiff: pretty-printed JSON or the text's lines; `mark` is the index in `lines` where it parts (-1: none). */
 export interface StepDiffSide {
   lines: string[]
   mark: number
-  /** False when this side has nothing at the path: `mark` is then the line of its nearest ancestor. */
+  /** False when this side has nothing at the path (or has fewer lines): `mark` is then the nearest line it has. */
   exact: boolean
+  /** A text diff: where in the marked line the two first differ (a long line is shown as a window around it). */
+  column?: number
   /** The index of `lines[0]` in the whole printout, and that printout's length (a long one is cut to a window). */
   from: number
   total: number
 }
 
 export interface StepDiff {
-  /** Where the received value departs from the expected subset: `$.args[0].ok`. */
+  /** `json`: the expected subset against the received value; `text`: an `equals:` text against the received text. */
+  kind: 'json' | 'text'
+  /** Where they part: a path in the value (`$.args[0].ok`), or in the text (`line 2, column 7`). */
   at: string
   expected: StepDiffSide
   received: StepDiffSide

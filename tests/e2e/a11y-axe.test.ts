@@ -144,6 +144,11 @@ async function scenarioEditorState(page: Page, theme: string): Promise<Finding[]
   await scenarios.getByRole('button', { name: 'Run', exact: true }).click()
   await scenarios.getByRole('group', { name: 'Expected and received JSON, parting at $.type' }).waitFor()
   found.push(...(await audit(page, `${theme}: a failed step's JSON side by side`)))
+  // And an exact text that fails: the character where they part is marked too.
+  await editor.fill(`steps:\n  - connect: "${echo.url}"\n  - send: hello there\n  - expect: { equals: hello world }\n`)
+  await scenarios.getByRole('button', { name: 'Run', exact: true }).click()
+  await scenarios.getByRole('group', { name: 'Expected and received text, parting at column 7' }).waitFor()
+  found.push(...(await audit(page, `${theme}: a failed step's text side by side`)))
   await scenarios.getByRole('button', { name: 'Close', exact: true }).click()
   await scenarios.waitFor({ state: 'detached' })
   return found

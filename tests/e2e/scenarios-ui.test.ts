@@ -92,7 +92,7 @@ describe('the Scenarios dialog', () => {
     expect(errors).toEqual([])
   })
 
-  it('shows a failed JSON expectation side by side, the line where they part marked on both sides', async () => {
+  it('shows a failed JSON or exact-text expectation side by side, where they part marked on both sides', async () => {
     const { page, errors } = await app.open()
     const editor = await newScenario(page, 'diff')
     await editor.fill(
@@ -108,6 +108,14 @@ describe('the Scenarios dialog', () => {
     expect(await dialog(page).getByRole('list', { name: 'Steps' }).getByRole('listitem').nth(2).innerText()).toContain(
       'actual: ↓ {"type":"said","who":{"name":"ann"}}, but $.who.name should be "bob", but is "ann"'
     )
+
+    // An exact text (`equals:`) that is not met: the two texts, the character where they part marked too.
+    await editor.fill(`steps:\n  - connect: "${echo.url}"\n  - send: hello there\n  - expect: { equals: hello world }\n`)
+    await dialog(page).getByRole('button', { name: 'Run', exact: true }).click()
+    const text = dialog(page).getByRole('group', { name: 'Expected and received text, parting at column 7' })
+    await text.waitFor()
+    expect(await text.getByRole('heading').allInnerTexts()).toEqual(['Expected (exactly)', 'Received'])
+    expect(await text.locator('mark .char').allInnerTexts()).toEqual(['w', 't'])
     expect(errors).toEqual([])
   })
 

@@ -211,7 +211,9 @@ describe('JUnit XML', () => {
       expect(failure.getAttribute('message')).toBe(
         'expected the next message on main to be a message equal to "goodbye" (within 1 s); got ↓ hello, but it is not exactly "goodbye"'
       )
-      expect(failure.textContent).toMatch(/wrong-reply\.yaml:7\n\s+expected: .*\n\s+actual: .*\n\s+last messages on main:/)
+      expect(failure.textContent).toMatch(
+        /wrong-reply\.yaml:7\n\s+expected: .*\n\s+actual: .*\n\s+where they part, column 1:\n\s+expected: "goodbye"\n\s+received: "hello"\n\s+last messages on main:/
+      )
       const failedCase = failure.parentNode as unknown as Element
       expect(attrs(failedCase)).toMatchObject({ name: '4 expect on main: = "goodbye"', line: '7' })
       expect(attrs(suites[1])).toMatchObject({ name: 'Wrong reply', tests: '6', failures: '1', skipped: '2' })

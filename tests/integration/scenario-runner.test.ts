@@ -200,6 +200,7 @@ describe('each kind of failure', () => {
     expect(f.expected).toBe('the next message on main to be a message equal to "goodbye" (within 1 s)')
     expect(f.actual).toBe('↓ hello, but it is not exactly "goodbye"')
     expect(f.lastMessages).toEqual(['↑ hello', '↓ hello'])
+    expect(f.diff).toMatchObject({ kind: 'text', at: 'column 1', expected: { lines: ['goodbye'] }, received: { lines: ['hello'] } })
     expect(f.durationMs).toBeLessThan(1000) // the wrong message fails at once; it does not wait out the 1 s timeout
   })
   it('a timeout: nothing arrives within it', async () => {

@@ -24,7 +24,7 @@ describe('jsonDiff', () => {
 
   it('marks the member that differs on both sides', () => {
     const text = JSON.stringify({ type: 'ack', id: 7, args: [{ ok: true, echo: 'yo' }] })
-    const d = compileMatch({ json: { type: 'ack', args: [{ ok: false }] } }).jsonDiff({ kind: 'text', data: text })!
+    const d = compileMatch({ json: { type: 'ack', args: [{ ok: false }] } }).diff({ kind: 'text', data: text })!
     expect(d.at).toBe('$.args[0].ok')
     expect(marked(d.expected)).toBe('      "ok": false')
     expect(marked(d.received)).toBe('      "ok": true,')
@@ -32,7 +32,7 @@ describe('jsonDiff', () => {
   })
 
   it('marks a missing member at its parent on the received side, and says it is not there', () => {
-    const d = compileMatch({ json: { user: { name: 'dave', room: 'lobby' } } }).jsonDiff({
+    const d = compileMatch({ json: { user: { name: 'dave', room: 'lobby' } } }).diff({
       kind: 'text',
       data: '{"type":"welcome","user":{"name":"dave"}}'
     })!
@@ -44,9 +44,9 @@ describe('jsonDiff', () => {
 
   it('gives no diff when the JSON holds (another check failed), when there is no json:, or when the message is not JSON', () => {
     const ack = { kind: 'text' as const, data: '{"type":"ack"}' }
-    expect(compileMatch({ json: { type: 'ack' }, contains: 'nope' }).jsonDiff(ack)).toBeNull()
-    expect(compileMatch({ contains: 'nope' }).jsonDiff(ack)).toBeNull()
-    expect(compileMatch({ json: { type: 'ack' } }).jsonDiff({ kind: 'text', data: 'hello' })).toBeNull()
+    expect(compileMatch({ json: { type: 'ack' }, contains: 'nope' }).diff(ack)).toBeNull()
+    expect(compileMatch({ contains: 'nope' }).diff(ack)).toBeNull()
+    expect(compileMatch({ json: { type: 'ack' } }).diff({ kind: 'text', data: 'hello' })).toBeNull()
   })
 
   it('keeps a window of a long value around the line that differs, and says how much it left out', () => {
