@@ -14,14 +14,15 @@ export interface TestService {
   dispose(): Promise<void>
 }
 
-export function newTestService(): TestService {
+export function newTestService(random?: () => number): TestService {
   const dir = mkdtempSync(join(tmpdir(), 'sockscope-service-'))
   const profiles = new ProfileStore(dir, NO_ENCRYPTION, 'browser')
   profiles.load()
   const recordings = new RecordingStore(join(dir, 'recordings'))
   const service = new SockscopeService({
     appInfo: { mode: 'browser', version: 't', dataDir: dir, platform: process.platform },
-    data: { profiles, recordings, version: 't' }
+    data: { profiles, recordings, version: 't' },
+    random
   })
   return {
     service,

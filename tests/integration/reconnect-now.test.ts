@@ -15,7 +15,9 @@ afterEach(async () => {
 
 describe('Reconnect now', () => {
   it('skips the backoff of a scheduled retry, counts it as the next attempt, and leaves no timer behind', async () => {
-    svc = newTestService()
+    // The jitter pinned near its ceiling: the retry's own timer would wait 59.9 s, so only "Reconnect now" can bring
+    // the second attempt within the test's time (unpinned, one run in twelve drew under 5 s and could not fail).
+    svc = newTestService(() => 0.999)
     const events: SockEvent[] = []
     const session = svc.service.openSession('w', (batch) => events.push(...batch))
     const port = await closedPort()
@@ -26,12 +28,13 @@ describe('Reconnect now', () => {
         await new Promise((r) => setTimeout(r, 10))
       }
     }
-    // A backoff of a minute: only "Reconnect now" can bring the second attempt within the test's time.
+    // A backoff of a minute.
     const { id } = (await svc.service.call(session, 'connect', [
       { url: `ws://127.0.0.1:${port}/`, reconnect: { enabled: true, baseMs: 60_000, capMs: 60_000, maxAttempts: 1 } }
     ])) as { id: string }
     const scheduled = () => events.filter((e) => e.type === 'reconnect' && !e.cancelled)
     await until('a retry to be scheduled', () => scheduled().length === 1)
+    expect(scheduled()[0]).toMatchObject({ delayMs: 59_940 })
     const t0 = Date.now()
     expect(await svc.service.call(session, 'reconnectNow', [id])).toBe(true)
     const attempts = () =>

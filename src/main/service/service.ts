@@ -32,6 +32,8 @@ export interface ServiceOptions {
   batcher?: BatcherOptions
   /** Profiles, recordings and files. */
   data: DataDeps
+  /** The reconnect backoff's jitter source (tests pin it; the app uses Math.random). */
+  random?: () => number
 }
 
 export class SockscopeService {
@@ -50,7 +52,7 @@ export class SockscopeService {
   private readonly watchers = new Map<string, (e: SockEvent) => void>()
 
   constructor(private readonly options: ServiceOptions) {
-    this.manager = new ConnectionManager((e) => this.route(e))
+    this.manager = new ConnectionManager((e) => this.route(e), options.random)
     this.scenarios = new ScenarioFiles(options.appInfo.dataDir)
     this.scenarioRuns = new ScenarioRuns(() => ({
       profiles: profilesLookup("the app's saved profiles", () => options.data.profiles.state())
