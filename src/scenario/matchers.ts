@@ -181,7 +181,10 @@ export function compileMatch(m: MessageMatch, decodeIn?: string, protocol?: stri
       return first
     },
     diff(p, messages) {
-      if (m.equals !== undefined && payloadText(p) !== m.equals) return textDiff(m.equals, payloadText(p))
+      if (m.equals !== undefined) {
+        const text = payloadText(p)
+        if (text !== m.equals) return textDiff(m.equals, text)
+      }
       if (m.json === undefined) return null
       const values = messages?.length ? messages.map((x) => messageValue(x, codec)) : [payloadValue(p, codec)]
       for (const v of values) {

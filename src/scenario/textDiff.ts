@@ -21,7 +21,7 @@ function around(line: string, column: number): { text: string; column: number } 
 function side(lines: string[], line: number, column: number): StepDiffSide {
   const exact = line < lines.length
   const mark = exact ? line : lines.length - 1
-  const shown = lines.map((l, i) => (i === mark ? l : around(l, 0).text))
+  const shown = lines.map((l) => around(l, 0).text)
   const at = exact ? around(lines[line], column) : null
   if (at) shown[mark] = at.text
   return { ...windowed(shown, mark, exact), ...(at ? { column: at.column } : {}) }

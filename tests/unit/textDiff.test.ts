@@ -7,8 +7,7 @@ import { describe, expect, it } from 'vitest'
 import fc from 'fast-check'
 import { textDiff } from '../../src/scenario/textDiff'
 import { compileMatch } from '../../src/scenario/matchers'
-import { failureLines } from '../../src/cli/reporters'
-import type { ScenarioResult } from '../../src/scenario/types'
+import { diffLines } from '../helpers/diffLines'
 import type { StepDiffSide } from '../../src/shared/scenarioSteps'
 
 /** Where `at` says the texts part: line and column, 1-based. */
@@ -70,6 +69,10 @@ describe('textDiff', () => {
     expect(charAt(d.expected)).toBe('x')
     expect(charAt(d.received)).toBe('y')
     expect(d.received.lines[0].slice(d.received.column! - 8, d.received.column)).toBe('"tail":"')
+    // A side that ends before the line that differs shows its last line, cut like any other.
+    const ended = textDiff(`a\n${expected}`, `a\n${expected}\nb`)!
+    expect(ended.expected).toMatchObject({ exact: false, mark: 1 })
+    expect(ended.expected.lines[1]).toHaveLength(201)
   })
 
   it('comes from an `equals:` match that fails, before a `json:` one on the same match', () => {
@@ -82,22 +85,9 @@ describe('textDiff', () => {
 
   it('the command line quotes the two marked lines, so spaces and line ends show', () => {
     const diff = textDiff('hello\nworld', 'hello\nworld ')!
-    const result = { file: 'greet.yaml', name: 'greet' } as ScenarioResult
-    const lines = failureLines(result, {
-      path: '1',
-      name: 'expect on main',
-      kind: 'expect',
-      status: 'failed',
-      durationMs: 1,
-      expected: 'x',
-      actual: 'y',
-      diff
-    })
-    expect(lines.slice(3)).toEqual(['  where they part, line 2, column 6:', '    expected: "world"', '    received: "world "'])
+    expect(diffLines(diff)).toEqual(['  where they part, line 2, column 6:', '    expected: "world"', '    received: "world "'])
     const shorter = textDiff('a\nb', 'a')!
     expect(shorter.received).toMatchObject({ exact: false, mark: 0 })
-    expect(
-      failureLines(result, { ...{ path: '1', name: 'e', kind: 'expect', status: 'failed', durationMs: 1 }, diff: shorter }).at(-1)
-    ).toBe('    received: (missing)')
+    expect(diffLines(shorter).at(-1)).toBe('    received: (missing)')
   })
 })
