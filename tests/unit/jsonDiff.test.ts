@@ -6,8 +6,7 @@ import { describe, expect, it } from 'vitest'
 import fc from 'fast-check'
 import { DIFF_MAX_LINES, jsonDiff } from '../../src/scenario/jsonDiff'
 import { compileMatch } from '../../src/scenario/matchers'
-import { failureLines } from '../../src/cli/reporters'
-import type { ScenarioResult } from '../../src/scenario/types'
+import { diffLines } from '../helpers/diffLines'
 
 const marked = (side: { lines: string[]; mark: number }): string => side.lines[side.mark]
 
@@ -62,17 +61,6 @@ describe('jsonDiff', () => {
 
   it('the command line prints the two marked lines under the failure', () => {
     const diff = jsonDiff({ ok: false, room: 'a' }, { ok: false }, '$.room')
-    const result = { file: 'chat.yaml', name: 'chat' } as ScenarioResult
-    const lines = failureLines(result, {
-      path: '2',
-      name: 'expect on main',
-      kind: 'expect',
-      status: 'failed',
-      durationMs: 3,
-      expected: 'x',
-      actual: 'y',
-      diff
-    })
-    expect(lines.slice(3)).toEqual(['  where they part, $.room:', '    expected: "room": "a"', '    received: (missing)'])
+    expect(diffLines(diff)).toEqual(['  where they part, $.room:', '    expected: "room": "a"', '    received: (missing)'])
   })
 })
